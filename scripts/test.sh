@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test in the solution. Installs what the tests need first (Debian packages), or says exactly how.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# package -> a file it installs
+declare -A needs=(
+  [chromium]=/usr/bin/chromium
+  [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+  [python3-numpy]=/usr/lib/python3/dist-packages/numpy/__init__.py
+)
+missing=()
+for pkg in "${!needs[@]}"; do
+  [ -e "${needs[$pkg]}" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: missing test prerequisites. Run:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+exec dotnet test VaeWorkbench.sln "$@"

@@ -1,0 +1,13 @@
+namespace VaeWorkbench.Imaging;
+
+/// <summary>The formats recognised by content. Never inferred from a file name.</summary>
+public enum ImageFormat
+{
+    Unknown,
+    Png,
+    Jpeg,
+    Bmp,
+    Pnm,
+    Gif,
+    Idx,
+}
