@@ -1,4 +1,31 @@
-var builder = WebApplication.CreateBuilder(args);
+using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Hosting;
+using VaeWorkbench.Web.Identity;
+
+// Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.AddVaeStorage();
+builder.AddVaeIdentity();
+builder.AddVaeApi();
+builder.AddVaeUi();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+await app.Services.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapVaeUi();
+app.MapVaeApi();
+
 app.Run();
+
+/// <summary>Exposed for WebApplicationFactory in the tests.</summary>
+public partial class Program;

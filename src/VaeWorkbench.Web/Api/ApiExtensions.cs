@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace VaeWorkbench.Web.Api;
+
+public static class ApiExtensions
+{
+    public static IHostApplicationBuilder AddVaeApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiProblemHandler>();
+        builder.Services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Maps the REST API under <c>/api</c>, the OpenAPI document and the health probe.</summary>
+    public static WebApplication MapVaeApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter<CookieAntiforgeryFilter>();
+        api.MapAuthApi();
+        api.MapMeApi();
+        api.MapTeamsApi();
+        api.MapTokensApi();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

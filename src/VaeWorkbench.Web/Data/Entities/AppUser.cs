@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace VaeWorkbench.Web.Data.Entities;
+
+/// <summary>A person who signs in. Identity's fields plus the team the user last worked in.</summary>
+public sealed class AppUser : IdentityUser
+{
+    public Guid? CurrentTeamId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<TeamMember> Memberships { get; set; } = [];
+}

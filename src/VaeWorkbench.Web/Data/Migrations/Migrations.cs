@@ -1,0 +1,10 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace VaeWorkbench.Web.Data.Migrations;
+
+// Each migration is one SQL file, Data/Migrations/<id>.sql; add a class here for every new file, in order.
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122000100_Initial")]
+public sealed class Initial : SqlScriptMigration;

@@ -1,0 +1,34 @@
+using Radzen;
+using VaeWorkbench.Web.Components;
+
+namespace VaeWorkbench.Web.Hosting;
+
+public static class UiExtensions
+{
+    public const string ThemeCookie = "vwb.theme";
+
+    public static WebApplicationBuilder AddVaeUi(this WebApplicationBuilder builder)
+    {
+        // Component libraries' files (Radzen's scripts, themes and icon font) are mapped from the package cache by
+        // the build's static web assets manifest; load it in every environment, not just Development, so
+        // `dotnet run` serves them too. A published app has the files on disk and no manifest, so this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+        builder.Services.AddRadzenCookieThemeService(o =>
+        {
+            o.Name = ThemeCookie;
+            o.Duration = TimeSpan.FromDays(365);
+        });
+        builder.Services.AddScoped<ScopedRunner>();
+        return builder;
+    }
+
+    public static WebApplication MapVaeUi(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        return app;
+    }
+}

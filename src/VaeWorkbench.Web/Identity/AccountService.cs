@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Options;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Identity;
+
+public enum PasswordCheck
+{
+    Ok,
+    Wrong,
+    LockedOut,
+}
+
+/// <summary>Registration and password checks shared by the sign-in pages and the REST API.</summary>
+public sealed class AccountService(
+    UserManager<AppUser> users,
+    AppDbContext db,
+    TeamService teams,
+    IOptions<AuthOptions> authOptions,
+    TimeProvider clock)
+{
+    /// <summary>Creates a user with a personal team they own; redeems the invite code when one is given.</summary>
+    public async Task<AppUser> RegisterAsync(string? email, string? password, string? inviteCode, CancellationToken ct = default)
+    {
+        email = email?.Trim();
+        if (string.IsNullOrEmpty(email) || !email.Contains('@') || email.Length > 256)
+            throw new RequestRejectedException("Enter a valid e-mail address.");
+        if (string.IsNullOrEmpty(password))
+            throw new RequestRejectedException("Enter a password.");
+
+        var hasInvite = !string.IsNullOrWhiteSpace(inviteCode);
+        if (hasInvite && await teams.FindValidInviteAsync(inviteCode, ct) is null)
+            throw new RequestRejectedException("This invite code is not valid: it is unknown, already used or expired.");
+        if (!authOptions.Value.OpenRegistration && !hasInvite)
+            throw AccessDeniedException.Forbidden("Registration on this server needs an invite code from a team owner.");
+
+        var user = new AppUser { UserName = email, Email = email, CreatedAt = clock.GetUtcNow(), LockoutEnabled = true };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+            throw new RequestRejectedException(string.Join(" ", created.Errors.Select(e => e.Description)));
+        await teams.CreateTeamAsync(user.Id, $"{email.Split('@')[0]}'s team", personal: true, ct);
+        if (hasInvite) await teams.JoinAsync(user.Id, inviteCode!, ct);
+        await transaction.CommitAsync(ct);
+        return user;
+    }
+
+    /// <summary>
+    /// Checks a password and counts failures toward lockout, exactly as the sign-in page does, so the API
+    /// cannot be used to guess passwords faster than the page.
+    /// </summary>
+    public async Task<(PasswordCheck Result, AppUser? User)> CheckPasswordAsync(string? email, string? password)
+    {
+        var user = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email.Trim());
+        if (user is null || password is null) return (PasswordCheck.Wrong, null);
+        if (await users.IsLockedOutAsync(user)) return (PasswordCheck.LockedOut, user);
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            await users.ResetAccessFailedCountAsync(user);
+            return (PasswordCheck.Ok, user);
+        }
+        await users.AccessFailedAsync(user);
+        return (await users.IsLockedOutAsync(user) ? PasswordCheck.LockedOut : PasswordCheck.Wrong, user);
+    }
+}

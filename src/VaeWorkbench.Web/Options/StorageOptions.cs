@@ -1,0 +1,23 @@
+namespace VaeWorkbench.Web.Options;
+
+/// <summary>Where the workbench keeps its files and its database. Bound from the <c>Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>
+    /// Folder for the SQLite database, data-protection keys, images and models. A relative path is taken
+    /// from the current working directory. Created on first run.
+    /// </summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>SQLite file name inside <see cref="DataDirectory"/>.</summary>
+    public string DatabaseFile { get; set; } = "vaeworkbench.db";
+
+    /// <summary>How long a writer waits for SQLite's lock before failing, in milliseconds.</summary>
+    public int BusyTimeoutMs { get; set; } = 10_000;
+
+    public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
+
+    public string ResolveDatabasePath() => Path.Combine(ResolveDataDirectory(), DatabaseFile);
+}

@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Options;
+
+namespace VaeWorkbench.Web.Teams;
+
+public sealed record TeamSummary(Guid Id, string Name, TeamRole Role, bool IsPersonal);
+
+public sealed record MemberSummary(string UserId, string Email, TeamRole Role, DateTimeOffset JoinedAt);
+
+/// <summary>Teams, memberships and invites. Every method that names a team checks the caller's role through <see cref="TeamAccess"/>.</summary>
+public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<AuthOptions> authOptions, TimeProvider clock)
+{
+    public const int MaxNameLength = 100;
+
+    public async Task<Team> CreateTeamAsync(string ownerUserId, string name, bool personal = false, CancellationToken ct = default)
+    {
+        var team = new Team { Id = Guid.NewGuid(), Name = ValidName(name), IsPersonal = personal, CreatedAt = clock.GetUtcNow() };
+        db.Teams.Add(team);
+        db.TeamMembers.Add(new TeamMember { TeamId = team.Id, UserId = ownerUserId, Role = TeamRole.Owner, JoinedAt = team.CreatedAt });
+        var user = await db.Users.FirstAsync(u => u.Id == ownerUserId, ct);
+        user.CurrentTeamId ??= team.Id;
+        await db.SaveChangesAsync(ct);
+        return team;
+    }
+
+    public Task<List<TeamSummary>> ListForUserAsync(string userId, CancellationToken ct = default) =>
+        db.TeamMembers.Where(m => m.UserId == userId)
+            .OrderByDescending(m => m.Team!.IsPersonal).ThenBy(m => m.Team!.Name)
+            .Select(m => new TeamSummary(m.TeamId, m.Team!.Name, m.Role, m.Team.IsPersonal))
+            .ToListAsync(ct);
+
+    public async Task<TeamSummary> GetAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        var role = await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var team = await db.Teams.FirstAsync(t => t.Id == teamId, ct);
+        return new TeamSummary(team.Id, team.Name, role, team.IsPersonal);
+    }
+
+    public async Task RenameAsync(string userId, Guid teamId, string name, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Owner, ct: ct);
+        var team = await db.Teams.FirstAsync(t => t.Id == teamId, ct);
+        team.Name = ValidName(name);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The team the user works in: the saved choice while they are still a member, else their first team.</summary>
+    public async Task<TeamSummary?> CurrentTeamAsync(string userId, CancellationToken ct = default)
+    {
+        var teams = await ListForUserAsync(userId, ct);
+        var saved = await db.Users.Where(u => u.Id == userId).Select(u => u.CurrentTeamId).FirstOrDefaultAsync(ct);
+        return teams.FirstOrDefault(t => t.Id == saved) ?? teams.FirstOrDefault();
+    }
+
+    public async Task SwitchCurrentTeamAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
+        user.CurrentTeamId = teamId;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<List<MemberSummary>> MembersAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        return await db.TeamMembers.Where(m => m.TeamId == teamId)
+            .OrderByDescending(m => m.Role).ThenBy(m => m.User!.Email)
+            .Select(m => new MemberSummary(m.UserId, m.User!.Email!, m.Role, m.JoinedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Creates a one-time invite and returns its code; the code itself is never stored.</summary>
+    public async Task<string> CreateInviteAsync(string userId, Guid teamId, TeamRole role, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Owner, ct: ct);
+        if (!Enum.IsDefined(role)) throw new RequestRejectedException($"Unknown role '{role}'. Use Owner, Editor or Viewer.");
+        var code = SecretCodes.NewSecret("inv_", 12);
+        var now = clock.GetUtcNow();
+        db.TeamInvites.Add(new TeamInvite
+        {
+            Id = Guid.NewGuid(), TeamId = teamId, Role = role, CodeHash = SecretCodes.Hash(code), CreatedByUserId = userId,
+            CreatedAt = now, ExpiresAt = now.AddDays(authOptions.Value.InviteValidDays),
+        });
+        await db.SaveChangesAsync(ct);
+        return code;
+    }
+
+    /// <summary>Finds a usable invite for a code (unredeemed, unexpired), or null.</summary>
+    public async Task<TeamInvite?> FindValidInviteAsync(string? code, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(code)) return null;
+        var hash = SecretCodes.Hash(code);
+        var invite = await db.TeamInvites.FirstOrDefaultAsync(i => i.CodeHash == hash, ct);
+        return invite is null || invite.RedeemedAt is not null || invite.ExpiresAt < clock.GetUtcNow() ? null : invite;
+    }
+
+    public async Task<TeamSummary> JoinAsync(string userId, string code, CancellationToken ct = default)
+    {
+        var invite = await FindValidInviteAsync(code, ct)
+            ?? throw new RequestRejectedException("This invite code is not valid: it is unknown, already used or expired.");
+        var now = clock.GetUtcNow();
+        // The conditional update makes redemption atomic: of two people racing for one code, exactly one wins.
+        var claimed = await db.TeamInvites
+            .Where(i => i.Id == invite.Id && i.RedeemedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.RedeemedAt, now).SetProperty(i => i.RedeemedByUserId, userId), ct);
+        if (claimed == 0) throw new RequestRejectedException("This invite code was just used by someone else.");
+        var existing = await db.TeamMembers.FirstOrDefaultAsync(m => m.TeamId == invite.TeamId && m.UserId == userId, ct);
+        if (existing is null)
+            db.TeamMembers.Add(new TeamMember { TeamId = invite.TeamId, UserId = userId, Role = invite.Role, JoinedAt = now });
+        else if (existing.Role < invite.Role)
+            existing.Role = invite.Role;
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(userId, invite.TeamId, ct);
+    }
+
+    public async Task ChangeRoleAsync(string userId, Guid teamId, string memberUserId, TeamRole role, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Owner, ct: ct);
+        if (!Enum.IsDefined(role)) throw new RequestRejectedException($"Unknown role '{role}'. Use Owner, Editor or Viewer.");
+        var member = await db.TeamMembers.FirstOrDefaultAsync(m => m.TeamId == teamId && m.UserId == memberUserId, ct)
+            ?? throw AccessDeniedException.NotFound("Member");
+        if (member.Role == TeamRole.Owner && role != TeamRole.Owner) await EnsureAnotherOwnerAsync(teamId, memberUserId, ct);
+        member.Role = role;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task RemoveMemberAsync(string userId, Guid teamId, string memberUserId, CancellationToken ct = default)
+    {
+        // Leaving a team yourself needs no Owner role; removing someone else does.
+        await access.RequireAsync(userId, teamId, memberUserId == userId ? TeamRole.Viewer : TeamRole.Owner, ct: ct);
+        var member = await db.TeamMembers.FirstOrDefaultAsync(m => m.TeamId == teamId && m.UserId == memberUserId, ct)
+            ?? throw AccessDeniedException.NotFound("Member");
+        if (member.Role == TeamRole.Owner) await EnsureAnotherOwnerAsync(teamId, memberUserId, ct);
+        db.TeamMembers.Remove(member);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task EnsureAnotherOwnerAsync(Guid teamId, string leavingOwnerId, CancellationToken ct)
+    {
+        var others = await db.TeamMembers.CountAsync(m => m.TeamId == teamId && m.Role == TeamRole.Owner && m.UserId != leavingOwnerId, ct);
+        if (others == 0) throw new RequestRejectedException("A team needs at least one Owner; make someone else Owner first.");
+    }
+
+    private static string ValidName(string? name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0) throw new RequestRejectedException("A team needs a name.");
+        if (trimmed.Length > MaxNameLength) throw new RequestRejectedException($"A team name is at most {MaxNameLength} characters.");
+        if (trimmed.Any(char.IsControl)) throw new RequestRejectedException("A team name cannot contain control characters.");
+        return trimmed;
+    }
+}
