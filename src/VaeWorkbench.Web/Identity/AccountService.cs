@@ -62,7 +62,8 @@ public sealed class AccountService(
             await users.ResetAccessFailedCountAsync(user);
             return (PasswordCheck.Ok, user);
         }
+        // The failure that triggers the lockout still reads as a wrong password; the lock shows from the next attempt on.
         await users.AccessFailedAsync(user);
-        return (await users.IsLockedOutAsync(user) ? PasswordCheck.LockedOut : PasswordCheck.Wrong, user);
+        return (PasswordCheck.Wrong, user);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Data.Entities;
 
 namespace VaeWorkbench.Web.Identity;
@@ -28,10 +29,11 @@ internal sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        var result = await HandleAuthenticateOnceSafeAsync();
+        await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            result.Failure?.Message ?? "Send a valid API token as 'Authorization: Bearer <token>'.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Teams;
@@ -82,10 +83,13 @@ public static class IdentityExtensions
 
     private static Task ApiAwareRedirect(HttpContext context, string redirectUri, int apiStatus)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
-            context.Response.StatusCode = apiStatus;
-        else
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
             context.Response.Redirect(redirectUri);
-        return Task.CompletedTask;
+            return Task.CompletedTask;
+        }
+        return apiStatus == StatusCodes.Status401Unauthorized
+            ? ApiProblems.WriteAsync(context, apiStatus, "Unauthorized", "Sign in, or send an API token as 'Authorization: Bearer <token>'.")
+            : ApiProblems.WriteAsync(context, apiStatus, "Forbidden", "You may not do this.");
     }
 }

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Tests.Infrastructure;
+
+namespace VaeWorkbench.Web.Tests;
+
+public sealed class PlatformTests : IDisposable
+{
+    private readonly WorkbenchFactory _factory = new();
+
+    [Fact]
+    public async Task Healthz_is_200_when_the_database_answers()
+    {
+        var response = await _factory.CreateClient().GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_api()
+    {
+        var json = await _factory.CreateClient().GetStringAsync("/openapi/v1.json");
+        var paths = JsonDocument.Parse(json).RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/auth/register", "/api/auth/token", "/api/me", "/api/teams/{teamId}/invites", "/api/tokens/{tokenId}" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+    }
+
+    [Fact]
+    public async Task The_database_is_created_in_the_data_directory_in_wal_mode()
+    {
+        await _factory.CreateClient().GetAsync("/healthz");
+        var file = Path.Combine(_factory.DataDirectory, "vaeworkbench.db");
+        Assert.True(File.Exists(file));
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        Assert.True(Directory.Exists(Path.Combine(_factory.DataDirectory, "keys")));
+    }
+
+    [Fact]
+    public async Task The_shell_serves_the_blazor_script_and_radzen_assets()
+    {
+        var client = _factory.CreateClient();
+        foreach (var url in new[] { "/_framework/blazor.web.js", "/_content/Radzen.Blazor/Radzen.Blazor.js", "/css/app.css" })
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
+        var login = await client.GetStringAsync("/account/login");
+        Assert.Contains("Sign in", login);
+    }
+
+    /// <summary>The migrations are hand-written SQL, so prove they build exactly the schema the EF model describes.</summary>
+    [Fact]
+    public async Task Migrations_produce_the_same_schema_as_the_model()
+    {
+        var migrated = await SchemaAsync(db => db.Database.MigrateAsync());
+        var fromModel = await SchemaAsync(db => db.Database.EnsureCreatedAsync());
+        Assert.Equal(fromModel, migrated);
+    }
+
+    private static async Task<List<string>> SchemaAsync(Func<AppDbContext, Task> create)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"vwb-schema-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
+            await using (var db = new AppDbContext(options)) await create(db);
+            await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND substr(name, 1, 4) <> '__EF' ORDER BY type, name";
+            var rows = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                rows.Add($"{reader.GetString(0)} {reader.GetString(1)}: {string.Join(' ', (reader.IsDBNull(2) ? "" : reader.GetString(2)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}");
+            return rows;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public void Dispose() => _factory.Dispose();
+}
