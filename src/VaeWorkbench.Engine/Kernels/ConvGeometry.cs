@@ -16,7 +16,7 @@ public readonly record struct ConvGeometry(int ImageH, int ImageW, int Channels,
     public void Validate()
     {
         if (ImageH <= 0 || ImageW <= 0 || Channels <= 0 || KernelH <= 0 || KernelW <= 0 || Stride <= 0 || Padding < 0)
-            throw new ArgumentException($"invalid convolution geometry {this}");
+            throw new ArgumentException($"invalid convolution geometry: image {ImageH}x{ImageW}x{Channels}, kernel {KernelH}x{KernelW}, stride {Stride}, padding {Padding}");
         if (ImageH + 2 * Padding < KernelH || ImageW + 2 * Padding < KernelW)
             throw new ArgumentException($"kernel {KernelH}x{KernelW} is larger than the padded image {ImageH}x{ImageW} (padding {Padding})");
     }
