@@ -41,6 +41,7 @@ public sealed class TrainCommand : ICliCommand
           --patience N        early stopping on test loss (0 = off)
           --threads N         (default: processor count)      --seed N    (default 1)
           --limit N           use the first N training images
+          --test-limit N      evaluate on the first N test images (default all)
           --resume FILE       continue training a checkpoint up to --epochs
         """;
 
@@ -50,6 +51,7 @@ public sealed class TrainCommand : ICliCommand
         var output = args.Required("out");
         var resume = args.String("resume");
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
+        var testLimit = args.Has("test-limit") ? args.Int("test-limit", 0, 1) : (int?)null;
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         var epochs = args.Int("epochs", 10, 1, 100_000);
 
@@ -92,14 +94,14 @@ public sealed class TrainCommand : ICliCommand
             var train0 = DatasetLoader.Load(data, DatasetSplit.Train, limit);
             config = config with { Channels = train0.Channels, Height = train0.Height, Width = train0.Width };
             trainer = new Trainer(new Vae(config, options.Seed), options);
-            return Train(trainer, train0, data, output, stdout, cancellationToken);
+            return Train(trainer, train0, data, testLimit, output, stdout, cancellationToken);
         }
-        return Train(trainer, DatasetLoader.Load(data, DatasetSplit.Train, limit), data, output, stdout, cancellationToken);
+        return Train(trainer, DatasetLoader.Load(data, DatasetSplit.Train, limit), data, testLimit, output, stdout, cancellationToken);
     }
 
-    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, string output, TextWriter stdout, CancellationToken cancellationToken)
+    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test) : null;
+        var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test, testLimit) : null;
         trainer.EpochCompleted += report =>
         {
             ModelFile.Save(output, trainer.Model, trainer);
