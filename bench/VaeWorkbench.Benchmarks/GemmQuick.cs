@@ -18,9 +18,9 @@ internal static class GemmQuick
         for (var i = 0; i < args.Length; i += 6)
         {
             var v = args[i..(i + 6)].Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            var gflops = SgemmBench.MeasureGflops(v[0], v[1], v[2], v[3] != 0, v[4] != 0, v[5]);
+            var (gflops, perCore) = SgemmBench.Measure(v[0], v[1], v[2], v[3] != 0, v[4] != 0, v[5]);
             Console.WriteLine(FormattableString.Invariant(
-                $"{{\"impl\":\"ours\",\"m\":{v[0]},\"n\":{v[1]},\"k\":{v[2]},\"transA\":{v[3]},\"transB\":{v[4]},\"threads\":{v[5]},\"gflops\":{gflops:F1}}}"));
+                $"{{\"impl\":\"ours\",\"m\":{v[0]},\"n\":{v[1]},\"k\":{v[2]},\"transA\":{v[3]},\"transB\":{v[4]},\"threads\":{v[5]},\"gflops\":{gflops:F1},\"gflops_per_cpu_s\":{perCore:F1}}}"));
         }
 
         return 0;
