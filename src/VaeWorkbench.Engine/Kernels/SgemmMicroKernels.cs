@@ -52,67 +52,17 @@ internal static unsafe class SgemmMicroKernels
         }
     }
 
-    // a: kc×8 packed, b: kc×32 packed -> c: 8×32 (row stride ldc). 16 accumulators keep both FMA pipes busy past their latency.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (var p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var av = Vector512.Create(a[0]);
-            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
-            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
-            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
-            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
-            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
-            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
-            av = Vector512.Create(a[6]);
-            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
-            av = Vector512.Create(a[7]);
-            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
-            a += 8;
-            b += 32;
-        }
-
-        var va = Vector512.Create(alpha);
-        if (beta == 0)
-        {
-            Store512(c, c00 * va, c01 * va); c += ldc;
-            Store512(c, c10 * va, c11 * va); c += ldc;
-            Store512(c, c20 * va, c21 * va); c += ldc;
-            Store512(c, c30 * va, c31 * va); c += ldc;
-            Store512(c, c40 * va, c41 * va); c += ldc;
-            Store512(c, c50 * va, c51 * va); c += ldc;
-            Store512(c, c60 * va, c61 * va); c += ldc;
-            Store512(c, c70 * va, c71 * va);
-            return;
-        }
-
-        var vb = Vector512.Create(beta);
-        Update512(c, c00, c01, va, vb); c += ldc;
-        Update512(c, c10, c11, va, vb); c += ldc;
-        Update512(c, c20, c21, va, vb); c += ldc;
-        Update512(c, c30, c31, va, vb); c += ldc;
-        Update512(c, c40, c41, va, vb); c += ldc;
-        Update512(c, c50, c51, va, vb); c += ldc;
-        Update512(c, c60, c61, va, vb); c += ldc;
-        Update512(c, c70, c71, va, vb);
-    }
-
     // a: kc×12 packed, b: kc×32 packed -> c: 12×32 (row stride ldc). 24 accumulators + 2 B vectors + 1 broadcast use 27 of the 32 zmm registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        // C rows are ldc floats apart, often in one cache set; start fetching them while the k loop runs.
+        for (var i = 0; i < 12; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + 16);
+        }
+
         Vector512<float> c00 = default, c01 = default;
         Vector512<float> c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default;
