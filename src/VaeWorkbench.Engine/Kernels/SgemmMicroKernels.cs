@@ -29,7 +29,7 @@ internal static unsafe class SgemmMicroKernels
     /// <summary>Tile rows (MR) of a kernel: the number of A values broadcast per k step.</summary>
     public static int TileRows(SgemmIsa isa) => isa switch
     {
-        SgemmIsa.Vector512 => 8,
+        SgemmIsa.Vector512 => 12,
         SgemmIsa.Vector256 => 6,
         _ => 4,
     };
@@ -46,20 +46,35 @@ internal static unsafe class SgemmMicroKernels
     {
         switch (isa)
         {
-            case SgemmIsa.Vector512: Kernel8x32(kc, a, b, c, ldc, alpha, beta); break;
+            case SgemmIsa.Vector512: Kernel12x32(kc, a, b, c, ldc, alpha, beta); break;
             case SgemmIsa.Vector256: Kernel6x16(kc, a, b, c, ldc, alpha, beta); break;
             default: Kernel4x4Scalar(kc, a, b, c, ldc, alpha, beta); break;
         }
     }
 
-    // a: kc×8 packed, b: kc×32 packed -> c: 8×32 (row stride ldc). 16 accumulators keep both FMA pipes busy past their latency.
+    // a: kc×12 packed, b: kc×32 packed -> c: 12×32 (row stride ldc). 24 accumulators + 2 B vectors + 1 broadcast use 27 of the 32 zmm registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        // C rows are ldc floats apart, often in one cache set; start fetching them while the k loop runs.
+        for (var i = 0; i < 12; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + 16);
+        }
+
+        Vector512<float> c00 = default, c01 = default;
+        Vector512<float> c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default;
+        Vector512<float> c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default;
+        Vector512<float> c70 = default, c71 = default;
+        Vector512<float> c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default;
+        Vector512<float> ca0 = default, ca1 = default;
+        Vector512<float> cb0 = default, cb1 = default;
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -80,7 +95,15 @@ internal static unsafe class SgemmMicroKernels
             c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
             av = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
-            a += 8;
+            av = Vector512.Create(a[8]);
+            c80 = Avx512F.FusedMultiplyAdd(av, b0, c80); c81 = Avx512F.FusedMultiplyAdd(av, b1, c81);
+            av = Vector512.Create(a[9]);
+            c90 = Avx512F.FusedMultiplyAdd(av, b0, c90); c91 = Avx512F.FusedMultiplyAdd(av, b1, c91);
+            av = Vector512.Create(a[10]);
+            ca0 = Avx512F.FusedMultiplyAdd(av, b0, ca0); ca1 = Avx512F.FusedMultiplyAdd(av, b1, ca1);
+            av = Vector512.Create(a[11]);
+            cb0 = Avx512F.FusedMultiplyAdd(av, b0, cb0); cb1 = Avx512F.FusedMultiplyAdd(av, b1, cb1);
+            a += 12;
             b += 32;
         }
 
@@ -94,7 +117,11 @@ internal static unsafe class SgemmMicroKernels
             Store512(c, c40 * va, c41 * va); c += ldc;
             Store512(c, c50 * va, c51 * va); c += ldc;
             Store512(c, c60 * va, c61 * va); c += ldc;
-            Store512(c, c70 * va, c71 * va);
+            Store512(c, c70 * va, c71 * va); c += ldc;
+            Store512(c, c80 * va, c81 * va); c += ldc;
+            Store512(c, c90 * va, c91 * va); c += ldc;
+            Store512(c, ca0 * va, ca1 * va); c += ldc;
+            Store512(c, cb0 * va, cb1 * va);
             return;
         }
 
@@ -106,7 +133,11 @@ internal static unsafe class SgemmMicroKernels
         Update512(c, c40, c41, va, vb); c += ldc;
         Update512(c, c50, c51, va, vb); c += ldc;
         Update512(c, c60, c61, va, vb); c += ldc;
-        Update512(c, c70, c71, va, vb);
+        Update512(c, c70, c71, va, vb); c += ldc;
+        Update512(c, c80, c81, va, vb); c += ldc;
+        Update512(c, c90, c91, va, vb); c += ldc;
+        Update512(c, ca0, ca1, va, vb); c += ldc;
+        Update512(c, cb0, cb1, va, vb);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

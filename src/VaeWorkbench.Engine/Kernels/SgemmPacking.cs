@@ -74,11 +74,24 @@ internal static unsafe class SgemmPacking
     // `lines` source lines of `steps` contiguous values (stride ld) -> steps rows of `width` values: dst[p*width + l] = src[l*ld + p].
     private static void Transpose(float* src, nint ld, int lines, int steps, float* dst, int width)
     {
+        var done = 0;
+        if (SgemmTranspose.IsSupported)
+        {
+            // 16 steps at a time, 16 lines at a time; lines past `lines` come out as the zero padding.
+            for (; done + 16 <= steps; done += 16)
+            {
+                for (var l0 = 0; l0 < lines; l0 += 16)
+                {
+                    SgemmTranspose.Transpose16(src + l0 * ld + done, ld, Math.Min(16, lines - l0), dst + done * width + l0, width);
+                }
+            }
+        }
+
         for (var l = 0; l < lines; l++)
         {
             var line = src + l * ld;
             var column = dst + l;
-            var p = 0;
+            var p = done;
             for (; p + 4 <= steps; p += 4)
             {
                 column[(p + 0) * width] = line[p + 0];
