@@ -19,6 +19,7 @@ public sealed class BenchCommand : ICliCommand
         usage: vae bench [--threads N] [--arch mlp|conv|both] [--data DIR] [--limit N] [--epochs N] [--skip-gemm]
           --data    IDX directory for the epoch (default /usr/share/datasets/fashion-mnist, else random images)
           --limit   training images per epoch (default all 60000)
+          --profile print each layer's forward and backward seconds per epoch
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -29,6 +30,7 @@ public sealed class BenchCommand : ICliCommand
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
         var epochs = args.Int("epochs", 1, 1, 100);
         var skipGemm = args.Flag("skip-gemm");
+        var profile = args.Flag("profile");
         args.EnsureAllConsumed();
 
         if (!skipGemm)
@@ -48,11 +50,32 @@ public sealed class BenchCommand : ICliCommand
             var config = preset == "mlp" ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
             var options = new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1 };
             var trainer = new Trainer(new Vae(config, options.Seed), options);
+            if (profile)
+            {
+                trainer.Model.Encoder.EnableTimings();
+                trainer.Model.Decoder.EnableTimings();
+            }
             trainer.EpochCompleted += r => stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"bench\":\"epoch\",\"arch\":\"{preset}\",\"images\":{train.Count},\"threads\":{threads},\"epoch\":{r.Epoch},\"epoch_s\":{r.EpochSeconds:0.000},\"img_per_s\":{r.ImagesPerSecond:0.0},\"train_loss\":{r.TrainLoss:0.00},\"peak_rss_mb\":{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0.0}}}"));
             trainer.Run(train, null, cancellationToken);
+            if (profile) PrintProfile(preset, trainer.Model, epochs, stdout);
         }
         return 0;
+    }
+
+    private static void PrintProfile(string preset, Vae model, int epochs, TextWriter stdout)
+    {
+        foreach (var (part, network) in new[] { ("encoder", model.Encoder), ("decoder", model.Decoder) })
+        {
+            var (forward, backward) = network.Timings!.Value;
+            for (var i = 0; i < network.Layers.Count; i++)
+            {
+                var layer = network.Layers[i];
+                var name = layer.Parameters.Count > 0 ? layer.Parameters[0].Name.Replace(".weight", "", StringComparison.Ordinal) : $"{part}.{i}";
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"profile\":\"{preset}\",\"layer\":\"{name}\",\"type\":\"{layer.GetType().Name}\",\"forward_s\":{forward[i] / (double)Stopwatch.Frequency / epochs:0.000},\"backward_s\":{backward[i] / (double)Stopwatch.Frequency / epochs:0.000}}}"));
+            }
+        }
     }
 
     private static double MeasureGemm(bool transA, bool transB, int m, int n, int k, int threads)

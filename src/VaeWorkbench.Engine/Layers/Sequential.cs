@@ -45,17 +45,32 @@ public sealed class Sequential : Layer
         foreach (var layer in _layers) layer.Initialize(rng);
     }
 
+    /// <summary>When not null, each layer's Forward and Backward time is added here (Stopwatch ticks, index = layer), for profiling.</summary>
+    public (long[] Forward, long[] Backward)? Timings { get; private set; }
+
+    public void EnableTimings() => Timings = (new long[_layers.Length], new long[_layers.Length]);
+
     public override float[] Forward(float[] input, int batch)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x, batch);
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            var start = Timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            x = _layers[i].Forward(x, batch);
+            if (Timings is { } t) t.Forward[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        }
         return x;
     }
 
     public override float[] Backward(float[] outputGradient, int batch)
     {
         var g = outputGradient;
-        for (var i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g, batch);
+        for (var i = _layers.Length - 1; i >= 0; i--)
+        {
+            var start = Timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            g = _layers[i].Backward(g, batch);
+            if (Timings is { } t) t.Backward[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        }
         return g;
     }
 }

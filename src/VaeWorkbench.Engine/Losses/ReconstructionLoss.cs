@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using VaeWorkbench.Engine.Kernels;
 using VaeWorkbench.Engine.Model;
 
 namespace VaeWorkbench.Engine.Losses;
@@ -40,95 +41,84 @@ public sealed class ReconstructionLoss
         var n = batch * pixels;
         var s = logits[..n];
         var x = target[..n];
-        var a = Grow(ref _a, n).AsSpan(0, n);
-        var b = Grow(ref _b, n).AsSpan(0, n);
         var withGrad = !grad.IsEmpty;
         var g = withGrad ? grad[..n] : default;
-        var constant = 0.0; // per-pixel normaliser, added once per image below
 
         if (Kind == ReconstructionKind.Bernoulli)
         {
-            // loss = max(s, 0) − s·x + log(1 + e^−|s|), stable for any s; ∂/∂s = σ(s) − x
-            TensorPrimitives.Abs(s, a);
-            TensorPrimitives.Negate(a, a);
-            TensorPrimitives.Exp(a, a);
-            TensorPrimitives.Add(a, 1f, a);
-            TensorPrimitives.Log(a, a);
-            TensorPrimitives.Max(s, 0f, b);
-            TensorPrimitives.Add(a, b, a);
-            TensorPrimitives.Multiply(s, x, b);
-            TensorPrimitives.Subtract(a, b, a);
-            if (withGrad)
+            // One fused pass per image (see BceWithLogits); nothing is left in the scratch buffers to sum.
+            for (var i = 0; i < batch; i++)
             {
-                TensorPrimitives.Sigmoid(s, g);
-                TensorPrimitives.Subtract(g, x, g);
-                TensorPrimitives.Multiply(g, gradScale, g);
+                perImage[i] = BceWithLogits.Image(s.Slice(i * pixels, pixels), x.Slice(i * pixels, pixels),
+                    withGrad ? g.Slice(i * pixels, pixels) : default, gradScale);
             }
+            return;
         }
-        else
+
+        var a = Grow(ref _a, n).AsSpan(0, n);
+        var b = Grow(ref _b, n).AsSpan(0, n);
+        var constant = 0.0; // per-pixel normaliser, added once per image below
+        // b = μ − x with μ = σ(s); a = per-pixel loss; g = ∂loss/∂μ, then times μ(1 − μ) for ∂/∂s
+        var mean = withGrad ? g : Grow(ref _meanScratch, n).AsSpan(0, n);
+        TensorPrimitives.Sigmoid(s, mean);
+        TensorPrimitives.Subtract(mean, x, b);
+        var gradFactor = 0f;
+        switch (Kind)
         {
-            // b = μ − x with μ = σ(s); a = per-pixel loss; g = ∂loss/∂μ, then times μ(1 − μ) for ∂/∂s
-            var mean = withGrad ? g : Grow(ref _meanScratch, n).AsSpan(0, n);
-            TensorPrimitives.Sigmoid(s, mean);
-            TensorPrimitives.Subtract(mean, x, b);
-            var gradFactor = 0f;
-            switch (Kind)
+            case ReconstructionKind.Gaussian:
             {
-                case ReconstructionKind.Gaussian:
-                {
-                    var inverseVariance = 1f / (Scale * Scale);
-                    TensorPrimitives.Multiply(b, b, a);
-                    TensorPrimitives.Multiply(a, 0.5f * inverseVariance, a);
-                    constant = MathF.Log(Scale) + HalfLogTwoPi;
-                    gradFactor = inverseVariance;
-                    break;
-                }
-                case ReconstructionKind.GaussianLearned:
-                {
-                    var logVariance = LogVariance!.Value[0];
-                    var inverseVariance = MathF.Exp(-logVariance);
-                    TensorPrimitives.Multiply(b, b, a);
-                    if (withGrad)
-                    {
-                        // ∂/∂lv of 0.5·(r²·e^−lv + lv) = 0.5·(1 − r²·e^−lv), summed over every pixel of the batch
-                        var sumSquares = TensorPrimitives.Sum(a);
-                        LogVariance.Grad[0] = gradScale * 0.5f * (n - sumSquares * inverseVariance);
-                    }
-                    TensorPrimitives.Multiply(a, 0.5f * inverseVariance, a);
-                    constant = 0.5 * logVariance + HalfLogTwoPi;
-                    gradFactor = inverseVariance;
-                    break;
-                }
-                case ReconstructionKind.Mse:
-                    TensorPrimitives.Multiply(b, b, a);
-                    gradFactor = 2f;
-                    break;
-                case ReconstructionKind.Laplace:
-                    TensorPrimitives.Abs(b, a);
-                    TensorPrimitives.Multiply(a, 1f / Scale, a);
-                    constant = Math.Log(2 * Scale);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown reconstruction loss {Kind}");
+                var inverseVariance = 1f / (Scale * Scale);
+                TensorPrimitives.Multiply(b, b, a);
+                TensorPrimitives.Multiply(a, 0.5f * inverseVariance, a);
+                constant = MathF.Log(Scale) + HalfLogTwoPi;
+                gradFactor = inverseVariance;
+                break;
             }
-            if (withGrad)
+            case ReconstructionKind.GaussianLearned:
             {
-                // g holds μ; ∂μ/∂s = μ(1 − μ)
-                var dmu = b; // reuse: b becomes ∂loss/∂μ
-                if (Kind == ReconstructionKind.Laplace)
+                var logVariance = LogVariance!.Value[0];
+                var inverseVariance = MathF.Exp(-logVariance);
+                TensorPrimitives.Multiply(b, b, a);
+                if (withGrad)
                 {
-                    // sign(r)/b
-                    for (var i = 0; i < n; i++) dmu[i] = dmu[i] > 0 ? 1f / Scale : dmu[i] < 0 ? -1f / Scale : 0f;
+                    // ∂/∂lv of 0.5·(r²·e^−lv + lv) = 0.5·(1 − r²·e^−lv), summed over every pixel of the batch
+                    var sumSquares = TensorPrimitives.Sum(a);
+                    LogVariance.Grad[0] = gradScale * 0.5f * (n - sumSquares * inverseVariance);
                 }
-                else
-                {
-                    TensorPrimitives.Multiply(dmu, gradFactor, dmu);
-                }
-                TensorPrimitives.Multiply(dmu, g, dmu);            // ·μ
-                TensorPrimitives.Subtract(1f, g, g);                // 1 − μ
-                TensorPrimitives.Multiply(g, dmu, g);               // ·(∂loss/∂μ)·μ
-                TensorPrimitives.Multiply(g, gradScale, g);
+                TensorPrimitives.Multiply(a, 0.5f * inverseVariance, a);
+                constant = 0.5 * logVariance + HalfLogTwoPi;
+                gradFactor = inverseVariance;
+                break;
             }
+            case ReconstructionKind.Mse:
+                TensorPrimitives.Multiply(b, b, a);
+                gradFactor = 2f;
+                break;
+            case ReconstructionKind.Laplace:
+                TensorPrimitives.Abs(b, a);
+                TensorPrimitives.Multiply(a, 1f / Scale, a);
+                constant = Math.Log(2 * Scale);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown reconstruction loss {Kind}");
+        }
+        if (withGrad)
+        {
+            // g holds μ; ∂μ/∂s = μ(1 − μ)
+            var dmu = b; // reuse: b becomes ∂loss/∂μ
+            if (Kind == ReconstructionKind.Laplace)
+            {
+                // sign(r)/b
+                for (var i = 0; i < n; i++) dmu[i] = dmu[i] > 0 ? 1f / Scale : dmu[i] < 0 ? -1f / Scale : 0f;
+            }
+            else
+            {
+                TensorPrimitives.Multiply(dmu, gradFactor, dmu);
+            }
+            TensorPrimitives.Multiply(dmu, g, dmu);            // ·μ
+            TensorPrimitives.Subtract(1f, g, g);                // 1 − μ
+            TensorPrimitives.Multiply(g, dmu, g);               // ·(∂loss/∂μ)·μ
+            TensorPrimitives.Multiply(g, gradScale, g);
         }
 
         for (var i = 0; i < batch; i++)

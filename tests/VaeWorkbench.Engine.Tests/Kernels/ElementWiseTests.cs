@@ -66,4 +66,22 @@ public class ElementWiseTests
         Assert.Equal(m2, m);
         Assert.Equal(v2, v);
     }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void FusedBceEqualsTheDoublePrecisionDefinition(int n)
+    {
+        var rng = new Rng(200 + (ulong)n);
+        var s = new float[n];
+        rng.FillGaussian(s, 6f);
+        if (n > 2) { s[0] = 90f; s[1] = -90f; s[2] = 0f; } // saturated and boundary logits
+        var x = Enumerable.Range(0, n).Select(_ => rng.NextFloat()).ToArray();
+        var fast = new float[n];
+        var slow = new float[n];
+        var fastLoss = BceWithLogits.Image(s, x, fast, 0.25f);
+        var slowLoss = BceWithLogits.ImageNaive(s, x, slow, 0.25f);
+        Assert.Equal(slowLoss, fastLoss, 1e-5 * Math.Max(1, Math.Abs(slowLoss)));
+        for (var i = 0; i < n; i++) Assert.Equal(slow[i], fast[i], 1e-6f);
+        Assert.Equal(fastLoss, BceWithLogits.Image(s, x, default, 0.25f)); // the loss does not depend on asking for the gradient
+    }
 }
