@@ -1,8 +1,12 @@
+using VaeWorkbench.Engine.Kernels;
+
 namespace VaeWorkbench.Engine;
 
 /// <summary>
 /// Splits work into one contiguous range per thread. The split depends only on the count and the thread count,
 /// and no range writes another's output, so results are identical run to run for a given thread count.
+/// Ranges run on the GEMM's persistent workers (no thread-pool wake-up per call); if the pool is busy, the caller
+/// runs the same ranges itself, which gives the same bits.
 /// </summary>
 public static class Parallelism
 {
@@ -15,11 +19,15 @@ public static class Parallelism
             if (count > 0) body(0, count);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        var work = new RangeWork(count, parts, body);
+        if (!SgemmWorkerPool.Shared.TryRun(parts, work))
         {
-            var start = (int)((long)count * p / parts);
-            var end = (int)((long)count * (p + 1) / parts);
-            body(start, end);
-        });
+            for (var p = 0; p < parts; p++) work.RunPart(p);
+        }
+    }
+
+    private sealed class RangeWork(int count, int parts, Action<int, int> body) : IPartitionedWork
+    {
+        public void RunPart(int part) => body((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
     }
 }

@@ -40,6 +40,7 @@ public sealed record VaeConfig
     /// <summary>σ for <see cref="ReconstructionKind.Gaussian"/>, b for <see cref="ReconstructionKind.Laplace"/>, the initial σ for the learned Gaussian.</summary>
     public float ObservationScale { get; init; } = 0.1f;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int PixelCount => Channels * Height * Width;
 
     /// <summary>DESIGN.md §3 `mlp`: 784 -> 400 ReLU -> (μ, log σ²) 20; 20 -> 400 ReLU -> 784 logits.</summary>
