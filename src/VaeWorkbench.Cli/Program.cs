@@ -1,8 +1,13 @@
 using VaeWorkbench.Cli;
+using VaeWorkbench.Cli.Commands;
 
 // Each command lives in its own file under Commands/; this table is the only place that lists them.
 ICliCommand[] commands =
 [
+    new TrainCommand(),
+    new ScoreCommand(),
+    new GenerateCommand(),
+    new BenchCommand(),
 ];
 
 return CommandRunner.Run(commands, args, Console.Out, Console.Error);

@@ -8,15 +8,62 @@ namespace VaeWorkbench.Engine.Kernels;
 public static class Sgemm
 {
     // a:(M,K) or (K,M) if transA, b:(K,N) or (N,K) if transB -> c:(M,N)
+    /// <param name="threads">How many threads may share the work (the caller plus pooled workers). Small problems use fewer.
+    /// The result bits depend only on the operands, never on the thread count or scheduling.</param>
     public static void Multiply(
         bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc,
-        int threads = 1)
+        int threads = 1) =>
+        Multiply(SgemmMicroKernels.Best, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+
+    /// <summary>The same GEMM on a chosen micro-kernel, so tests can check every ISA path on one machine.</summary>
+    internal static unsafe void Multiply(
+        SgemmIsa isa, bool transA, bool transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc,
+        int threads)
     {
-        // Placeholder dispatch until the packed kernel lands: the reference is correct, only slow.
-        SgemmReference.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        CheckOperand("a", a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda));
+        CheckOperand("b", b.Length, transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        CheckOperand("c", c.Length, m, n, ldc, nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0 || alpha == 0)
+            {
+                SgemmDriver.ScaleOnly(pc, ldc, m, n, beta);
+                return;
+            }
+
+            var problem = new SgemmProblem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, isa);
+            SgemmDriver.Run(problem, threads);
+        }
+    }
+
+    // A stored rows×cols matrix with row stride ld needs ld >= cols and (rows-1)·ld + cols elements.
+    private static void CheckOperand(string name, int length, int rows, int cols, int ld, string ldName)
+    {
+        if (ld < Math.Max(1, cols))
+        {
+            throw new ArgumentOutOfRangeException(ldName, ld, $"{ldName} must be at least {Math.Max(1, cols)}, the row length of the stored {name}.");
+        }
+
+        var needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+        if (length < needed)
+        {
+            throw new ArgumentException($"{name} holds {length} elements but a {rows}x{cols} matrix with row stride {ld} needs {needed}.", name);
+        }
     }
 }
 

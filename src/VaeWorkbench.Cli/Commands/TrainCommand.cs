@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Optim;
+using VaeWorkbench.Engine.Training;
+
+namespace VaeWorkbench.Cli.Commands;
+
+/// <summary><c>vae train</c>: trains a VAE and writes a resumable checkpoint after every epoch.</summary>
+public sealed class TrainCommand : ICliCommand
+{
+    private static readonly Dictionary<string, VaeArchitecture> Architectures = new() { ["mlp"] = VaeArchitecture.Mlp, ["conv"] = VaeArchitecture.Conv };
+
+    internal static readonly Dictionary<string, ReconstructionKind> Losses = new()
+    {
+        ["bce"] = ReconstructionKind.Bernoulli,
+        ["gaussian"] = ReconstructionKind.Gaussian,
+        ["gaussian-learned"] = ReconstructionKind.GaussianLearned,
+        ["mse"] = ReconstructionKind.Mse,
+        ["l1"] = ReconstructionKind.Laplace,
+    };
+
+    public string Name => "train";
+    public string Summary => "train a VAE on an image dataset, printing one JSON line per epoch";
+    public string Usage => """
+        usage: vae train --data <dir> --out <model.vae> [options]
+          --data DIR          Fashion-MNIST-style IDX directory (train-* to train, t10k-* to test)
+          --out FILE          model file, rewritten after every epoch (resumable checkpoint)
+          --arch mlp|conv     architecture preset (DESIGN.md §3), default mlp
+          --latent N          latent size (default 20 for mlp, 16 for conv)
+          --hidden A,B,..     mlp hidden sizes (default 400)
+          --widths A,B,..     conv channel widths (default 32,64)
+          --epochs N          total epochs (default 10)       --batch N   batch size (default 128)
+          --lr F              learning rate (default 0.001)   --schedule constant|cosine
+          --optimizer adam|adamw  --weight-decay F            --clip F    max gradient norm (0 = off)
+          --beta F            KL weight (default 1)           --warmup N  KL warm-up epochs
+          --free-bits F       nats per latent dimension       --denoise F input noise std (0 = off)
+          --loss bce|gaussian|gaussian-learned|mse|l1 (default bce)   --scale F  σ or b of gaussian/l1 (default 0.1)
+          --patience N        early stopping on test loss (0 = off)
+          --threads N         (default: processor count)      --seed N    (default 1)
+          --limit N           use the first N training images
+          --test-limit N      evaluate on the first N test images (default all)
+          --resume FILE       continue training a checkpoint up to --epochs
+        """;
+
+    public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var data = args.Required("data");
+        var output = args.Required("out");
+        var resume = args.String("resume");
+        var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
+        var testLimit = args.Has("test-limit") ? args.Int("test-limit", 0, 1) : (int?)null;
+        var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
+        var epochs = args.Int("epochs", 10, 1, 100_000);
+
+        Trainer trainer;
+        if (resume is not null)
+        {
+            trainer = ModelFile.Load(resume).Resume(epochs);
+            args.EnsureAllConsumed();
+        }
+        else
+        {
+            var arch = args.Choice("arch", VaeArchitecture.Mlp, Architectures);
+            var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
+            var config = preset with
+            {
+                Latent = args.Int("latent", preset.Latent, 1, 4096),
+                Hidden = IntList(args, "hidden") ?? preset.Hidden,
+                ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
+                Loss = args.Choice("loss", ReconstructionKind.Bernoulli, Losses),
+                ObservationScale = (float)args.Double("scale", preset.ObservationScale, 1e-6, 1e6),
+            };
+            var options = new TrainingOptions
+            {
+                Epochs = epochs,
+                BatchSize = args.Int("batch", 128, 1, 65_536),
+                LearningRate = (float)args.Double("lr", 1e-3, 1e-9, 10),
+                Schedule = args.Choice("schedule", LearningRateSchedule.Constant, new Dictionary<string, LearningRateSchedule> { ["constant"] = LearningRateSchedule.Constant, ["cosine"] = LearningRateSchedule.Cosine }),
+                Optimizer = args.Choice("optimizer", OptimizerKind.Adam, new Dictionary<string, OptimizerKind> { ["adam"] = OptimizerKind.Adam, ["adamw"] = OptimizerKind.AdamW }),
+                WeightDecay = (float)args.Double("weight-decay", 0, 0, 10),
+                ClipNorm = (float)args.Double("clip", 0, 0, 1e9),
+                Beta = (float)args.Double("beta", 1, 0, 1e6),
+                WarmupEpochs = args.Int("warmup", 0, 0, 100_000),
+                FreeBits = (float)args.Double("free-bits", 0, 0, 1e3),
+                DenoiseNoise = (float)args.Double("denoise", 0, 0, 10),
+                EarlyStoppingPatience = args.Int("patience", 0, 0, 100_000),
+                Seed = (ulong)args.Int("seed", 1, 0),
+                Threads = threads,
+            };
+            args.EnsureAllConsumed();
+            var train0 = DatasetLoader.Load(data, DatasetSplit.Train, limit);
+            config = config with { Channels = train0.Channels, Height = train0.Height, Width = train0.Width };
+            trainer = new Trainer(new Vae(config, options.Seed), options);
+            return Train(trainer, train0, data, testLimit, output, stdout, cancellationToken);
+        }
+        return Train(trainer, DatasetLoader.Load(data, DatasetSplit.Train, limit), data, testLimit, output, stdout, cancellationToken);
+    }
+
+    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test, testLimit) : null;
+        trainer.EpochCompleted += report =>
+        {
+            ModelFile.Save(output, trainer.Model, trainer);
+            stdout.WriteLine(FormatEpoch(report));
+            stdout.Flush();
+        };
+        trainer.Run(train, test, cancellationToken);
+        return 0;
+    }
+
+    internal static string FormatEpoch(EpochReport r)
+    {
+        var line = new Dictionary<string, object?>
+        {
+            ["epoch"] = r.Epoch,
+            ["train_loss"] = Math.Round(r.TrainLoss, 4),
+            ["test_loss"] = r.ValidationLoss is { } v ? Math.Round(v, 4) : null,
+            ["recon"] = Math.Round(r.TrainReconstruction, 4),
+            ["kl"] = Math.Round(r.TrainKl, 4),
+            ["test_recon"] = r.ValidationReconstruction is { } vr ? Math.Round(vr, 4) : null,
+            ["test_kl"] = r.ValidationKl is { } vk ? Math.Round(vk, 4) : null,
+            ["epoch_s"] = Math.Round(r.EpochSeconds, 3),
+            ["img_per_s"] = Math.Round(r.ImagesPerSecond, 1),
+            ["lr"] = r.LearningRate,
+            ["beta"] = r.Beta,
+            ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+        };
+        return JsonSerializer.Serialize(line);
+    }
+
+    private static int[]? IntList(CliArguments args, string name)
+    {
+        var text = args.String(name);
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0)
+                throw new UsageException($"--{name} must be a comma-separated list of positive whole numbers (got '{text}')");
+        }
+        return values.Length > 0 ? values : throw new UsageException($"--{name} needs at least one size");
+    }
+}

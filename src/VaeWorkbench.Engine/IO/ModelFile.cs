@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Optim;
+using VaeWorkbench.Engine.Training;
+
+namespace VaeWorkbench.Engine.IO;
+
+/// <summary>What a model file holds: the model, and, for a training checkpoint, what is needed to resume.</summary>
+public sealed class LoadedModel
+{
+    internal LoadedModel(Vae model, IReadOnlyDictionary<string, string> metadata, TrainingOptions? options, List<EpochReport> history, Func<TrainingOptions, Trainer>? resume)
+    {
+        Model = model;
+        Metadata = metadata;
+        TrainingOptions = options;
+        History = history;
+        _resume = resume;
+    }
+
+    private readonly Func<TrainingOptions, Trainer>? _resume;
+
+    public Vae Model { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    public TrainingOptions? TrainingOptions { get; }
+    public IReadOnlyList<EpochReport> History { get; }
+    public bool CanResume => _resume is not null;
+
+    /// <summary>A trainer that continues where the checkpoint stopped, up to <paramref name="totalEpochs"/> (default: the saved target).</summary>
+    public Trainer Resume(int? totalEpochs = null)
+    {
+        if (_resume is null || TrainingOptions is null) throw new InvalidOperationException("this model file has no optimizer state, so training cannot resume from it");
+        return _resume(totalEpochs is { } e ? TrainingOptions with { Epochs = e } : TrainingOptions);
+    }
+}
+
+/// <summary>
+/// The <c>.vae</c> model file: safetensors with the weights under their parameter names and, for checkpoints, the Adam
+/// moments under <c>optimizer.exp_avg.*</c> / <c>optimizer.exp_avg_sq.*</c>. The header's __metadata__ holds JSON strings:
+/// format, config, training (options), history, optimizer (step, hyper-parameters) and trainer (RNG state, early stopping).
+/// Conv weights are stored channels-last (see <see cref="Layers.Conv2d"/>), as the "layout" entry records.
+/// </summary>
+public static class ModelFile
+{
+    public const string FormatName = "vaeworkbench.vae/1";
+    private const string FirstMoment = "optimizer.exp_avg.";
+    private const string SecondMoment = "optimizer.exp_avg_sq.";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes the model (and the trainer's state, if given) atomically: a temporary file is renamed over the target.</summary>
+    public static void Save(string path, Vae model, Trainer? trainer = null)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp";
+        using (var stream = File.Create(temporary))
+            Save(stream, model, trainer);
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    public static void Save(Stream stream, Vae model, Trainer? trainer = null)
+    {
+        var tensors = model.Parameters.Select(p => new NamedTensor(p.Name, p.Shape, p.Value)).ToList();
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = FormatName,
+            ["layout"] = "conv weights (out, kh, kw, in), transposed-conv weights (in, kh, kw, out), activations channels-last",
+            ["config"] = JsonSerializer.Serialize(model.Config, Json),
+        };
+        if (trainer is not null)
+        {
+            var adam = trainer.Optimizer;
+            for (var i = 0; i < model.Parameters.Count; i++)
+            {
+                var p = model.Parameters[i];
+                tensors.Add(new NamedTensor(FirstMoment + p.Name, p.Shape, adam.FirstMoments[i]));
+                tensors.Add(new NamedTensor(SecondMoment + p.Name, p.Shape, adam.SecondMoments[i]));
+            }
+            metadata["training"] = JsonSerializer.Serialize(trainer.Options, Json);
+            metadata["history"] = JsonSerializer.Serialize(trainer.History, Json);
+            metadata["optimizer"] = JsonSerializer.Serialize(new OptimizerState(adam.Step, adam.Options), Json);
+            metadata["trainer"] = JsonSerializer.Serialize(new TrainerState(trainer.Rng.SaveState(),
+                double.IsPositiveInfinity(trainer.BestValidationLoss) ? null : trainer.BestValidationLoss.ToString("R", CultureInfo.InvariantCulture),
+                trainer.EpochsWithoutImprovement), Json);
+        }
+        SafeTensors.Write(stream, tensors, metadata);
+    }
+
+    public static LoadedModel Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"model file '{path}' does not exist", path);
+        if (info.Length > SafeTensors.MaxFileBytes) throw new InvalidModelFileException($"model file '{path}' is {info.Length} bytes, larger than the {SafeTensors.MaxFileBytes}-byte limit");
+        try
+        {
+            return Load(File.ReadAllBytes(path));
+        }
+        catch (InvalidModelFileException e)
+        {
+            throw new InvalidModelFileException($"{path}: {e.Message}", e);
+        }
+    }
+
+    public static LoadedModel Load(ReadOnlySpan<byte> file)
+    {
+        var (tensors, metadata) = SafeTensors.Read(file);
+        if (!metadata.TryGetValue("format", out var format) || format != FormatName)
+            throw new InvalidModelFileException($"not a VaeWorkbench model (metadata format is '{format ?? "missing"}', expected '{FormatName}')");
+        var config = Deserialize<VaeConfig>(metadata, "config") ?? throw new InvalidModelFileException("the metadata has no config");
+        Vae model;
+        try
+        {
+            model = new Vae(config);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidModelFileException($"the saved config is invalid: {e.Message}", e);
+        }
+        foreach (var p in model.Parameters) CopyTensor(tensors, p.Name, p);
+
+        var options = metadata.ContainsKey("training") ? Deserialize<TrainingOptions>(metadata, "training") : null;
+        var history = (metadata.ContainsKey("history") ? Deserialize<List<EpochReport>>(metadata, "history") : null) ?? [];
+        Func<TrainingOptions, Trainer>? resume = null;
+        if (options is not null && metadata.ContainsKey("optimizer"))
+        {
+            var optimizerState = Deserialize<OptimizerState>(metadata, "optimizer") ?? throw new InvalidModelFileException("the optimizer metadata is empty");
+            var trainerState = Deserialize<TrainerState>(metadata, "trainer") ?? throw new InvalidModelFileException("the trainer metadata is missing");
+            if (optimizerState.Options is null || trainerState.Rng is null) throw new InvalidModelFileException("the optimizer or trainer metadata is incomplete");
+            if (optimizerState.Step < 0) throw new InvalidModelFileException($"the optimizer step {optimizerState.Step} is negative");
+            Rng rng;
+            try
+            {
+                rng = Rng.FromState(trainerState.Rng);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidModelFileException($"the saved RNG state is invalid: {e.Message}", e);
+            }
+            var adam = new Adam(model.Parameters, optimizerState.Options) { Step = optimizerState.Step };
+            for (var i = 0; i < model.Parameters.Count; i++)
+            {
+                var p = model.Parameters[i];
+                CopyTensor(tensors, FirstMoment + p.Name, p, adam.FirstMoments[i]);
+                CopyTensor(tensors, SecondMoment + p.Name, p, adam.SecondMoments[i]);
+            }
+            var best = double.PositiveInfinity;
+            if (trainerState.BestValidationLoss is { } text && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out best))
+                throw new InvalidModelFileException($"the saved best validation loss '{text}' is not a number");
+            var savedHistory = history;
+            var savedRng = rng.SaveState();
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidModelFileException($"the saved training options are invalid: {e.Message}", e);
+            }
+            // Each Resume gets its own copies, so resuming twice from one loaded file starts from the same state twice.
+            resume = o => new Trainer(model, o, adam, Rng.FromState(savedRng), [.. savedHistory], best, trainerState.EpochsWithoutImprovement);
+        }
+        return new LoadedModel(model, metadata, options, history, resume);
+    }
+
+    private static void CopyTensor(Dictionary<string, NamedTensor> tensors, string name, Parameter parameter, float[]? destination = null)
+    {
+        if (!tensors.TryGetValue(name, out var tensor)) throw new InvalidModelFileException($"tensor '{name}' is missing");
+        if (!tensor.Shape.SequenceEqual(parameter.Shape))
+            throw new InvalidModelFileException($"tensor '{name}' has shape ({string.Join(", ", tensor.Shape)}), the config needs ({string.Join(", ", parameter.Shape)})");
+        tensor.Data.CopyTo(destination ?? parameter.Value, 0);
+    }
+
+    private static T? Deserialize<T>(Dictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text)) throw new InvalidModelFileException($"the metadata has no '{key}' entry");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidModelFileException($"the '{key}' metadata is not valid: {e.Message}", e);
+        }
+    }
+
+    private sealed record OptimizerState(long Step, AdamOptions Options);
+
+    private sealed record TrainerState(string Rng, string? BestValidationLoss, int EpochsWithoutImprovement);
+}

@@ -1,0 +1,123 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace VaeWorkbench.Engine.Kernels;
+
+/// <summary>An element-wise function of two inputs at every vector width, so one loop (<see cref="ElementWise.Map{T}"/>) serves all.</summary>
+internal interface IBinaryKernel
+{
+    float Apply(float a, float b);
+    Vector256<float> Apply(Vector256<float> a, Vector256<float> b);
+    Vector512<float> Apply(Vector512<float> a, Vector512<float> b);
+}
+
+/// <summary>The element-wise kernels the layers need beyond what <see cref="TensorPrimitives"/> offers.</summary>
+internal static class ElementWise
+{
+    /// <summary>dst[i] = op(a[i], b[i]); Vector512 when accelerated, then Vector256, then scalar for the tail.</summary>
+    public static void Map<T>(T op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) where T : struct, IBinaryKernel
+    {
+        if (a.Length != b.Length || a.Length != dst.Length) throw new ArgumentException("element-wise operands differ in length");
+        ref var ra = ref MemoryMarshal.GetReference(a);
+        ref var rb = ref MemoryMarshal.GetReference(b);
+        ref var rd = ref MemoryMarshal.GetReference(dst);
+        var n = a.Length;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                op.Apply(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                op.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref rd, i) = op.Apply(Unsafe.Add(ref ra, i), Unsafe.Add(ref rb, i));
+    }
+
+    /// <summary>The scalar path of <see cref="Map{T}"/>, the reference the vector paths are tested against.</summary>
+    public static void MapScalar<T>(T op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) where T : struct, IBinaryKernel
+    {
+        for (var i = 0; i < dst.Length; i++) dst[i] = op.Apply(a[i], b[i]);
+    }
+
+    // y:(rows,cols) += bias:(cols) on every row
+    public static void AddRowVector(Span<float> y, ReadOnlySpan<float> bias, int rows)
+    {
+        var cols = bias.Length;
+        for (var r = 0; r < rows; r++)
+        {
+            var row = y.Slice(r * cols, cols);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    // y:(rows,cols) = bias:(cols) on every row, so a GEMM with beta=1 adds x·Wᵀ on top without a second pass
+    public static void BroadcastRows(Span<float> y, ReadOnlySpan<float> bias, int rows)
+    {
+        var cols = bias.Length;
+        for (var r = 0; r < rows; r++) bias.CopyTo(y.Slice(r * cols, cols));
+    }
+
+    // dy:(rows,cols) -> sums:(cols), summed over rows in a fixed order (deterministic)
+    public static void SumRows(ReadOnlySpan<float> dy, Span<float> sums, int rows)
+    {
+        var cols = sums.Length;
+        sums.Clear();
+        for (var r = 0; r < rows; r++) TensorPrimitives.Add(sums, dy.Slice(r * cols, cols), sums);
+    }
+
+    public static void SumRowsNaive(ReadOnlySpan<float> dy, Span<float> sums, int rows)
+    {
+        var cols = sums.Length;
+        for (var c = 0; c < cols; c++)
+        {
+            float s = 0;
+            for (var r = 0; r < rows; r++) s += dy[r * cols + c];
+            sums[c] = s;
+        }
+    }
+}
+
+/// <summary>dx = dy where the ReLU output y was positive, else 0. Operands: (y, dy).</summary>
+internal readonly struct ReluBackwardKernel : IBinaryKernel
+{
+    public float Apply(float y, float dy) => y > 0 ? dy : 0f;
+    public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), dy, Vector256<float>.Zero);
+    public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), dy, Vector512<float>.Zero);
+}
+
+/// <summary>y = x for x &gt; 0, else slope·x. Operands: (x, x).</summary>
+internal readonly struct LeakyReluKernel(float slope) : IBinaryKernel
+{
+    public float Apply(float x, float _) => x > 0 ? x : slope * x;
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> _) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * slope);
+    public Vector512<float> Apply(Vector512<float> x, Vector512<float> _) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * slope);
+}
+
+/// <summary>dx = dy for x &gt; 0, else slope·dy. Operands: (x, dy).</summary>
+internal readonly struct LeakyReluBackwardKernel(float slope) : IBinaryKernel
+{
+    public float Apply(float x, float dy) => x > 0 ? dy : slope * dy;
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> dy) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dy, dy * slope);
+    public Vector512<float> Apply(Vector512<float> x, Vector512<float> dy) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), dy, dy * slope);
+}
+
+/// <summary>dx = dy·y·(1−y) from the sigmoid output y. Operands: (y, dy).</summary>
+internal readonly struct SigmoidBackwardKernel : IBinaryKernel
+{
+    public float Apply(float y, float dy) => dy * y * (1f - y);
+    public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+    public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
+}
+
+/// <summary>dx = dy·(1−y²) from the tanh output y. Operands: (y, dy).</summary>
+internal readonly struct TanhBackwardKernel : IBinaryKernel
+{
+    public float Apply(float y, float dy) => dy * (1f - y * y);
+    public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
+    public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+}

@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+
+namespace VaeWorkbench.Engine.Kernels;
+
+/// <summary>One GEMM call with its operands pinned: C = alpha · op(A) · op(B) + beta · C, row-major, strides in elements.</summary>
+internal readonly unsafe struct SgemmProblem
+{
+    public readonly bool TransA, TransB;
+    public readonly int M, N, K;
+    public readonly float Alpha, Beta;
+    public readonly float* A, B, C;
+    public readonly nint Lda, Ldb, Ldc;
+    public readonly SgemmIsa Isa;
+
+    public SgemmProblem(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, SgemmIsa isa)
+    {
+        (TransA, TransB, M, N, K, Alpha, Beta) = (transA, transB, m, n, k, alpha, beta);
+        A = a;
+        B = b;
+        C = c;
+        (Lda, Ldb, Ldc, Isa) = (lda, ldb, ldc, isa);
+    }
+
+    // Address of op(A)[row, depth] and op(B)[depth, column] in the stored matrices.
+    public float* AAt(int row, int depth) => TransA ? A + depth * Lda + row : A + row * Lda + depth;
+
+    public float* BAt(int depth, int column) => TransB ? B + column * Ldb + depth : B + depth * Ldb + column;
+}
+
+/// <summary>
+/// The cache-blocked GEMM loops (Goto/BLIS order) over one rectangle of C, plus the static split of C between threads.
+/// Every C tile is computed by the same sequence of kc blocks and the same micro-kernel whichever thread owns it, so the
+/// result bits do not depend on the thread count or on scheduling.
+/// </summary>
+internal static unsafe class SgemmDriver
+{
+    // Blocking for Zen 5 (48 KiB L1d, 1 MiB L2 per core): the kernel sweeps an MC×KC block of A (288 KiB) held in L2
+    // against one KC×NR B micro-panel (64 KiB, mostly L1); the KC×NC block of B lives in L2/L3. Measured on the 2-core
+    // Zen 5 box: KC 512 beat 256 and 192 (fewer passes over C), MC between 96 and 192 made no visible difference.
+    public const int KC = 512;
+    public const int MC = 144; // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles
+    public const int NC = 2048;
+
+    /// <summary>Below this many flops per thread, splitting costs more in fork-join than it saves.</summary>
+    private const long MinFlopsPerThread = 1L << 21;
+
+    /// <summary>Rough cost of packing one float, in multiply-adds, for choosing which operand the threads share.</summary>
+    private const long PackCostInFmas = 16;
+
+    public static void Run(in SgemmProblem problem, int threads)
+    {
+        var split = SgemmSplit.Choose(problem.M, problem.N, problem.K, problem.Isa, threads);
+        if (split.Parts == 1)
+        {
+            RunRectangle(problem, 0, problem.M, 0, problem.N);
+            return;
+        }
+
+        var job = SgemmParallelJob.Rent(problem, split);
+        if (!SgemmWorkerPool.Shared.TryRun(split.Parts, job))
+        {
+            // Another thread's GEMM holds the pool: run the same parts here.
+            for (var part = 0; part < split.Parts; part++)
+            {
+                job.RunPart(part);
+            }
+        }
+
+        SgemmParallelJob.Return(job);
+    }
+
+    /// <summary>C[r0:r1, c0:c1] = alpha · op(A)[r0:r1, :] · op(B)[:, c0:c1] + beta · C[r0:r1, c0:c1].</summary>
+    public static void RunRectangle(in SgemmProblem p, int r0, int r1, int c0, int c1)
+    {
+        var mr = SgemmMicroKernels.TileRows(p.Isa);
+        var nr = SgemmMicroKernels.TileColumns(p.Isa);
+        var buffers = SgemmPackBuffers.ForCurrentThread();
+        var packedA = buffers.A;
+        var packedB = buffers.B;
+        var tile = buffers.Tile;
+
+        for (var jc = c0; jc < c1; jc += NC)
+        {
+            var nc = Math.Min(NC, c1 - jc);
+            for (var pc = 0; pc < p.K; pc += KC)
+            {
+                var kc = Math.Min(KC, p.K - pc);
+                var beta = pc == 0 ? p.Beta : 1f; // later k blocks accumulate onto the first one's result
+                SgemmPacking.PackB(p.TransB, p.BAt(pc, jc), p.Ldb, kc, nc, packedB, nr);
+                for (var ic = r0; ic < r1; ic += MC)
+                {
+                    var mc = Math.Min(MC, r1 - ic);
+                    SgemmPacking.PackA(p.TransA, p.AAt(ic, pc), p.Lda, mc, kc, packedA, mr);
+                    for (var jr = 0; jr < nc; jr += nr)
+                    {
+                        var cols = Math.Min(nr, nc - jr);
+                        var panelB = packedB + jr * kc;
+                        for (var ir = 0; ir < mc; ir += mr)
+                        {
+                            var rows = Math.Min(mr, mc - ir);
+                            var panelA = packedA + ir * kc;
+                            var target = p.C + (ic + ir) * p.Ldc + jc + jr;
+                            if (rows == mr && cols == nr)
+                            {
+                                SgemmMicroKernels.Run(p.Isa, kc, panelA, panelB, target, p.Ldc, p.Alpha, beta);
+                            }
+                            else
+                            {
+                                // Edge tile: compute the whole padded tile aside, then write back only what exists.
+                                SgemmMicroKernels.Run(p.Isa, kc, panelA, panelB, tile, nr, 1f, 0f);
+                                MergeEdge(tile, nr, rows, cols, target, p.Ldc, p.Alpha, beta);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C = beta · C for the degenerate cases (k = 0 or alpha = 0) where op(A)·op(B) contributes nothing.</summary>
+    public static void ScaleOnly(float* c, nint ldc, int m, int n, float beta)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + i * ldc, n);
+            if (beta == 0)
+            {
+                row.Clear(); // never read: C may hold NaN
+            }
+            else if (beta != 1)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MergeEdge(float* tile, int tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta)
+    {
+        for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                c[j] = beta == 0 ? alpha * tile[j] : MathF.FusedMultiplyAdd(tile[j], alpha, beta * c[j]);
+            }
+        }
+    }
+
+    /// <summary>How C is cut between threads: contiguous runs of whole tiles along one dimension.</summary>
+    internal readonly struct SgemmSplit
+    {
+        public readonly int Parts;
+        public readonly bool AlongColumns;
+        private readonly int _tiles;
+        private readonly int _tileSize;
+
+        private SgemmSplit(int parts, bool alongColumns, int tiles, int tileSize) =>
+            (Parts, AlongColumns, _tiles, _tileSize) = (parts, alongColumns, tiles, tileSize);
+
+        public static SgemmSplit Choose(int m, int n, int k, SgemmIsa isa, int threads)
+        {
+            var mr = SgemmMicroKernels.TileRows(isa);
+            var nr = SgemmMicroKernels.TileColumns(isa);
+            var rowTiles = (m + mr - 1) / mr;
+            var columnTiles = (n + nr - 1) / nr;
+            var flops = 2L * m * n * k;
+            var parts = (int)Math.Clamp(Math.Min(threads, flops / MinFlopsPerThread), 1, Math.Max(rowTiles, columnTiles));
+            if (parts == 1)
+            {
+                return new SgemmSplit(1, true, columnTiles, nr);
+            }
+
+            // Splitting along N makes every thread pack all of A; splitting along M makes every thread pack all of B.
+            // Estimate the slowest thread's work for both and keep the cheaper one.
+            var byColumns = Cost(parts, columnTiles, nr, (long)rowTiles * mr * k, (long)m * k);
+            var byRows = Cost(parts, rowTiles, mr, (long)columnTiles * nr * k, (long)n * k);
+            return byColumns <= byRows
+                ? new SgemmSplit(Math.Min(parts, columnTiles), true, columnTiles, nr)
+                : new SgemmSplit(Math.Min(parts, rowTiles), false, rowTiles, mr);
+        }
+
+        private static long Cost(int parts, int tiles, int tileSize, long fmasPerLine, long sharedPackFloats)
+        {
+            if (tiles < parts)
+            {
+                return long.MaxValue;
+            }
+
+            var linesPerPart = (long)((tiles + parts - 1) / parts) * tileSize;
+            return linesPerPart * fmasPerLine + sharedPackFloats * PackCostInFmas;
+        }
+
+        /// <summary>The [start, end) range of rows or columns owned by a part.</summary>
+        public (int Start, int End) Range(int part, int extent)
+        {
+            var firstTile = (int)((long)_tiles * part / Parts);
+            var endTile = (int)((long)_tiles * (part + 1) / Parts);
+            return (firstTile * _tileSize, Math.Min(extent, endTile * _tileSize));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using VaeWorkbench.Engine.Data;
+using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Optim;
+
+namespace VaeWorkbench.Engine.Training;
+
+/// <summary>
+/// Trains a <see cref="Vae"/> epoch by epoch. Everything that decides the next epoch (weights, optimizer moments and
+/// step, the RNG, history, early-stopping counters) lives here or in the model, so a checkpoint taken between epochs
+/// resumes to exactly the result of an uninterrupted run with the same seed and thread count.
+/// </summary>
+public sealed class Trainer
+{
+    private const ulong TrainingStream = 0x7A3C_91E5_D2B4_6F01; // keeps the training RNG apart from the init RNG of the same seed
+    private readonly List<EpochReport> _history;
+    private float[] _input = [];
+    private float[] _target = [];
+    private int[] _order = [];
+
+    public Trainer(Vae model, TrainingOptions options)
+        : this(model, options, CreateOptimizer(model, options), new Rng(options.Seed ^ TrainingStream), [], double.PositiveInfinity, 0)
+    {
+    }
+
+    internal Trainer(Vae model, TrainingOptions options, Adam optimizer, Rng rng, List<EpochReport> history, double bestValidationLoss, int epochsWithoutImprovement)
+    {
+        options.Validate();
+        Model = model;
+        Options = options;
+        Optimizer = optimizer;
+        Rng = rng;
+        _history = history;
+        BestValidationLoss = bestValidationLoss;
+        EpochsWithoutImprovement = epochsWithoutImprovement;
+        model.Threads = options.Threads;
+        optimizer.Threads = options.Threads;
+    }
+
+    public Vae Model { get; }
+    public TrainingOptions Options { get; }
+    public Adam Optimizer { get; }
+    internal Rng Rng { get; }
+    public IReadOnlyList<EpochReport> History => _history;
+    public int EpochsCompleted => _history.Count;
+    public double BestValidationLoss { get; private set; }
+    public int EpochsWithoutImprovement { get; private set; }
+    public bool StoppedEarly => Options.EarlyStoppingPatience > 0 && EpochsWithoutImprovement >= Options.EarlyStoppingPatience;
+
+    /// <summary>Raised after every epoch (on the training thread), for progress displays and checkpoints.</summary>
+    public event Action<EpochReport>? EpochCompleted;
+
+    /// <summary>Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or early stopping triggers.</summary>
+    public IReadOnlyList<EpochReport> Run(ImageDataset train, ImageDataset? validation, CancellationToken cancellationToken = default)
+    {
+        CheckShape(train, "training");
+        if (validation is not null) CheckShape(validation, "validation");
+        while (EpochsCompleted < Options.Epochs && !StoppedEarly)
+        {
+            var report = RunEpoch(train, validation, cancellationToken);
+            _history.Add(report);
+            if (report.ValidationLoss is { } loss && Options.EarlyStoppingPatience > 0)
+            {
+                if (loss < BestValidationLoss)
+                {
+                    BestValidationLoss = loss;
+                    EpochsWithoutImprovement = 0;
+                }
+                else
+                {
+                    EpochsWithoutImprovement++;
+                }
+            }
+            EpochCompleted?.Invoke(report);
+        }
+        return History;
+    }
+
+    /// <summary>Mean per-image loss on a dataset, with z sampled from a fixed seed (the same figure every call).</summary>
+    public (double Loss, double Reconstruction, double Kl) Evaluate(ImageDataset data, ulong seed)
+    {
+        CheckShape(data, "evaluation");
+        var rng = new Rng(seed);
+        var batchSize = Options.BatchSize;
+        var input = Grow(ref _input, batchSize * data.PixelCount);
+        double recon = 0, kl = 0;
+        for (var start = 0; start < data.Count; start += batchSize)
+        {
+            var n = Math.Min(batchSize, data.Count - start);
+            data.Pixels.AsSpan(start * data.PixelCount, n * data.PixelCount).CopyTo(input);
+            var loss = Model.EvaluateBatch(input, n, rng);
+            recon += loss.Reconstruction;
+            kl += loss.Kl;
+        }
+        return ((recon + kl) / data.Count, recon / data.Count, kl / data.Count);
+    }
+
+    private EpochReport RunEpoch(ImageDataset train, ImageDataset? validation, CancellationToken cancellationToken)
+    {
+        var epoch = EpochsCompleted + 1;
+        var batchSize = Options.BatchSize;
+        var pixels = train.PixelCount;
+        var batchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        var totalSteps = (long)batchesPerEpoch * Options.Epochs;
+        var input = Grow(ref _input, batchSize * pixels);
+        var target = Options.DenoiseNoise > 0 ? Grow(ref _target, batchSize * pixels) : input;
+        if (_order.Length != train.Count) _order = new int[train.Count];
+        for (var i = 0; i < _order.Length; i++) _order[i] = i;
+        Rng.Shuffle(_order);
+
+        double recon = 0, kl = 0;
+        float learningRate = 0, beta = 0;
+        var clock = Stopwatch.StartNew();
+        for (var batch = 0; batch < batchesPerEpoch; batch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = batch * batchSize;
+            var n = Math.Min(batchSize, train.Count - start);
+            for (var b = 0; b < n; b++) train.Image(_order[start + b]).CopyTo(target.AsSpan(b * pixels, pixels));
+            if (Options.DenoiseNoise > 0) Corrupt(target, input, n * pixels);
+
+            var step = Optimizer.Step + 1;
+            beta = Options.WarmupEpochs > 0
+                ? Options.Beta * (float)Math.Min(1.0, (double)step / ((long)Options.WarmupEpochs * batchesPerEpoch))
+                : Options.Beta;
+            var loss = Model.TrainBatch(input, target, n, Rng, beta, Options.FreeBits);
+            if (!double.IsFinite(loss.Total))
+                throw new TrainingDivergedException($"the loss became {(double.IsNaN(loss.Total) ? "NaN" : "infinite")} at epoch {epoch}, batch {batch + 1} (reconstruction {loss.Reconstruction}, KL {loss.Kl}); try a lower learning rate or gradient clipping");
+            if (Options.ClipNorm > 0)
+            {
+                var norm = Optimizer.ClipGradientNorm(Options.ClipNorm);
+                if (!double.IsFinite(norm)) throw new TrainingDivergedException($"the gradient norm became {norm} at epoch {epoch}, batch {batch + 1}; try a lower learning rate");
+            }
+            learningRate = LearningRates.At(Options.Schedule, Options.LearningRate, Optimizer.Step, totalSteps);
+            Optimizer.Update(learningRate);
+            recon += loss.Reconstruction;
+            kl += loss.Kl;
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        double? valLoss = null, valRecon = null, valKl = null;
+        if (validation is not null)
+        {
+            // A seed per epoch: validation never draws from the training RNG, so it cannot change the training run.
+            var (l, r, k) = Evaluate(validation, Options.Seed * 1_000_003UL + (ulong)epoch);
+            (valLoss, valRecon, valKl) = (l, r, k);
+        }
+        return new EpochReport(epoch, (recon + kl) / train.Count, recon / train.Count, kl / train.Count, valLoss, valRecon, valKl,
+            seconds, train.Count / Math.Max(seconds, 1e-9), learningRate, beta);
+    }
+
+    // input = clamp(clean + N(0, noise²), 0, 1)
+    private void Corrupt(float[] clean, float[] noisy, int count)
+    {
+        for (var i = 0; i < count; i++) noisy[i] = Math.Clamp(clean[i] + Options.DenoiseNoise * Rng.NextGaussian(), 0f, 1f);
+    }
+
+    private void CheckShape(ImageDataset data, string role)
+    {
+        var c = Model.Config;
+        if (data.Channels != c.Channels || data.Height != c.Height || data.Width != c.Width)
+            throw new ArgumentException($"the {role} images are {data.Channels}x{data.Height}x{data.Width} but the model takes {c.Channels}x{c.Height}x{c.Width}");
+    }
+
+    internal static Adam CreateOptimizer(Vae model, TrainingOptions options) =>
+        new(model.Parameters, new AdamOptions { WeightDecay = options.WeightDecay, Decoupled = options.Optimizer == OptimizerKind.AdamW });
+
+    private static float[] Grow(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new float[length];
+        return buffer;
+    }
+}

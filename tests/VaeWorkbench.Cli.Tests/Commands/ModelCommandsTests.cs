@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace VaeWorkbench.Cli.Tests.Commands;
+
+/// <summary>train -> score -> generate on a small slice of real Fashion-MNIST, in-process.</summary>
+public sealed class ModelCommandsTests : IDisposable
+{
+    private readonly string _dir = CliHarness.TempDirectory();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string TrainSmallModel(string arch = "mlp", int epochs = 2)
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var model = Path.Combine(_dir, "m.vae");
+        var (code, stdout, stderr) = CliHarness.Run("train", "--data", data, "--arch", arch, "--epochs", epochs.ToString(), "--limit", "600", "--test-limit", "200", "--threads", "2", "--out", model);
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(epochs, lines.Length);
+        return model;
+    }
+
+    [Fact]
+    public void TrainPrintsOneJsonLinePerEpochAndWritesAModel()
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var model = Path.Combine(_dir, "m.vae");
+        var (code, stdout, stderr) = CliHarness.Run("train", "--data", data, "--epochs", "2", "--limit", "600", "--test-limit", "200", "--threads", "2", "--out", model);
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1, 2], lines.Select(l => l.GetProperty("epoch").GetInt32()));
+        foreach (var line in lines)
+        {
+            foreach (var key in new[] { "train_loss", "test_loss", "recon", "kl", "epoch_s", "img_per_s" })
+                Assert.True(line.GetProperty(key).GetDouble() > 0, key);
+            Assert.Equal(line.GetProperty("recon").GetDouble() + line.GetProperty("kl").GetDouble(), line.GetProperty("train_loss").GetDouble(), 2);
+        }
+        Assert.True(lines[1].GetProperty("train_loss").GetDouble() < lines[0].GetProperty("train_loss").GetDouble());
+        Assert.True(File.Exists(model));
+    }
+
+    [Fact]
+    public void ResumeContinuesACheckpoint()
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var model = TrainSmallModel(epochs: 1);
+        var resumed = Path.Combine(_dir, "r.vae");
+        var (code, stdout, stderr) = CliHarness.Run("train", "--data", data, "--resume", model, "--epochs", "2", "--limit", "600", "--test-limit", "200", "--out", resumed);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("epoch").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("recon")]
+    [InlineData("elbo")]
+    [InlineData("iwae")]
+    public void ScorePrintsOneCsvRowPerImage(string method)
+    {
+        var model = TrainSmallModel();
+        var (code, stdout, stderr) = CliHarness.Run("score", "--model", model, "--data", CliHarness.FashionMnist, "--method", method, "--k", "5", "--limit", "50");
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("index,label,score", rows[0]);
+        Assert.Equal(51, rows.Length);
+        var first = rows[1].Split(',');
+        Assert.Equal("0", first[0]);
+        Assert.Equal("9", first[1]); // the first Fashion-MNIST test image is an ankle boot (class 9)
+        Assert.True(double.Parse(first[2], System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public void GenerateWritesPgmImages()
+    {
+        var model = TrainSmallModel(arch: "conv", epochs: 1);
+        var output = Path.Combine(_dir, "samples");
+        var (code, _, stderr) = CliHarness.Run("generate", "--model", model, "--count", "3", "--seed", "4", "--out", output);
+        Assert.True(code == 0, stderr);
+        var files = Directory.GetFiles(output).Order().ToArray();
+        Assert.Equal(3, files.Length);
+        var bytes = File.ReadAllBytes(files[0]);
+        var header = "P5\n28 28\n255\n"u8.ToArray();
+        Assert.Equal(header, bytes[..header.Length]);
+        Assert.Equal(header.Length + 28 * 28, bytes.Length);
+    }
+
+    [Fact]
+    public void CorruptModelFileIsAOneLineError()
+    {
+        var model = Path.Combine(_dir, "bad.vae");
+        File.WriteAllBytes(model, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        var (code, _, stderr) = CliHarness.Run("generate", "--model", model, "--out", _dir);
+        Assert.Equal(1, code);
+        Assert.Contains("vae generate:", stderr);
+        Assert.Contains("header length", stderr);
+        Assert.DoesNotContain("   at ", stderr); // no stack trace
+    }
+}

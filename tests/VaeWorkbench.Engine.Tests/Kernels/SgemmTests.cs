@@ -1,0 +1,243 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using VaeWorkbench.Engine.Kernels;
+
+namespace VaeWorkbench.Engine.Tests.Kernels;
+
+/// <summary>The blocked, packed, multi-threaded SGEMM against the naive double-accumulating reference.</summary>
+public class SgemmTests
+{
+    private static readonly int[] TailSizes = [.. Enumerable.Range(1, 33), 67, 131, 257];
+
+    /// <summary>Every micro-kernel this CPU can run, so the Vector256 and scalar paths are checked here too.</summary>
+    public static TheoryData<string, bool, bool> KernelsAndTransposes()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (var isa in SupportedIsas())
+        {
+            foreach (var transA in new[] { false, true })
+            {
+                foreach (var transB in new[] { false, true })
+                {
+                    data.Add(isa.ToString(), transA, transB);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    private static IEnumerable<SgemmIsa> SupportedIsas()
+    {
+        yield return SgemmIsa.Scalar;
+        if (Fma.IsSupported && Vector256.IsHardwareAccelerated)
+        {
+            yield return SgemmIsa.Vector256;
+        }
+
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            yield return SgemmIsa.Vector512;
+        }
+    }
+
+    [Fact]
+    public void BestKernelIsTheWidestTheCpuAccelerates()
+    {
+        var expected = Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? SgemmIsa.Vector512
+            : Fma.IsSupported && Vector256.IsHardwareAccelerated ? SgemmIsa.Vector256
+            : SgemmIsa.Scalar;
+        Assert.Equal(expected, SgemmMicroKernels.Best);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndTransposes))]
+    public void EveryTailLengthOfEachDimensionMatchesReference(string isaName, bool transA, bool transB)
+    {
+        var isa = Enum.Parse<SgemmIsa>(isaName);
+        foreach (var size in TailSizes)
+        {
+            // One dimension sweeps the tails while the other two stay odd, so every edge-tile shape is hit.
+            AssertMatchesReference(isa, transA, transB, size, 37, 19, alpha: 1, beta: 0, threads: 1, pad: 0);
+            AssertMatchesReference(isa, transA, transB, 13, size, 23, alpha: 1, beta: 0, threads: 1, pad: 0);
+            AssertMatchesReference(isa, transA, transB, 11, 35, size, alpha: 1, beta: 0, threads: 1, pad: 0);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndTransposes))]
+    public void RandomOddShapesWithScalingAndPaddingMatchReference(string isaName, bool transA, bool transB)
+    {
+        var isa = Enum.Parse<SgemmIsa>(isaName);
+        var random = new Random(1234);
+        (float Alpha, float Beta)[] scalings = [(1, 0), (0.5f, -1.25f), (-2, 1), (1.5f, 0)];
+        for (var trial = 0; trial < 24; trial++)
+        {
+            var m = TailSizes[random.Next(TailSizes.Length)];
+            var n = TailSizes[random.Next(TailSizes.Length)];
+            var k = TailSizes[random.Next(TailSizes.Length)];
+            var (alpha, beta) = scalings[trial % scalings.Length];
+            AssertMatchesReference(isa, transA, transB, m, n, k, alpha, beta, threads: 1 + trial % 3, pad: trial % 5);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndTransposes))]
+    public void ShapesCrossingTheCacheBlocksMatchReference(string isaName, bool transA, bool transB)
+    {
+        var isa = Enum.Parse<SgemmIsa>(isaName);
+        // K > KC accumulates over several packed k blocks; M > MC packs several A blocks; N > NC several B blocks.
+        AssertMatchesReference(isa, transA, transB, 9, 21, SgemmDriver.KC * 2 + 3, alpha: 0.75f, beta: 0.5f, threads: 1, pad: 2);
+        AssertMatchesReference(isa, transA, transB, SgemmDriver.MC + 5, 7, 6, alpha: 1, beta: 0, threads: 1, pad: 1);
+        AssertMatchesReference(isa, transA, transB, 3, SgemmDriver.NC + 5, 5, alpha: 1, beta: 2, threads: 1, pad: 0);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ThreadedShapesMatchReference(int threads)
+    {
+        foreach (var (m, n, k) in new[] { (131, 257, 131), (257, 131, 131), (200, 301, 67) })
+        {
+            AssertSplitsIntoSeveralParts(m, n, k, threads);
+            foreach (var transA in new[] { false, true })
+            {
+                foreach (var transB in new[] { false, true })
+                {
+                    AssertMatchesReference(SgemmMicroKernels.Best, transA, transB, m, n, k, alpha: 1, beta: -0.5f, threads, pad: 3);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ResultBitsAreTheSameForAnyThreadCountAndEveryCall()
+    {
+        const int m = 200, n = 301, k = 300;
+        var (a, b) = (RandomMatrix(m * k, 1), RandomMatrix(k * n, 2));
+        var first = new float[m * n];
+        Sgemm.Multiply(false, true, m, n, k, 1, a, k, TransposeCopy(b, k, n), k, 0, first, n, threads: 1);
+        foreach (var threads in new[] { 1, 2, 3, 2 })
+        {
+            AssertSplitsIntoSeveralParts(m, n, k, Math.Max(2, threads));
+            var again = new float[m * n];
+            Sgemm.Multiply(false, true, m, n, k, 1, a, k, TransposeCopy(b, k, n), k, 0, again, n, threads);
+            Assert.Equal(BitsOf(first), BitsOf(again));
+        }
+    }
+
+    [Fact]
+    public void BetaZeroNeverReadsC()
+    {
+        const int m = 19, n = 45, k = 27;
+        var (a, b) = (RandomMatrix(m * k, 3), RandomMatrix(k * n, 4));
+        var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
+        Sgemm.Multiply(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+        Assert.DoesNotContain(c, float.IsNaN);
+
+        var zeroK = Enumerable.Repeat(float.NaN, m * n).ToArray();
+        Sgemm.Multiply(false, false, m, n, 0, 1, a, 1, b, n, 0, zeroK, n);
+        Assert.All(zeroK, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ZeroAlphaOrEmptyKOnlyScalesC()
+    {
+        var c = new float[] { 1, 2, 3, 4, 5, 6 };
+        Sgemm.Multiply(false, false, 2, 3, 4, 0, new float[8], 4, new float[12], 3, 3, c, 3);
+        Assert.Equal(new float[] { 3, 6, 9, 12, 15, 18 }, c);
+        Sgemm.Multiply(true, true, 2, 3, 0, 1, [], 2, [], 1, -1, c, 3);
+        Assert.Equal(new float[] { -3, -6, -9, -12, -15, -18 }, c);
+    }
+
+    [Fact]
+    public void ElementsOutsideTheLeadingDimensionWindowAreUntouched()
+    {
+        const int m = 10, n = 33, k = 17, ldc = n + 7;
+        var (a, b) = (RandomMatrix(m * k, 5), RandomMatrix(k * n, 6));
+        var c = Enumerable.Repeat(-7f, m * ldc).ToArray();
+        Sgemm.Multiply(false, false, m, n, k, 1, a, k, b, n, 0, c, ldc);
+        for (var i = 0; i < m; i++)
+        {
+            Assert.All(c.AsSpan(i * ldc + n, ldc - n).ToArray(), v => Assert.Equal(-7f, v));
+        }
+    }
+
+    [Fact]
+    public void BadArgumentsAreRejectedClearly()
+    {
+        var buffer = new float[100];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, -1, 2, 2, 1, buffer, 2, buffer, 2, 0, buffer, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 2, 2, 2, 1, buffer, 2, buffer, 2, 0, buffer, 2, threads: 0));
+        var lda = Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.Multiply(false, false, 4, 4, 5, 1, buffer, 4, buffer, 4, 0, buffer, 4));
+        Assert.Equal("lda", lda.ParamName);
+        var shortB = Assert.Throws<ArgumentException>(() => Sgemm.Multiply(false, true, 4, 30, 5, 1, buffer, 5, buffer, 5, 0, new float[120], 30));
+        Assert.Equal("b", shortB.ParamName);
+        var shortC = Assert.Throws<ArgumentException>(() => Sgemm.Multiply(false, false, 5, 5, 5, 1, buffer, 5, buffer, 5, 0, new float[24], 5));
+        Assert.Equal("c", shortC.ParamName);
+    }
+
+    private static void AssertSplitsIntoSeveralParts(int m, int n, int k, int threads)
+    {
+        var split = SgemmDriver.SgemmSplit.Choose(m, n, k, SgemmMicroKernels.Best, threads);
+        Assert.True(split.Parts == threads, $"{m}x{n}x{k} on {threads} threads ran as {split.Parts} part(s); the test would not cover threading.");
+    }
+
+    private static void AssertMatchesReference(SgemmIsa isa, bool transA, bool transB, int m, int n, int k,
+        float alpha, float beta, int threads, int pad)
+    {
+        var (aRows, aCols) = transA ? (k, m) : (m, k);
+        var (bRows, bCols) = transB ? (n, k) : (k, n);
+        var (lda, ldb, ldc) = (aCols + pad, bCols + 2 * pad, n + pad);
+        var seed = HashCode.Combine(m, n, k, transA, transB, pad);
+        var a = RandomMatrix(aRows * lda, seed);
+        var b = RandomMatrix(bRows * ldb, seed + 1);
+        var c = beta == 0 ? Enumerable.Repeat(float.NaN, m * ldc).ToArray() : RandomMatrix(m * ldc, seed + 2);
+        var expected = (float[])c.Clone();
+        SgemmReference.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
+        Sgemm.Multiply(isa, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+
+        // Float accumulation in a different order: the error grows with k and with the magnitudes summed (values in [-1, 1]).
+        var tolerance = 2e-6f * (k + 8) * (Math.Abs(alpha) + Math.Abs(beta));
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var (want, got) = (expected[i * ldc + j], c[i * ldc + j]);
+                if (!(Math.Abs(want - got) <= tolerance))
+                {
+                    Assert.Fail($"{isa} transA={transA} transB={transB} {m}x{n}x{k} alpha={alpha} beta={beta} threads={threads} pad={pad}: " +
+                                $"C[{i},{j}] = {got}, reference {want}.");
+                }
+            }
+        }
+    }
+
+    private static float[] RandomMatrix(int length, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        return values;
+    }
+
+    private static float[] TransposeCopy(float[] source, int rows, int cols)
+    {
+        var result = new float[source.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                result[j * rows + i] = source[i * cols + j];
+            }
+        }
+
+        return result;
+    }
+
+    private static int[] BitsOf(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
+}
