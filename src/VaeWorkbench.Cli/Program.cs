@@ -1,8 +1,11 @@
 using VaeWorkbench.Cli;
+using VaeWorkbench.Cli.Commands;
 
 // Each command lives in its own file under Commands/; this table is the only place that lists them.
 ICliCommand[] commands =
 [
+    new ImageDecodeCommand(),
+    new ImageInfoCommand(),
 ];
 
 return CommandRunner.Run(commands, args, Console.Out, Console.Error);

@@ -84,7 +84,7 @@ public static class PngEncoder
     private static long SumOfAbsoluteDifferences(ReadOnlySpan<byte> filtered)
     {
         long sum = 0;
-        foreach (var b in filtered) sum += Math.Abs((sbyte)b);
+        foreach (var b in filtered) sum += Math.Abs((int)(sbyte)b);
         return sum;
     }
 
