@@ -6,6 +6,7 @@ ICliCommand[] commands =
 [
     new ImageDecodeCommand(),
     new ImageInfoCommand(),
+    new ImageFuzzCommand(),
 ];
 
 return CommandRunner.Run(commands, args, Console.Out, Console.Error);

@@ -10,6 +10,9 @@ namespace VaeWorkbench.Imaging.Formats.Png;
 /// </summary>
 internal static class PngScanlines
 {
+    /// <summary>Deflate's best case: one 258-byte match per 2 bits or so, about 1032 to 1 (zlib's technical notes).</summary>
+    private const long MaxDeflateRatio = 1032;
+
     /// <summary>Channels of the decoded output: tRNS adds an alpha channel, a palette expands to RGB(A).</summary>
     public static int OutputChannels(PngChunks c) => c.Header.ColorType switch
     {
@@ -30,6 +33,8 @@ internal static class PngScanlines
         var expected = header.RawDataBytes();
         if (expected > limits.MaxDecompressedBytes)
             throw new InvalidImageException($"PNG image data inflates to {expected} bytes, limit is {limits.MaxDecompressedBytes}");
+        if (expected > chunks.ImageData.Length * MaxDeflateRatio + 1024)
+            throw new InvalidImageException($"PNG IDAT holds {chunks.ImageData.Length} compressed bytes, which cannot inflate to the {expected} bytes a {header.Width}x{header.Height} image needs");
         using var inflater = new CountingReadStream(new ZLibStream(new MemoryStream(chunks.ImageData, writable: false), CompressionMode.Decompress),
             limits.MaxDecompressedBytes, "PNG IDAT");
         var maxRow = (int)header.RowBytes(header.Width);

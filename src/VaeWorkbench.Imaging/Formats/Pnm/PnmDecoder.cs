@@ -13,8 +13,14 @@ public static class PnmDecoder
         limits ??= DecodeLimits.Default;
         limits.CheckFileSize("PNM", data.Length);
         var h = PnmHeader.Read(data, limits);
-        var samples = new ushort[(long)h.Width * h.Height * h.Channels];
+        var count = (long)h.Width * h.Height * h.Channels;
         var at = h.DataOffset;
+        // Every sample takes at least one byte (a PBM raster one bit), so a header promising more than the file
+        // can hold fails before the sample buffer is allocated.
+        var minimumBytes = h.Kind == '4' ? (long)(h.Width + 7) / 8 * h.Height : h.Kind == '1' ? count : h.MaxValue > 255 && h.Kind is '5' or '6' or '7' ? 2 * count : count;
+        if (minimumBytes > data.Length - at)
+            throw new InvalidImageException($"PNM raster is truncated: {h.Width}x{h.Height}x{h.Channels} needs at least {minimumBytes} bytes from offset {at}, file has {data.Length - at}");
+        var samples = new ushort[count];
         switch (h.Kind)
         {
             case '1':
