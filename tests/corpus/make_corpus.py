@@ -5,7 +5,9 @@ Every image is written in many encodings (Pillow and netpbm: PNG at every colour
 BMP, PNM, GIF, JPEG with cjpeg), and for each a reference decode is written beside it as <file>.ref.pam, made by
 the system decoders: libpng through pngtopnm for PNG, netpbm for PNM, Pillow for BMP and GIF, djpeg for JPEG.
 
-usage: make_corpus.py OUT_DIR [--max-sources N]
+usage: make_corpus.py OUT_DIR [--max-sources N] [--sizes 37x29,23x17]
+  --sizes resizes the sources (cycling through the list) and leaves out the originals: that makes the small
+  subset committed as test data (tests/VaeWorkbench.Imaging.Tests/TestData/corpus, JPEG files removed).
 Needs: apt-get install -y netpbm python3-pil python3-numpy libjpeg-turbo-progs adwaita-icon-theme
 """
 import glob, io, os, random, subprocess, sys
@@ -179,12 +181,15 @@ def sources(max_sources, rng):
 def main():
     out = sys.argv[1]
     max_sources = int(sys.argv[sys.argv.index('--max-sources') + 1]) if '--max-sources' in sys.argv else 8
+    size = [tuple(int(v) for v in s.split('x')) for s in sys.argv[sys.argv.index('--sizes') + 1].split(',')] if '--sizes' in sys.argv else None
     os.makedirs(out, exist_ok=True)
     rng = random.Random(1234)
     for i, path in enumerate(sources(max_sources, rng)):
         src = Image.open(path)
         src.load()
-        if max(src.size) > 320:  # keep the corpus quick to decode; the speed test uses its own large image
+        if size is not None:  # the small committed test subset: odd sizes exercise Adam7 and row padding edges
+            src = src.convert('RGBA').resize(size[i % len(size)], Image.LANCZOS)
+        elif max(src.size) > 320:  # keep the corpus quick to decode; the speed test uses its own large image
             src = src.convert('RGBA'); src.thumbnail((320, 320))
         stem = f'{i:03d}-{os.path.splitext(os.path.basename(path))[0][:20]}'
         try:
@@ -192,7 +197,7 @@ def main():
         except subprocess.CalledProcessError as e:
             print(f'{path}: {e}', file=sys.stderr)
         # The PNG originals as shipped are part of the corpus too (the JPEG wallpapers are too big to keep).
-        if path.endswith('.png'):
+        if path.endswith('.png') and size is None:
             with open(path, 'rb') as f: write(out, f'{stem}-original.png', f.read(), png_reference)
     for stray in glob.glob(os.path.join(out, '.*.pgm')): os.remove(stray)
     print(len(glob.glob(os.path.join(out, '*.ref.pam'))), 'files in', out)

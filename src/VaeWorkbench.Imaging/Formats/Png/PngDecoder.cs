@@ -10,8 +10,7 @@ public static class PngDecoder
     public static Image Decode(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
-        limits.CheckFileSize("PNG", data.Length);
-        var chunks = PngChunks.Read(data, limits, headerOnly: false);
+        var chunks = ReadChunks(data, limits);
         var h = chunks.Header;
         var channels = PngScanlines.OutputChannels(chunks);
         var pixels = new byte[(long)h.Width * h.Height * channels];
@@ -23,13 +22,20 @@ public static class PngDecoder
     public static SampleImage DecodeSamples(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
-        limits.CheckFileSize("PNG", data.Length);
-        var chunks = PngChunks.Read(data, limits, headerOnly: false);
+        var chunks = ReadChunks(data, limits);
         var h = chunks.Header;
         var channels = PngScanlines.OutputChannels(chunks);
         var samples = new ushort[(long)h.Width * h.Height * channels];
         PngScanlines.Decode(chunks, limits, samples, toEightBit: false);
         return new SampleImage(h.Width, h.Height, channels, PngScanlines.NativeMax(h), samples);
+    }
+
+    private static PngChunks ReadChunks(ReadOnlySpan<byte> data, DecodeLimits limits)
+    {
+        limits.CheckFileSize("PNG", data.Length);
+        var chunks = PngChunks.Read(data, limits, headerOnly: false);
+        PngScanlines.CheckDataSize(chunks, limits);
+        return chunks;
     }
 
     /// <summary>Reads only the chunks before the image data and reports what <see cref="Decode"/> would produce.</summary>

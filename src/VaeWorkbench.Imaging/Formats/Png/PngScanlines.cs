@@ -26,8 +26,12 @@ internal static class PngScanlines
     /// <summary>The largest output sample: 255 for palettes, otherwise 2^depth - 1.</summary>
     public static int NativeMax(PngHeader h) => h.ColorType == PngColorType.Palette ? 255 : (1 << h.BitDepth) - 1;
 
-    /// <summary>Decodes every pixel into <paramref name="output"/>; with <paramref name="toEightBit"/> samples are rescaled to 0..255.</summary>
-    public static void Decode<T>(PngChunks chunks, DecodeLimits limits, T[] output, bool toEightBit) where T : unmanaged, INumberBase<T>
+    /// <summary>
+    /// Returns the exact inflated size the header implies, after checking it against the limit and against what the
+    /// IDAT bytes could possibly inflate to. Call before allocating the output, so a tiny file declaring a huge
+    /// image fails without the allocation.
+    /// </summary>
+    public static long CheckDataSize(PngChunks chunks, DecodeLimits limits)
     {
         var header = chunks.Header;
         var expected = header.RawDataBytes();
@@ -35,6 +39,14 @@ internal static class PngScanlines
             throw new InvalidImageException($"PNG image data inflates to {expected} bytes, limit is {limits.MaxDecompressedBytes}");
         if (expected > chunks.ImageData.Length * MaxDeflateRatio + 1024)
             throw new InvalidImageException($"PNG IDAT holds {chunks.ImageData.Length} compressed bytes, which cannot inflate to the {expected} bytes a {header.Width}x{header.Height} image needs");
+        return expected;
+    }
+
+    /// <summary>Decodes every pixel into <paramref name="output"/>; with <paramref name="toEightBit"/> samples are rescaled to 0..255.</summary>
+    public static void Decode<T>(PngChunks chunks, DecodeLimits limits, T[] output, bool toEightBit) where T : unmanaged, INumberBase<T>
+    {
+        var header = chunks.Header;
+        var expected = CheckDataSize(chunks, limits);
         using var inflater = new CountingReadStream(new ZLibStream(new MemoryStream(chunks.ImageData, writable: false), CompressionMode.Decompress),
             limits.MaxDecompressedBytes, "PNG IDAT");
         var maxRow = (int)header.RowBytes(header.Width);
