@@ -24,7 +24,7 @@ public static class TensorConversion
         var src = image.Pixels;
         for (var c = 0; c < ch; c++)
             for (var i = 0; i < plane; i++)
-                destination[c * plane + i] = src[i * ch + c] * (1f / 255f);
+                destination[c * plane + i] = src[i * ch + c] / 255f;
     }
 
     // (C,H,W) floats -> image:(H,W,C) bytes, clamped to [0,1] and rounded to nearest
