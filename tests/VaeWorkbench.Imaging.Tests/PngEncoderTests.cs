@@ -46,6 +46,16 @@ public class PngEncoderTests
     }
 
     [Fact]
+    public void Fast_paeth_predictor_matches_the_spec_formula()
+    {
+        for (var a = 0; a < 256; a++)
+            for (var b = 0; b < 256; b++)
+                for (var c = 0; c < 256; c += 3)
+                    if (PngScanlines.Paeth((byte)a, (byte)b, (byte)c) != PngScanlines.PaethNaive((byte)a, (byte)b, (byte)c))
+                        Assert.Fail($"Paeth({a}, {b}, {c})");
+    }
+
+    [Fact]
     public void Adaptive_filtering_beats_no_filtering_on_smooth_images()
     {
         var image = TestImages.Gradient(256, 128, 3);
