@@ -28,6 +28,14 @@ public class TransformTests
     }
 
     [Fact]
+    public void Rgba_expansion_repeats_grey_and_makes_missing_alpha_opaque()
+    {
+        Assert.Equal(new byte[] { 7, 7, 7, 255 }, ColorConversion.ToRgba(new Image(1, 1, 1, [7])).Pixels);
+        Assert.Equal(new byte[] { 7, 7, 7, 9 }, ColorConversion.ToRgba(new Image(1, 1, 2, [7, 9])).Pixels);
+        Assert.Equal(new byte[] { 1, 2, 3, 255 }, ColorConversion.ToRgba(new Image(1, 1, 3, [1, 2, 3])).Pixels);
+    }
+
+    [Fact]
     public void Shrinking_by_an_integer_factor_is_the_block_average()
     {
         var image = TestImages.Random(8, 6, 3, 1);

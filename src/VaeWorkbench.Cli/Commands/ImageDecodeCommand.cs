@@ -34,7 +34,7 @@ public sealed class ImageDecodeCommand : ICliCommand
             var data = File.ReadAllBytes(input);
             var bytes = extension switch
             {
-                ".png" => PngEncoder.Encode(ToRgba(ImageDecoder.Decode(data))),
+                ".png" => PngEncoder.Encode(ColorConversion.ToRgba(ImageDecoder.Decode(data))),
                 ".ppm" => PnmEncoder.EncodePnm(ColorConversion.ToRgb(ImageDecoder.Decode(data), background)),
                 _ => PnmEncoder.EncodePam(DecodeSamples(data)),
             };
@@ -55,18 +55,4 @@ public sealed class ImageDecodeCommand : ICliCommand
         ImageFormat.Pnm => PnmDecoder.DecodeSamples(data),
         _ => PnmEncoder.ToSamples(ImageDecoder.Decode(data)),
     };
-
-    private static Image ToRgba(Image image)
-    {
-        if (image.Channels == 4) return image;
-        var count = image.Width * image.Height;
-        var rgba = new byte[count * 4];
-        for (var i = 0; i < count; i++)
-        {
-            var p = image.Pixels.AsSpan(i * image.Channels, image.Channels);
-            (rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]) = image.Channels >= 3 ? (p[0], p[1], p[2]) : (p[0], p[0], p[0]);
-            rgba[4 * i + 3] = image.Channels is 2 ? p[1] : (byte)255;
-        }
-        return new Image(image.Width, image.Height, 4, rgba);
-    }
 }

@@ -34,6 +34,25 @@ public static class ColorConversion
 
     public static Image ToRgb(Image image, Rgb background) => ToChannels(image, 3, background);
 
+    /// <summary>Expands to RGBA without blending: grey is repeated into R, G and B; missing alpha becomes opaque.</summary>
+    public static Image ToRgba(Image image)
+    {
+        if (image.Channels == 4) return image;
+        var count = image.Width * image.Height;
+        var src = image.Pixels;
+        var ch = image.Channels;
+        var rgba = new byte[count * 4];
+        for (var i = 0; i < count; i++)
+        {
+            var colour = ch >= 3;
+            rgba[4 * i] = src[i * ch];
+            rgba[4 * i + 1] = src[i * ch + (colour ? 1 : 0)];
+            rgba[4 * i + 2] = src[i * ch + (colour ? 2 : 0)];
+            rgba[4 * i + 3] = ch == 2 ? src[i * ch + 1] : (byte)255;
+        }
+        return new Image(image.Width, image.Height, 4, rgba);
+    }
+
     /// <summary>
     /// Blends every pixel over an opaque background (out = a·c + (1-a)·bg, rounded) and drops the alpha channel.
     /// Grey+alpha composites over the background's luma. Images without alpha are returned as they are.
