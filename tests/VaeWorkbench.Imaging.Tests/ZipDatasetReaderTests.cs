@@ -117,10 +117,24 @@ public class ZipDatasetReaderTests
     public void Entry_count_limit_and_damaged_archives_fail_clearly()
     {
         var many = Zip(Enumerable.Range(0, 10).Select(i => ($"c/{i}.png", Png(i))).ToArray());
-        Assert.Contains("10 entries, limit is 5", Assert.Throws<InvalidImageException>(() => DatasetReader.ReadZip(many, new DatasetReadOptions { MaxEntries = 5 }).ToList()).Message);
+        Assert.Contains("declares 10 entries, limit is 5", Assert.Throws<InvalidImageException>(() => DatasetReader.ReadZip(many, new DatasetReadOptions { MaxEntries = 5 }).ToList()).Message);
 
         var damaged = new MemoryStream(Zip(("c/a.png", Png(1))).ToArray()[..40]);
         Assert.Contains("ZIP archive is damaged", Assert.Throws<InvalidImageException>(() => DatasetReader.ReadZip(damaged).ToList()).Message);
+    }
+
+    [Fact]
+    public void Declared_entry_count_is_checked_before_the_directory_is_parsed()
+    {
+        // An end-of-central-directory record alone, claiming 65000 entries: refused from the count, not from parsing.
+        var eocd = new byte[22];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(eocd, 0x06054B50);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(eocd.AsSpan(8), 65000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(eocd.AsSpan(10), 65000);
+
+        var e = Assert.Throws<InvalidImageException>(() => DatasetReader.ReadZip(new MemoryStream(eocd), new DatasetReadOptions { MaxEntries = 1000 }).ToList());
+
+        Assert.Equal("ZIP archive declares 65000 entries, limit is 1000", e.Message);
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal static class ZipDatasetReader
     public static IEnumerable<DatasetEntry> Read(Stream stream, DatasetReadOptions options, CancellationToken cancellationToken)
     {
         if (!stream.CanSeek) throw new ArgumentException("ZIP datasets are read from a seekable stream (a file, or an upload buffered to one)", nameof(stream));
+        var declared = ZipDirectoryProbe.DeclaredEntryCount(stream);
+        if (declared > options.MaxEntries)
+            throw new InvalidImageException($"ZIP archive declares {declared} entries, limit is {options.MaxEntries}");
         var archive = Open(stream);
         using (archive)
         {
