@@ -79,6 +79,17 @@ public class BmpDecoderTests
     }
 
     [Fact]
+    public void Alpha_bitfields_with_a_52_byte_header_read_only_the_three_masks_it_holds()
+    {
+        var bmp = Bmp(1, 1, 32, [0x30, 0x20, 0x10, 0x80], compression: 6, masks: [0x00FF0000, 0x0000FF00, 0x000000FF]);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 52); // the masks now sit inside the DIB header
+
+        var image = BmpDecoder.Decode(bmp);
+
+        Assert.Equal(new byte[] { 0x10, 0x20, 0x30 }, image.Pixels);
+    }
+
+    [Fact]
     public void Sixteen_bit_default_is_555()
     {
         var image = BmpDecoder.Decode(Bmp(1, 1, 16, [0xFF, 0x7F, 0, 0]));

@@ -22,6 +22,32 @@ public class FuzzTests
         Assert.True(report.Decoded > 0 && report.Rejected > 0, "mutations should both survive and break decoding");
     }
 
+    [Theory]
+    [InlineData("-4.bmp")]
+    [InlineData("-32.bmp")]
+    [InlineData("-24-os2.bmp")]
+    [InlineData("-P4-trns.png")]
+    [InlineData("-RGBA16.png")]
+    [InlineData("-trns.gif")]
+    [InlineData("-P6-16.ppm")]
+    public void Every_header_byte_set_to_telling_values_ends_in_an_image_or_InvalidImageException(string suffix)
+    {
+        // Structure-aware complement to random mutation: header fields set to sizes, versions and bit counts the
+        // parsers branch on, so unusual but reachable combinations (e.g. a V2 header with alpha bit fields) are hit.
+        var path = Directory.EnumerateFiles(TestImages.CorpusDirectory).Order(StringComparer.Ordinal).First(p => p.EndsWith(suffix, StringComparison.Ordinal));
+        var original = File.ReadAllBytes(path);
+        byte[] values = [0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 40, 52, 56, 64, 108, 124, 127, 128, 200, 255];
+        for (var offset = 0; offset < Math.Min(96, original.Length); offset++)
+            foreach (var value in values)
+            {
+                var data = (byte[])original.Clone();
+                data[offset] = value;
+                if (ImageDecoder.DetectFormat(data) == ImageFormat.Png) MutationFuzzer.FixPngCrcs(data);
+                var e = Record.Exception(() => ImageDecoder.Decode(data));
+                Assert.True(e is null or InvalidImageException, $"byte {offset} = {value}: {e}");
+            }
+    }
+
     [Fact]
     public void The_crc_fixer_lets_mutations_reach_past_the_png_crc_check()
     {

@@ -47,6 +47,17 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void Corrupt_gzip_is_an_InvalidImageException()
+    {
+        var gz = Gzip(Images(2, 2, 2, new byte[8]));
+        for (var i = 12; i < gz.Length - 8; i++) gz[i] ^= 0x5A;
+
+        var e = Assert.Throws<InvalidImageException>(() => IdxReader.ReadImages(new MemoryStream(gz)));
+
+        Assert.StartsWith("IDX", e.Message);
+    }
+
+    [Fact]
     public void Gzip_bomb_is_stopped_by_the_decompressed_byte_limit()
     {
         var huge = Gzip(Images(1000, 100, 100, new byte[10_000_000]));

@@ -199,6 +199,10 @@ def main():
         # The PNG originals as shipped are part of the corpus too (the JPEG wallpapers are too big to keep).
         if path.endswith('.png') and size is None:
             with open(path, 'rb') as f: write(out, f'{stem}-original.png', f.read(), png_reference)
+    # GIFs as shipped (not written by Pillow): the first frame against Pillow's.
+    if size is None:
+        for j, path in enumerate(sorted(glob.glob('/usr/share/doc/**/*.gif', recursive=True))[:40]):
+            with open(path, 'rb') as f: write(out, f'gif{j:03d}-{os.path.basename(path)[:24]}', f.read(), pillow_reference)
     for stray in glob.glob(os.path.join(out, '.*.pgm')): os.remove(stray)
     print(len(glob.glob(os.path.join(out, '*.ref.pam'))), 'files in', out)
 

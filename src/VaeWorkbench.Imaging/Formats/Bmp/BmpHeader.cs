@@ -69,7 +69,12 @@ internal sealed record BmpHeader(int DibSize, int Width, int Height, bool TopDow
         {
             var maskCount = compression == 6 || dibSize >= 56 ? 4 : 3;
             ReadOnlySpan<byte> maskBytes;
-            if (dibSize >= 52) maskBytes = dib[40..];
+            if (dibSize >= 52)
+            {
+                // V2 (52-byte) headers hold three masks, V3 and later four.
+                maskBytes = dib[40..];
+                maskCount = Math.Min(maskCount, maskBytes.Length / 4);
+            }
             else
             {
                 masksAfterHeader = true;

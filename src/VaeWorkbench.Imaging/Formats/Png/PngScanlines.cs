@@ -82,7 +82,7 @@ internal static class PngScanlines
         {
             n = inflater.ReadAtLeast(row, row.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some damage as ZLibException, an IOException
         {
             throw new InvalidImageException($"PNG IDAT zlib stream is corrupt after {consumed} inflated bytes: {e.Message}", e);
         }
