@@ -8,6 +8,9 @@ ICliCommand[] commands =
     new ScoreCommand(),
     new GenerateCommand(),
     new BenchCommand(),
+    new ImageDecodeCommand(),
+    new ImageInfoCommand(),
+    new ImageFuzzCommand(),
 ];
 
 return CommandRunner.Run(commands, args, Console.Out, Console.Error);

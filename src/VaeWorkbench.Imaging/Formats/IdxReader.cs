@@ -102,7 +102,7 @@ public static class IdxReader
         var read = 0;
         while (read < target.Length)
         {
-            var n = input.Read(target, read, target.Length - read);
+            var n = ReadChecked(input, target.AsSpan(read));
             if (n == 0)
                 throw new InvalidImageException($"IDX {what} data is truncated: {read} of {target.Length} bytes present");
             read += n;
@@ -114,9 +114,22 @@ public static class IdxReader
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = input.Read(buffer[read..]);
+            var n = ReadChecked(input, buffer[read..]);
             if (n == 0) throw new InvalidImageException($"IDX file ends inside its {what} at offset {offset + read}");
             read += n;
+        }
+    }
+
+    /// <summary>A damaged gzip stream throws InvalidDataException or a zlib IOException; report it as bad input.</summary>
+    private static int ReadChecked(Stream input, Span<byte> buffer)
+    {
+        try
+        {
+            return input.Read(buffer);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new InvalidImageException($"IDX gzip data is corrupt: {e.Message}", e);
         }
     }
 
