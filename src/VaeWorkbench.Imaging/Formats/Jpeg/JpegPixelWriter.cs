@@ -24,14 +24,14 @@ internal static unsafe class JpegPixelWriter
         var pixels = new byte[(long)width * height * channels];
         if (channels == 1)
         {
-            var rowBuffer = new byte[components[0].Width * (frame.MaxH / components[0].H)];
+            var rowBuffer = new byte[upsamplers[0].OutputLength];
             for (int y = 0; y < height; y++)
                 upsamplers[0].Row(y, rowBuffer)[..width].CopyTo(pixels.AsSpan(y * width, width));
             return new Image(width, height, 1, pixels);
         }
 
         var buffers = new byte[3][];
-        for (int i = 0; i < 3; i++) buffers[i] = new byte[components[i].Width * (frame.MaxH / components[i].H)];
+        for (int i = 0; i < 3; i++) buffers[i] = new byte[upsamplers[i].OutputLength];
         for (int y = 0; y < height; y++)
         {
             var first = upsamplers[0].Row(y, buffers[0]);
@@ -59,8 +59,16 @@ internal static unsafe class JpegPixelWriter
             {
                 short* block = coefficients + (long)row * component.BlocksPerLineAllocated * 64;
                 byte* target = output + (long)row * 8 * stride;
-                for (int column = 0; column < component.BlocksPerLine; column++)
-                    JpegIdct.Transform(block + column * 64, quant, target + column * 8, stride);
+                if (JpegIdctVector.IsSupported)
+                {
+                    for (int column = 0; column < component.BlocksPerLine; column++)
+                        JpegIdctVector.Transform(block + column * 64, quant, target + column * 8, stride);
+                }
+                else
+                {
+                    for (int column = 0; column < component.BlocksPerLine; column++)
+                        JpegIdct.Transform(block + column * 64, quant, target + column * 8, stride);
+                }
             }
         }
 
