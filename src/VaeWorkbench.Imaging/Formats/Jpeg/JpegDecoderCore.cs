@@ -243,8 +243,25 @@ internal sealed class JpegDecoderCore
             ApproxHigh: payload[3 + 2 * count] >> 4,
             ApproxLow: payload[3 + 2 * count] & 15);
         ValidateSpectrum(scan, frame.Progressive, offset);
+        CheckDataCanCoverScan(frame, scan, offset, data.Length - entropyStart);
         frame.AllocateCoefficients();
         return JpegScanDecoder.Decode(data, entropyStart, frame, scan, _restartInterval);
+    }
+
+    /// <summary>
+    /// Sequential and DC scans spend at least one bit on every block, so a scan that claims more blocks than its
+    /// remaining data has bits cannot be real: refusing it here keeps a tiny file with a huge (but within-limits)
+    /// SOF from making us allocate the coefficients for that size.
+    /// </summary>
+    private static void CheckDataCanCoverScan(JpegFrame frame, JpegScan scan, int offset, int remainingBytes)
+    {
+        if (frame.Progressive && scan.SpectralStart > 0) return;   // AC scans can skip blocks with end-of-band runs
+        long blocks = scan.Components.Length == 1
+            ? (long)scan.Components[0].BlocksPerLine * scan.Components[0].BlocksPerColumn
+            : (long)frame.McusPerLine * frame.McusPerColumn * scan.Components.Sum(c => c.H * c.V);
+        if (blocks > 8L * remainingBytes)
+            throw new InvalidImageException(
+                $"JPEG scan at offset {offset} codes {blocks} blocks, but only {remainingBytes} bytes of data remain (data truncated?)");
     }
 
     private static void ValidateTables(JpegComponent component, int tables, int offset, bool progressive, int spectralStart, int approxHigh)

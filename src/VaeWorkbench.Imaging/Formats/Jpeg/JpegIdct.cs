@@ -4,6 +4,8 @@ namespace VaeWorkbench.Imaging.Formats.Jpeg;
 /// The accurate integer inverse DCT of libjpeg's jidctint.c ("islow", djpeg's default), with dequantization folded in,
 /// so our samples match libjpeg-turbo's exactly. It is a separable Loeffler-Ligtenberg-Moschytz transform: 12
 /// multiplies per 1-D pass in 13-bit fixed point, columns first, keeping PASS1_BITS of extra precision between passes.
+/// libjpeg's shortcuts for all-zero AC columns and rows are left out: they give the same result (until 32-bit
+/// overflow on corrupt coefficients), and without them this kernel is the exact reference for <see cref="JpegIdctVector"/>.
 /// </summary>
 internal static unsafe class JpegIdct
 {
@@ -61,15 +63,6 @@ internal static unsafe class JpegIdct
 
     private static void ColumnPass(short* input, ushort* quant, int* workspace)
     {
-        if (input[8] == 0 && input[16] == 0 && input[24] == 0 && input[32] == 0 &&
-            input[40] == 0 && input[48] == 0 && input[56] == 0)
-        {
-            // Only the DC term: the column is constant.
-            int dc = (input[0] * quant[0]) << Pass1Bits;
-            for (int i = 0; i < 64; i += 8) workspace[i] = dc;
-            return;
-        }
-
         int z2 = input[16] * quant[16];
         int z3 = input[48] * quant[48];
         int z1 = (z2 + z3) * Fix0_541196100;
@@ -105,13 +98,6 @@ internal static unsafe class JpegIdct
     {
         const int shift = ConstBits + Pass1Bits + 3;
         const int round = 1 << (shift - 1);
-        if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0)
-        {
-            byte value = rangeLimit[((w[0] + (1 << (Pass1Bits + 2))) >> (Pass1Bits + 3)) & 1023];
-            for (int i = 0; i < 8; i++) output[i] = value;
-            return;
-        }
-
         int z2 = w[2];
         int z3 = w[6];
         int z1 = (z2 + z3) * Fix0_541196100;
