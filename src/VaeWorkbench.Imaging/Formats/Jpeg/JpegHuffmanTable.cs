@@ -36,6 +36,10 @@ internal sealed class JpegHuffmanTable
             {
                 for (int i = 0; i < count; i++, index++, code++)
                 {
+                    // Codes of this length must fit in it without reaching the all-ones code (libjpeg's
+                    // JERR_BAD_HUFF_TABLE check), which also keeps the lookup fill below in bounds.
+                    if (code + 1 >= (1 << length))
+                        throw new InvalidImageException($"JPEG Huffman {describe} has more codes of length {length} than fit");
                     if (length <= LookupBits)
                     {
                         // Every LookupBits-bit pattern that starts with this code decodes to it.
@@ -51,10 +55,6 @@ internal sealed class JpegHuffmanTable
             {
                 MaxCode[length] = -1;
             }
-
-            // Codes of this length must fit in it without using the all-ones code (libjpeg's JERR_BAD_HUFF_TABLE check).
-            if (count > 0 && code >= (1 << length))
-                throw new InvalidImageException($"JPEG Huffman {describe} has more codes of length {length} than fit");
             code <<= 1;
         }
 
