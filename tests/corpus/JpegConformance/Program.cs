@@ -1,6 +1,7 @@
 // JPEG conformance and speed against libjpeg-turbo, over a corpus made by ../make_jpeg_corpus.py.
 //   dotnet run -c Release --project tests/corpus/JpegConformance -- conformance /tmp/jpeg_corpus
 //   dotnet run -c Release --project tests/corpus/JpegConformance -- speed photo.jpg [repeats]
+//   dotnet run -c Release --project tests/corpus/JpegConformance -- fuzz /tmp/jpeg_corpus 10000
 using System.Diagnostics;
 using VaeWorkbench.Imaging;
 using VaeWorkbench.Imaging.Formats.Jpeg;
@@ -10,6 +11,7 @@ return args switch
     ["conformance", var dir] => Conformance(dir),
     ["speed", var file] => Speed(file, 50),
     ["speed", var file, var repeats] => Speed(file, int.Parse(repeats)),
+    ["fuzz", var dir, var cases] => Fuzz(dir, int.Parse(cases)),
     _ => Usage(),
 };
 
@@ -53,6 +55,61 @@ static int Conformance(string dir)
 
     Console.WriteLine($"{total} files: {identical} identical to djpeg, {failed} failed, min PSNR {(double.IsPositiveInfinity(minPsnr) ? "inf" : $"{minPsnr:F2} dB")} {worst}");
     return failed == 0 && (identical == total || minPsnr >= 40) ? 0 : 1;
+}
+
+static int Fuzz(string dir, int cases)
+{
+    // Small corpus files only, so that 10,000 cases take minutes rather than hours.
+    var seeds = File.ReadAllLines(Path.Combine(dir, "manifest.tsv"))
+        .Select(line => Path.Combine(dir, line.Split('\t')[0]))
+        .Where(path => new FileInfo(path).Length < 60_000)
+        .Select(File.ReadAllBytes)
+        .ToList();
+    var random = new Random(20261122);
+    int decoded = 0, rejected = 0, crashed = 0;
+    double slowest = 0;
+    for (int i = 0; i < cases; i++)
+    {
+        var data = (byte[])seeds[random.Next(seeds.Count)].Clone();
+        switch (random.Next(4))
+        {
+            case 0:
+                for (int k = random.Next(1, 9); k > 0; k--) data[random.Next(data.Length)] ^= (byte)(1 << random.Next(8));
+                break;
+            case 1:
+                for (int k = random.Next(1, 5); k > 0; k--) data[random.Next(Math.Min(800, data.Length))] = (byte)random.Next(256);
+                break;
+            case 2:
+                data = data.AsSpan(0, random.Next(data.Length)).ToArray();
+                break;
+            default:
+                int at = random.Next(data.Length - 1);
+                data[at] = 0xFF;
+                data[at + 1] = (byte)random.Next(256);
+                break;
+        }
+
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            JpegDecoder.Decode(data);
+            decoded++;
+        }
+        catch (InvalidImageException)
+        {
+            rejected++;
+        }
+        catch (Exception e)
+        {
+            crashed++;
+            Console.WriteLine($"case {i}: {e.GetType().Name}: {e.Message}");
+        }
+
+        slowest = Math.Max(slowest, sw.Elapsed.TotalMilliseconds);
+    }
+
+    Console.WriteLine($"{cases} mutated files from {seeds.Count} seeds: {decoded} decoded, {rejected} InvalidImageException, {crashed} other exceptions; slowest {slowest:F1} ms");
+    return crashed == 0 ? 0 : 1;
 }
 
 static double Psnr(byte[] a, byte[] b, out int differing)

@@ -45,6 +45,21 @@ internal ref struct JpegBitReader
         return DecodeLongCode(table);
     }
 
+    /// <summary>
+    /// Decodes an AC run/size code and its magnitude bits in one step when the table's <see cref="JpegHuffmanTable.FastAc"/>
+    /// covers them, returning that entry; returns 0, consuming nothing, otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DecodeFastAc(JpegHuffmanTable table)
+    {
+        if (_count < 16) Fill();
+        int entry = table.FastAc[(int)(_bits >> (64 - JpegHuffmanTable.LookupBits))];
+        int length = entry & 15;
+        _bits <<= length;
+        _count -= length;
+        return entry;
+    }
+
     private int DecodeLongCode(JpegHuffmanTable table)
     {
         int length = JpegHuffmanTable.LookupBits + 1;

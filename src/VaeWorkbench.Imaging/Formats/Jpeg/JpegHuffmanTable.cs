@@ -20,6 +20,13 @@ internal sealed class JpegHuffmanTable
 
     public readonly byte[] Symbols = new byte[256];
 
+    /// <summary>
+    /// For AC tables: for each <see cref="LookupBits"/>-bit lookahead whose code and the magnitude bits after it both
+    /// fit, (signed value &lt;&lt; 8) | (zero run &lt;&lt; 4) | total bits; 0 otherwise (including EOB and ZRL).
+    /// Lets the common small coefficients decode with one lookup.
+    /// </summary>
+    public readonly int[] FastAc = new int[1 << LookupBits];
+
     /// <param name="counts">Number of codes of each length 1..16.</param>
     /// <param name="symbols">The symbols in code order.</param>
     /// <param name="describe">Names the table in error messages, e.g. "DC table 0 at offset 20".</param>
@@ -59,5 +66,22 @@ internal sealed class JpegHuffmanTable
         }
 
         MaxCode[17] = int.MaxValue;
+        BuildFastAc();
+    }
+
+    private void BuildFastAc()
+    {
+        for (int bits = 0; bits < Lookup.Length; bits++)
+        {
+            int entry = Lookup[bits];
+            if (entry == 0) continue;
+            int codeLength = entry >> 8;
+            int run = (entry >> 4) & 15;
+            int size = entry & 15;
+            if (size == 0 || codeLength + size > LookupBits) continue;
+            int magnitude = (bits >> (LookupBits - codeLength - size)) & ((1 << size) - 1);
+            int value = magnitude < 1 << (size - 1) ? magnitude - (1 << size) + 1 : magnitude;
+            FastAc[bits] = value << 8 | run << 4 | (codeLength + size);
+        }
     }
 }

@@ -21,7 +21,10 @@ internal static unsafe class JpegPixelWriter
         int width = frame.Width;
         int height = frame.Height;
         int channels = components.Length == 1 ? 1 : 3;
-        var pixels = new byte[(long)width * height * channels];
+        long size = (long)width * height * channels;
+        if (size > Array.MaxLength) throw new InvalidImageException($"JPEG image of {width}x{height}x{channels} is too large to hold in memory");
+        // Every sample is written below, so the array need not be zeroed first.
+        var pixels = GC.AllocateUninitializedArray<byte>((int)size);
         if (channels == 1)
         {
             var rowBuffer = new byte[upsamplers[0].OutputLength];
@@ -50,7 +53,7 @@ internal static unsafe class JpegPixelWriter
     /// <summary>Inverse-transforms the blocks that hold image samples into a plane of <paramref name="stride"/> bytes per row.</summary>
     private static byte[] InverseTransform(JpegComponent component, int stride)
     {
-        var plane = new byte[(long)stride * component.BlocksPerColumn * 8];
+        var plane = GC.AllocateUninitializedArray<byte>(stride * component.BlocksPerColumn * 8);   // the IDCT fills every block
         fixed (short* coefficients = component.Coefficients)
         fixed (ushort* quant = component.Quant)
         fixed (byte* output = plane)

@@ -127,6 +127,14 @@ internal unsafe ref struct JpegScanDecoder
         ref readonly byte natural = ref NaturalOrder[0];
         for (int k = 1; k < 64; k++)
         {
+            int fast = _reader.DecodeFastAc(ac);
+            if (fast != 0)
+            {
+                k += (fast >> 4) & 15;
+                block[Unsafe.Add(ref Unsafe.AsRef(in natural), k)] = (short)(fast >> 8);
+                continue;
+            }
+
             int rs = _reader.DecodeHuffman(ac);
             int run = rs >> 4;
             int size = rs & 15;
@@ -170,6 +178,14 @@ internal unsafe ref struct JpegScanDecoder
         ReadOnlySpan<byte> natural = NaturalOrder;
         for (int k = _scan.SpectralStart; k <= end; k++)
         {
+            int fast = _reader.DecodeFastAc(ac);
+            if (fast != 0)
+            {
+                k += (fast >> 4) & 15;
+                block[natural[k]] = (short)((fast >> 8) * (1 << shift));
+                continue;
+            }
+
             int rs = _reader.DecodeHuffman(ac);
             int run = rs >> 4;
             int size = rs & 15;
