@@ -212,6 +212,7 @@ internal sealed class JpegDecoderCore
     {
         var frame = Frame!;
         if (payload.Length < 1) throw new InvalidImageException($"JPEG SOS at offset {offset} is empty");
+        if (_scanCount == 1) JpegStandardHuffmanTables.FillMissing(_dcTables, _acTables);
         int count = payload[0];
         if (count < 1 || count > frame.Components.Length || payload.Length < 1 + 2 * count + 3)
             throw new InvalidImageException($"JPEG SOS at offset {offset} declares {count} components, which it or the frame cannot hold");
