@@ -46,6 +46,10 @@ VARIANTS = [
     ('q90_rgb', ['-quality', '90', '-rgb']),
     ('q85_420_h2v2luma', ['-quality', '85', '-sample', '2x2,2x1,1x2']),
     ('q85_mixed', ['-quality', '85', '-sample', '2x1,1x1,1x1', '-restart', '3']),
+    ('q85_411', ['-quality', '85', '-sample', '4x1']),
+    ('q85_h3', ['-quality', '85', '-sample', '3x2', '-progressive']),
+    ('q85_cross', ['-quality', '85', '-sample', '2x2,1x2,2x1']),
+    ('q80_grey_rst', ['-quality', '80', '-grayscale', '-restart', '5B', '-optimize']),
 ]
 
 FULL_WIDTHS = [1024, 640, 333, 97, 1280, 200, 801, 57]
