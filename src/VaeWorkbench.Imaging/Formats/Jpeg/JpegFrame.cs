@@ -1,7 +1,10 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VaeWorkbench.Imaging.Formats.Jpeg;
 
 /// <summary>One colour component of a frame, with its coefficients once scans arrive.</summary>
-internal sealed class JpegComponent
+internal sealed unsafe class JpegComponent
 {
     public required int Id { get; init; }
 
@@ -29,7 +32,16 @@ internal sealed class JpegComponent
     public int BlocksPerColumnAllocated { get; set; }
 
     /// <summary>64 coefficients per block, natural (row-major) order, in blocks of BlocksPerLineAllocated per row.</summary>
-    public short[] Coefficients { get; set; } = [];
+    public short[] Coefficients { get; private set; } = [];
+
+    /// <summary>Address of <see cref="Coefficients"/>, which lives on the pinned object heap so scans can use pointers.</summary>
+    public short* CoefficientData { get; private set; }
+
+    public void AllocateCoefficients(long count)
+    {
+        Coefficients = GC.AllocateArray<short>((int)count, pinned: true);
+        CoefficientData = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Coefficients));
+    }
 
     /// <summary>Quantization table latched when the component first appears in a scan (as libjpeg does).</summary>
     public ushort[]? Quant { get; set; }
@@ -91,7 +103,7 @@ internal sealed class JpegFrame
             long count = (long)c.BlocksPerLineAllocated * c.BlocksPerColumnAllocated * 64;
             if (count > Array.MaxLength)
                 throw new InvalidImageException($"JPEG component {c.Id} needs {count} coefficients, too many to hold");
-            c.Coefficients = new short[count];
+            c.AllocateCoefficients(count);
         }
     }
 

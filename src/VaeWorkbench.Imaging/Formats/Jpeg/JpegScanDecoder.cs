@@ -102,17 +102,14 @@ internal unsafe ref struct JpegScanDecoder
 
     private void DecodeBlock(JpegComponent component, int blockRow, int blockColumn)
     {
-        fixed (short* coefficients = component.Coefficients)
+        short* block = component.CoefficientData + ((long)blockRow * component.BlocksPerLineAllocated + blockColumn) * 64;
+        switch (_pass)
         {
-            short* block = coefficients + ((long)blockRow * component.BlocksPerLineAllocated + blockColumn) * 64;
-            switch (_pass)
-            {
-                case Pass.Sequential: DecodeSequential(component, block); break;
-                case Pass.DcFirst: DecodeDcFirst(component, block); break;
-                case Pass.DcRefine: DecodeDcRefine(block); break;
-                case Pass.AcFirst: DecodeAcFirst(component, block); break;
-                default: DecodeAcRefine(component, block); break;
-            }
+            case Pass.Sequential: DecodeSequential(component, block); break;
+            case Pass.DcFirst: DecodeDcFirst(component, block); break;
+            case Pass.DcRefine: DecodeDcRefine(block); break;
+            case Pass.AcFirst: DecodeAcFirst(component, block); break;
+            default: DecodeAcRefine(component, block); break;
         }
     }
 
@@ -261,6 +258,7 @@ internal unsafe ref struct JpegScanDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefineNonZero(short* coefficient, int plusOne, int minusOne)
     {
         if (_reader.GetBit() != 0 && (*coefficient & plusOne) == 0)
