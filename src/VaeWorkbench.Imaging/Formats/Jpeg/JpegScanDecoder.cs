@@ -121,14 +121,14 @@ internal unsafe ref struct JpegScanDecoder
         block[0] = (short)dc;
 
         var ac = component.AcTable!;
-        ref readonly byte natural = ref NaturalOrder[0];
+        ReadOnlySpan<byte> natural = NaturalOrder;
         for (int k = 1; k < 64; k++)
         {
             int fast = _reader.DecodeFastAc(ac);
             if (fast != 0)
             {
                 k += (fast >> 4) & 15;
-                block[Unsafe.Add(ref Unsafe.AsRef(in natural), k)] = (short)(fast >> 8);
+                block[natural[k]] = (short)(fast >> 8);
                 continue;
             }
 
@@ -138,7 +138,7 @@ internal unsafe ref struct JpegScanDecoder
             if (size != 0)
             {
                 k += run;
-                block[Unsafe.Add(ref Unsafe.AsRef(in natural), k)] = (short)_reader.ReceiveExtend(size);
+                block[natural[k]] = (short)_reader.ReceiveExtend(size);
             }
             else
             {
