@@ -50,10 +50,20 @@ VARIANTS = [
     ('q85_h3', ['-quality', '85', '-sample', '3x2', '-progressive']),
     ('q85_cross', ['-quality', '85', '-sample', '2x2,1x2,2x1']),
     ('q80_grey_rst', ['-quality', '80', '-grayscale', '-restart', '5B', '-optimize']),
+    ('q85_seq_scans', ['-quality', '85', '-scans', '{sequential_scans}']),
+    ('q85_prog_scans', ['-quality', '85', '-scans', '{progressive_scans}', '-restart', '1']),
 ]
 
-FULL_WIDTHS = [1024, 640, 333, 97, 1280, 200, 801, 57]
-SUBSET_SIZES = [(40, 32), (33, 19)]
+# One baseline scan per component (non-interleaved sequential), and a progressive script with three-step DC and
+# AC successive approximation over split bands.
+SCAN_SCRIPTS = {
+    'sequential_scans': '0;\n1;\n2;\n',
+    'progressive_scans': '0,1,2: 0-0, 0, 2;\n0,1,2: 0-0, 2, 1;\n0: 1-2, 0, 3;\n0: 3-63, 0, 2;\n1: 1-63, 0, 0;\n'
+                         '0: 1-2, 3, 2;\n2: 1-63, 0, 1;\n0: 1-63, 2, 1;\n0,1,2: 0-0, 1, 0;\n2: 1-63, 1, 0;\n0: 1-63, 1, 0;\n',
+}
+
+FULL_WIDTHS = [1024, 640, 333, 97, 1280, 200, 801, 57, 3]
+SUBSET_SIZES = [(40, 32), (33, 19), (1, 1)]
 
 
 def run(args, **kw):
@@ -100,11 +110,18 @@ class Corpus:
         self.rows.append((jpeg_name, ref_name, description))
 
     def add_cjpeg(self, name, ppm_path, args, description):
+        args = [self.script(a[1:-1]) if a.startswith('{') else a for a in args]
         jpeg = run(['cjpeg'] + args + [ppm_path])
         tmp = os.path.join(self.out_dir, '_tmp.jpg')
         with open(tmp, 'wb') as f:
             f.write(jpeg)
         self.add(name, jpeg, djpeg(tmp), description)
+
+    def script(self, name):
+        path = os.path.join(self.out_dir, f'_{name}.txt')
+        with open(path, 'w') as f:
+            f.write(SCAN_SCRIPTS[name])
+        return path
 
     def add_exif(self, name, im, orientation, big_endian, description):
         buf = io.BytesIO()
@@ -123,7 +140,7 @@ class Corpus:
         self.add(name, data, orient(djpeg(tmp), orientation), description)
 
     def finish(self):
-        for tmp in ('_tmp.jpg', '_src.ppm'):
+        for tmp in ['_tmp.jpg', '_src.ppm'] + [f'_{name}.txt' for name in SCAN_SCRIPTS]:
             path = os.path.join(self.out_dir, tmp)
             if os.path.exists(path):
                 os.remove(path)

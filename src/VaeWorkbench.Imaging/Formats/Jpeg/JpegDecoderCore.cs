@@ -15,6 +15,7 @@ internal sealed class JpegDecoderCore
     private readonly JpegHuffmanTable?[] _acTables = new JpegHuffmanTable[4];
     private int _restartInterval;
     private int _scanCount;
+    private bool _sawExif;
 
     public JpegDecoderCore(DecodeLimits limits) => _limits = limits;
 
@@ -95,8 +96,10 @@ internal sealed class JpegDecoderCore
                 case 0xE0:
                     if (payload.StartsWith("JFIF\0"u8)) SawJfif = true;
                     break;
-                case 0xE1:
-                    if (Orientation == 1) Orientation = JpegOrientation.ReadExifOrientation(payload);
+                case 0xE1 when !_sawExif && payload.StartsWith("Exif\0\0"u8):
+                    // Only the first EXIF block counts; other APP1 segments (XMP) are ignored.
+                    _sawExif = true;
+                    Orientation = JpegOrientation.ReadExifOrientation(payload);
                     break;
                 case 0xEE:
                     if (payload.Length >= 12 && payload.StartsWith("Adobe"u8)) AdobeTransform = payload[11];
