@@ -167,4 +167,18 @@ public class JpegErrorTests
         jpeg[sos + 5 + 2 * count + 1] = 5;   // a DC scan (Ss = 0) must end at 0
         Assert.Contains("invalid spectral selection", Fails(jpeg).Message);
     }
+
+    [Fact]
+    public void TooManyScansFail()
+    {
+        // Repeat the last refinement scan of a progressive file until there are far more scans than any encoder writes.
+        var jpeg = JpegTestData.Bytes("40x32_q50_prog.jpg");
+        int lastScan = jpeg.Length - 2;
+        while (!(jpeg[lastScan] == 0xFF && jpeg[lastScan + 1] == 0xDA)) lastScan--;
+        var scan = jpeg.AsSpan(lastScan, jpeg.Length - 2 - lastScan).ToArray();
+        var many = new List<byte>(jpeg.AsSpan(0, jpeg.Length - 2).ToArray());
+        for (int i = 0; i < 130; i++) many.AddRange(scan);
+        many.AddRange(new byte[] { 0xFF, 0xD9 });
+        Assert.Contains("more than 128 scans", Fails([.. many]).Message);
+    }
 }

@@ -7,7 +7,11 @@ namespace VaeWorkbench.Imaging.Formats.Jpeg;
 /// </summary>
 internal sealed class JpegDecoderCore
 {
-    private const int MaxScans = 1000;
+    /// <summary>
+    /// Encoders' progressive scripts use about 10 to 20 scans. Each scan may walk every block of the image even when
+    /// its data is a few bytes of end-of-band runs, so an unbounded count would let a small file take minutes.
+    /// </summary>
+    private const int MaxScans = 128;
 
     private readonly DecodeLimits _limits;
     private readonly ushort[]?[] _quantTables = new ushort[4][];
