@@ -16,6 +16,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+
+    public DbSet<DatasetImage> DatasetImages => Set<DatasetImage>();
+
+    public DbSet<TrainingRun> TrainingRuns => Set<TrainingRun>();
+
+    public DbSet<RunEpoch> RunEpochs => Set<RunEpoch>();
+
+    public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

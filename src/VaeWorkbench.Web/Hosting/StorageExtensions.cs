@@ -38,6 +38,7 @@ public static class StorageExtensions
             .SetApplicationName("VaeWorkbench")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
+        builder.Services.AddSingleton<VaeWorkbench.Web.Storage.BlobStore>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -8,3 +8,7 @@ namespace VaeWorkbench.Web.Data.Migrations;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122000100_Initial")]
 public sealed class Initial : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122010000_Workbench")]
+public sealed class Workbench : SqlScriptMigration;

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VaeWorkbench.Web.Data.Entities;
+
+namespace VaeWorkbench.Web.Data.Configurations;
+
+internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
+{
+    public void Configure(EntityTypeBuilder<Dataset> dataset)
+    {
+        dataset.ToTable("Datasets");
+        dataset.HasKey(d => d.Id);
+        dataset.Property(d => d.Name).HasMaxLength(200).IsRequired();
+        dataset.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+        dataset.Property(d => d.TensorHash).HasMaxLength(64);
+        dataset.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId).OnDelete(DeleteBehavior.Cascade);
+        dataset.HasIndex(d => new { d.TeamId, d.CreatedAt });
+    }
+}
