@@ -1,6 +1,7 @@
 using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Runs;
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddVaeStorage();
 builder.AddVaeIdentity();
 builder.AddVaeApi();
+builder.AddVaeRuns();
 builder.AddVaeUi();
 
 var app = builder.Build();

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Runs;
+
+public sealed record RunSummary(
+    Guid Id, Guid DatasetId, string DatasetName, RunStatus Status, int Epoch, int Epochs,
+    string Arch, double? FinalTrainLoss, double? FinalValLoss, string? Error, Guid? ModelId,
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, int? QueuePosition);
+
+public sealed record EpochPoint(int Epoch, double TrainLoss, double? ValLoss, double Recon, double Kl, double? ValRecon, double? ValKl, double Seconds, double ImagesPerSecond);
+
+public sealed record RunDetails(RunSummary Summary, RunSettings Settings, IReadOnlyList<EpochPoint> History, Guid TeamId);
+
+/// <summary>Creating, reading and cancelling training runs. Every call checks the caller's role in the run's team.</summary>
+public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<RunSummary> CreateAsync(string userId, Guid teamId, RunSettings settings, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Editor, ct: ct);
+        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == settings.DatasetId && d.TeamId == teamId && d.DeletedAt == null, ct)
+            ?? throw AccessDeniedException.NotFound("Dataset");
+        if (dataset.Status != DatasetStatus.Ready)
+            throw new RequestRejectedException($"Dataset '{dataset.Name}' is {dataset.Status}, not ready for training.");
+        int epochs;
+        try
+        {
+            epochs = settings.ToEngine(dataset.Channels, dataset.ImageSize, options.Value.ResolveThreads(settings.Threads)).Options.Epochs;
+        }
+        catch (ArgumentException e)
+        {
+            throw new RequestRejectedException(e.Message);
+        }
+        var validationCount = (int)Math.Round(dataset.ImageCount * settings.ValidationSplit);
+        if (dataset.ImageCount - validationCount < 1)
+            throw new RequestRejectedException($"Dataset '{dataset.Name}' has {dataset.ImageCount} images; after the validation split none are left to train on.");
+
+        var now = clock.GetUtcNow();
+        var run = new TrainingRun
+        {
+            Id = Guid.NewGuid(), TeamId = teamId, DatasetId = dataset.Id, SettingsJson = JsonSerializer.Serialize(settings, Json),
+            Status = RunStatus.Queued, Epochs = epochs, CreatedByUserId = userId, CreatedAt = now, QueueOrder = now.UtcTicks,
+        };
+        db.TrainingRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+        return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == run.Id), ct)).Single();
+    }
+
+    public async Task<RunDetails> GetAsync(string userId, Guid runId, CancellationToken ct = default)
+    {
+        var run = await db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw AccessDeniedException.NotFound("Run");
+        await access.RequireAsync(userId, run.TeamId, TeamRole.Viewer, "Run", ct);
+        var summary = (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == runId), ct)).Single();
+        var history = await db.RunEpochs.Where(e => e.RunId == runId).OrderBy(e => e.Epoch)
+            .Select(e => new EpochPoint(e.Epoch, e.TrainLoss, e.ValLoss, e.TrainRecon, e.TrainKl, e.ValRecon, e.ValKl, e.Seconds, e.ImagesPerSecond))
+            .ToListAsync(ct);
+        return new RunDetails(summary, ParseSettings(run.SettingsJson), history, run.TeamId);
+    }
+
+    public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        return await SummariesAsync(db.TrainingRuns.Where(r => r.TeamId == teamId), ct);
+    }
+
+    /// <summary>A queued run is cancelled at once; a running one stops at its next heartbeat (within seconds).</summary>
+    public async Task<RunSummary> CancelAsync(string userId, Guid runId, CancellationToken ct = default)
+    {
+        var run = await db.TrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw AccessDeniedException.NotFound("Run");
+        await access.RequireAsync(userId, run.TeamId, TeamRole.Editor, "Run", ct);
+        var now = clock.GetUtcNow();
+        var dequeued = await db.TrainingRuns.Where(r => r.Id == runId && r.Status == RunStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Cancelled).SetProperty(r => r.FinishedAt, now), ct);
+        if (dequeued == 0)
+        {
+            var flagged = await db.TrainingRuns.Where(r => r.Id == runId && r.Status == RunStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancelRequested, true), ct);
+            if (flagged == 0) throw new RequestRejectedException($"The run has already finished ({run.Status}).");
+        }
+        signal.Wake();
+        return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == runId), ct)).Single();
+    }
+
+    internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json) ?? new RunSettings();
+
+    private async Task<List<RunSummary>> SummariesAsync(IQueryable<TrainingRun> runs, CancellationToken ct)
+    {
+        var rows = await runs.OrderByDescending(r => r.CreatedAt)
+            .Select(r => new
+            {
+                Run = r,
+                DatasetName = r.Dataset!.Name,
+                Last = r.History.OrderByDescending(e => e.Epoch).Select(e => new { e.TrainLoss, e.ValLoss }).FirstOrDefault(),
+                ModelId = db.TrainedModels.Where(m => m.RunId == r.Id).Select(m => (Guid?)m.Id).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var queued = await db.TrainingRuns.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.QueueOrder).Select(r => r.Id).ToListAsync(ct);
+        return rows.Select(x =>
+        {
+            var position = queued.IndexOf(x.Run.Id);
+            return new RunSummary(x.Run.Id, x.Run.DatasetId, x.DatasetName, x.Run.Status, x.Run.Epoch, x.Run.Epochs,
+                ParseSettings(x.Run.SettingsJson).Arch, x.Last?.TrainLoss, x.Last?.ValLoss, x.Run.Error, x.ModelId,
+                x.Run.CreatedAt, x.Run.FinishedAt, position >= 0 ? position + 1 : null);
+        }).ToList();
+    }
+}
+
+/// <summary>Lets request handlers wake the job service at once instead of waiting for its next poll.</summary>
+public sealed class TrainingJobSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled; one wake-up is enough.
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
