@@ -75,7 +75,7 @@ internal static unsafe class SgemmDriver
     {
         var mr = SgemmMicroKernels.TileRows(p.Isa);
         var nr = SgemmMicroKernels.TileColumns(p.Isa);
-        var buffers = SgemmPackBuffers.ForCurrentThread();
+        var buffers = SgemmPackBuffers.ForCurrentThread(r1 - r0, p.K, c1 - c0);
         var packedA = buffers.A;
         var packedB = buffers.B;
         var tile = buffers.Tile;

@@ -127,6 +127,29 @@ public class SgemmTests
     }
 
     [Fact]
+    public void ConcurrentCallersSharingTheWorkerPoolGetTheirOwnExactResults()
+    {
+        // Callers that find the pool busy run their parts themselves; either way each gets the single-threaded bits.
+        const int m = 131, n = 257, k = 131;
+        AssertSplitsIntoSeveralParts(m, n, k, 2);
+        var inputs = Enumerable.Range(0, 4).Select(i => (A: RandomMatrix(m * k, 10 + i), B: RandomMatrix(k * n, 20 + i))).ToArray();
+        var expected = inputs.Select(input =>
+        {
+            var c = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1, input.A, k, input.B, n, 0, c, n, threads: 1);
+            return BitsOf(c);
+        }).ToArray();
+
+        Parallel.For(0, inputs.Length * 5, new ParallelOptions { MaxDegreeOfParallelism = 4 }, call =>
+        {
+            var input = inputs[call % inputs.Length];
+            var c = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1, input.A, k, input.B, n, 0, c, n, threads: 2);
+            Assert.Equal(expected[call % inputs.Length], BitsOf(c));
+        });
+    }
+
+    [Fact]
     public void BetaZeroNeverReadsC()
     {
         const int m = 19, n = 45, k = 27;
