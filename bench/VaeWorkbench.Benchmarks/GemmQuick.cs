@@ -20,6 +20,8 @@ internal static class GemmQuick
             return 2;
         }
 
+        // SGEMM_INPLACE=0 packs every panel (for comparing against reading A-transposed / B panels in place).
+        SgemmDriver.ReadInPlace = Environment.GetEnvironmentVariable("SGEMM_INPLACE") != "0";
         for (var i = 0; i < args.Length; i += 6)
         {
             var v = args[i..(i + 6)].Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -52,7 +54,7 @@ internal static class GemmQuick
                 {
                     for (var i = 0; i < 100; i++)
                     {
-                        SgemmMicroKernels.Run(isa, kc, pa, pb, pc, nr, 1, 0);
+                        SgemmMicroKernels.Run(isa, kc, pa, mr, pb, nr, pc, nr, 1, 0);
                     }
 
                     calls += 100;
