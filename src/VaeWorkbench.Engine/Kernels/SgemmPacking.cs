@@ -64,6 +64,18 @@ internal static unsafe class SgemmPacking
     // steps rows of `count` contiguous values (row stride ld) -> steps rows of `width` values, zero-padded past count.
     private static void CopyStrips(float* src, nint ld, int steps, int count, float* dst, int width)
     {
+        if (count == 32 && Vector512.IsHardwareAccelerated)
+        {
+            // The full panels of the AVX-512 kernel: two vectors per step.
+            for (var p = 0; p < steps; p++, src += ld, dst += 32)
+            {
+                Vector512.Store(Vector512.Load(src), dst);
+                Vector512.Store(Vector512.Load(src + 16), dst + 16);
+            }
+
+            return;
+        }
+
         for (var p = 0; p < steps; p++, src += ld, dst += width)
         {
             var j = 0;
