@@ -9,6 +9,11 @@ internal static class GemmQuick
     // args: M N K transA(0|1) transB(0|1) threads [M N K tA tB threads ...], or "kernel KC" for the bare micro-kernel.
     public static int Run(string[] args)
     {
+        if (args.Length == 5 && args[0] == "pack")
+        {
+            return PackOnly(args[1] == "1", int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+        }
+
         if (args.Length == 2 && args[0] == "kernel")
         {
             return MicroKernelOnly(int.Parse(args[1], CultureInfo.InvariantCulture));
@@ -20,6 +25,8 @@ internal static class GemmQuick
             return 2;
         }
 
+        // SGEMM_INPLACE=0 packs every panel (for comparing against reading A-transposed / B panels in place).
+        SgemmDriver.ReadInPlace = Environment.GetEnvironmentVariable("SGEMM_INPLACE") != "0";
         for (var i = 0; i < args.Length; i += 6)
         {
             var v = args[i..(i + 6)].Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -52,7 +59,7 @@ internal static class GemmQuick
                 {
                     for (var i = 0; i < 100; i++)
                     {
-                        SgemmMicroKernels.Run(isa, kc, pa, pb, pc, nr, 1, 0);
+                        SgemmMicroKernels.Run(isa, kc, pa, mr, pb, nr, pc, nr, 1, 0);
                     }
 
                     calls += 100;
@@ -62,6 +69,33 @@ internal static class GemmQuick
                 var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
                 Console.WriteLine(FormattableString.Invariant(
                     $"{{\"kernel\":\"{isa} {mr}x{nr}\",\"kc\":{kc},\"gflops\":{flops / watch.Elapsed.TotalSeconds / 1e9:F1},\"gflops_per_cpu_s\":{flops / cpuSeconds / 1e9:F1}}}"));
+            }
+        }
+
+        return 0;
+    }
+
+    // Packing one kc×cols block of B (transposed or not) from a matrix with row stride ld: floats per CPU-cycle-ish.
+    private static unsafe int PackOnly(bool transB, int kc, int cols, int ld)
+    {
+        var nr = SgemmMicroKernels.TileColumns(SgemmMicroKernels.Best);
+        var source = new float[(transB ? cols : kc) * ld];
+        var packed = new float[(cols + nr) * kc + 64];
+        fixed (float* src = source, dst = packed)
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                var calls = 0L;
+                var cpu = Environment.CpuUsage.TotalTime;
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                while (watch.ElapsedMilliseconds < 300)
+                {
+                    SgemmPacking.PackB(transB, src, ld, kc, cols, dst, nr);
+                    calls++;
+                }
+
+                var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+                Console.WriteLine(FormattableString.Invariant($"pack transB={transB} {kc}x{cols} ld={ld}: {(double)kc * cols * calls / cpuSeconds / 1e9:F2} Gfloat per CPU-s"));
             }
         }
 

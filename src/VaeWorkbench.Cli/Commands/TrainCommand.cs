@@ -42,7 +42,8 @@ public sealed class TrainCommand : ICliCommand
           --threads N         (default: processor count)      --seed N    (default 1)
           --limit N           use the first N training images
           --test-limit N      evaluate on the first N test images (default all)
-          --resume FILE       continue training a checkpoint up to --epochs
+          --resume FILE       continue a checkpoint up to --epochs with its saved settings (and seed);
+                              bit-identical to an uninterrupted run unless --threads changes
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -58,7 +59,7 @@ public sealed class TrainCommand : ICliCommand
         Trainer trainer;
         if (resume is not null)
         {
-            trainer = ModelFile.Load(resume).Resume(epochs);
+            trainer = ModelFile.Load(resume).Resume(epochs, args.Has("threads") ? threads : null);
             args.EnsureAllConsumed();
         }
         else

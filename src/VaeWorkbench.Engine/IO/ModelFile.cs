@@ -27,11 +27,14 @@ public sealed class LoadedModel
     public IReadOnlyList<EpochReport> History { get; }
     public bool CanResume => _resume is not null;
 
-    /// <summary>A trainer that continues where the checkpoint stopped, up to <paramref name="totalEpochs"/> (default: the saved target).</summary>
-    public Trainer Resume(int? totalEpochs = null)
+    /// <summary>
+    /// A trainer that continues where the checkpoint stopped, up to <paramref name="totalEpochs"/> (default: the saved
+    /// target). Bit-identical continuation needs the saved thread count; <paramref name="threads"/> may change it.
+    /// </summary>
+    public Trainer Resume(int? totalEpochs = null, int? threads = null)
     {
         if (_resume is null || TrainingOptions is null) throw new InvalidOperationException("this model file has no optimizer state, so training cannot resume from it");
-        return _resume(totalEpochs is { } e ? TrainingOptions with { Epochs = e } : TrainingOptions);
+        return _resume(TrainingOptions with { Epochs = totalEpochs ?? TrainingOptions.Epochs, Threads = threads ?? TrainingOptions.Threads });
     }
 }
 

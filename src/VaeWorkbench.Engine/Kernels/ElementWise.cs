@@ -48,6 +48,12 @@ internal static class ElementWise
     public static void AddRowVector(Span<float> y, ReadOnlySpan<float> bias, int rows)
     {
         var cols = bias.Length;
+        if (cols == 1)
+        {
+            // One output channel (a grey decoder's last layer): one vector add instead of a call per pixel.
+            TensorPrimitives.Add(y[..rows], bias[0], y[..rows]);
+            return;
+        }
         for (var r = 0; r < rows; r++)
         {
             var row = y.Slice(r * cols, cols);
@@ -66,6 +72,12 @@ internal static class ElementWise
     public static void SumRows(ReadOnlySpan<float> dy, Span<float> sums, int rows)
     {
         var cols = sums.Length;
+        if (cols < 8)
+        {
+            // Rows too short for vectors (a grey decoder's last layer): per column, in row order like the naive sum.
+            SumRowsNaive(dy, sums, rows);
+            return;
+        }
         sums.Clear();
         for (var r = 0; r < rows; r++) TensorPrimitives.Add(sums, dy.Slice(r * cols, cols), sums);
     }

@@ -13,9 +13,10 @@ internal enum SgemmIsa
 }
 
 /// <summary>
-/// The register-blocked inner kernels. Each computes one MR×NR tile of C from a packed A micro-panel
-/// (kc steps of MR values) and a packed B micro-panel (kc steps of NR values):
+/// The register-blocked inner kernels. Each computes one MR×NR tile of C from an A micro-panel
+/// (kc steps of MR contiguous values, aStride apart) and a B micro-panel (kc steps of NR contiguous values, bStride apart):
 /// C[0:MR, 0:NR] = alpha · Ap·Bp + beta · C, and never reads C when beta is 0 (C may hold NaN garbage).
+/// Packed panels have strides MR and NR; a panel read in place from the caller's matrix has its leading dimension.
 /// The packing and blocking around them are shared (<see cref="SgemmDriver"/>); only these loops differ per ISA.
 /// </summary>
 internal static unsafe class SgemmMicroKernels
@@ -42,19 +43,19 @@ internal static unsafe class SgemmMicroKernels
         _ => 4,
     };
 
-    public static void Run(SgemmIsa isa, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(SgemmIsa isa, int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         switch (isa)
         {
-            case SgemmIsa.Vector512: Kernel12x32(kc, a, b, c, ldc, alpha, beta); break;
-            case SgemmIsa.Vector256: Kernel6x16(kc, a, b, c, ldc, alpha, beta); break;
-            default: Kernel4x4Scalar(kc, a, b, c, ldc, alpha, beta); break;
+            case SgemmIsa.Vector512: Kernel12x32(kc, a, aStride, b, bStride, c, ldc, alpha, beta); break;
+            case SgemmIsa.Vector256: Kernel6x16(kc, a, aStride, b, bStride, c, ldc, alpha, beta); break;
+            default: Kernel4x4Scalar(kc, a, aStride, b, bStride, c, ldc, alpha, beta); break;
         }
     }
 
     // a: kc×12 packed, b: kc×32 packed -> c: 12×32 (row stride ldc). 24 accumulators + 2 B vectors + 1 broadcast use 27 of the 32 zmm registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel12x32(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         // C rows are ldc floats apart, often in one cache set; start fetching them while the k loop runs.
         for (var i = 0; i < 12; i++)
@@ -103,8 +104,8 @@ internal static unsafe class SgemmMicroKernels
             ca0 = Avx512F.FusedMultiplyAdd(av, b0, ca0); ca1 = Avx512F.FusedMultiplyAdd(av, b1, ca1);
             av = Vector512.Create(a[11]);
             cb0 = Avx512F.FusedMultiplyAdd(av, b0, cb0); cb1 = Avx512F.FusedMultiplyAdd(av, b1, cb1);
-            a += 12;
-            b += 32;
+            a += aStride;
+            b += bStride;
         }
 
         var va = Vector512.Create(alpha);
@@ -156,7 +157,7 @@ internal static unsafe class SgemmMicroKernels
 
     // a: kc×6 packed, b: kc×16 packed -> c: 6×16. 12 accumulators + 2 B + 1 broadcast fit the 16 ymm registers of AVX2.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel6x16(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -176,8 +177,8 @@ internal static unsafe class SgemmMicroKernels
             c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
             av = Vector256.Create(a[5]);
             c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
-            a += 6;
-            b += 16;
+            a += aStride;
+            b += bStride;
         }
 
         var va = Vector256.Create(alpha);
@@ -207,7 +208,7 @@ internal static unsafe class SgemmMicroKernels
     }
 
     // a: kc×4 packed, b: kc×4 packed -> c: 4×4. The portable fallback; same blocking, plain multiply-add.
-    private static void Kernel4x4Scalar(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel4x4Scalar(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         var acc = stackalloc float[16];
         for (var i = 0; i < 16; i++)
@@ -226,8 +227,8 @@ internal static unsafe class SgemmMicroKernels
                 acc[i * 4 + 3] += av * b[3];
             }
 
-            a += 4;
-            b += 4;
+            a += aStride;
+            b += bStride;
         }
 
         for (var i = 0; i < 4; i++)

@@ -14,15 +14,16 @@ public sealed class LeakyRelu(int size, float slope = 0.01f) : Activation(size)
         CheckBatch(input, batch, InputSize, "input");
         _input = input; // Backward needs the sign of x
         var y = OutputBuffer(batch);
-        var x = input.AsSpan(0, Count(batch));
-        ElementWise.Map(new LeakyReluKernel(slope), x, x, y.AsSpan(0, Count(batch)));
+        var kernel = new LeakyReluKernel(slope);
+        Apply(input, input, y, Count(batch), (x, _, d) => ElementWise.Map(kernel, x, x, d));
         return y;
     }
 
     public override float[] Backward(float[] outputGradient, int batch)
     {
         var dx = InputGradientBuffer(batch);
-        ElementWise.Map(new LeakyReluBackwardKernel(slope), _input.AsSpan(0, Count(batch)), outputGradient.AsSpan(0, Count(batch)), dx.AsSpan(0, Count(batch)));
+        var kernel = new LeakyReluBackwardKernel(slope);
+        Apply(_input, outputGradient, dx, Count(batch), (x, dy, d) => ElementWise.Map(kernel, x, dy, d));
         return dx;
     }
 }

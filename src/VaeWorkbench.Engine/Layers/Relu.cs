@@ -13,7 +13,7 @@ public sealed class Relu(int size) : Activation(size)
     {
         CheckBatch(input, batch, InputSize, "input");
         var y = OutputBuffer(batch);
-        TensorPrimitives.Max(input.AsSpan(0, Count(batch)), 0f, y.AsSpan(0, Count(batch)));
+        Apply(input, input, y, Count(batch), static (x, _, d) => TensorPrimitives.Max(x, 0f, d));
         _output = y; // Backward masks by y > 0
         return y;
     }
@@ -21,7 +21,7 @@ public sealed class Relu(int size) : Activation(size)
     public override float[] Backward(float[] outputGradient, int batch)
     {
         var dx = InputGradientBuffer(batch);
-        ElementWise.Map(new ReluBackwardKernel(), _output.AsSpan(0, Count(batch)), outputGradient.AsSpan(0, Count(batch)), dx.AsSpan(0, Count(batch)));
+        Apply(_output, outputGradient, dx, Count(batch), static (y, dy, d) => ElementWise.Map(new ReluBackwardKernel(), y, dy, d));
         return dx;
     }
 }

@@ -12,7 +12,7 @@ public sealed class Sigmoid(int size) : Activation(size)
     {
         CheckBatch(input, batch, InputSize, "input");
         var y = OutputBuffer(batch);
-        TensorPrimitives.Sigmoid(input.AsSpan(0, Count(batch)), y.AsSpan(0, Count(batch)));
+        Apply(input, input, y, Count(batch), static (x, _, d) => TensorPrimitives.Sigmoid(x, d));
         _output = y; // dy/dx = y(1 − y)
         return y;
     }
@@ -20,7 +20,7 @@ public sealed class Sigmoid(int size) : Activation(size)
     public override float[] Backward(float[] outputGradient, int batch)
     {
         var dx = InputGradientBuffer(batch);
-        ElementWise.Map(new SigmoidBackwardKernel(), _output.AsSpan(0, Count(batch)), outputGradient.AsSpan(0, Count(batch)), dx.AsSpan(0, Count(batch)));
+        Apply(_output, outputGradient, dx, Count(batch), static (y, dy, d) => ElementWise.Map(new SigmoidBackwardKernel(), y, dy, d));
         return dx;
     }
 }

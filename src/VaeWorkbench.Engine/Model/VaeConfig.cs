@@ -70,5 +70,39 @@ public sealed record VaeConfig
             if (Height % (1 << ConvWidths.Length) != 0) throw new ArgumentException($"{ConvWidths.Length} stride-2 convs do not divide a {Height} pixel image evenly");
             if (ConvDense is <= 0 or > 65536) throw new ArgumentException("the conv dense width must be between 1 and 65536");
         }
+        if (Hidden.Length > 64 || ConvWidths.Length > 8) throw new ArgumentException("too many layers (at most 64 hidden layers or 8 convs)");
+        var parameters = EstimateParameterCount();
+        if (parameters > MaxParameters) throw new ArgumentException($"the model would have {parameters:N0} parameters, more than the {MaxParameters:N0} limit");
+    }
+
+    /// <summary>An upper bound on trainable values, so an absurd config (typed or read from a file) fails before allocating.</summary>
+    public const long MaxParameters = 200_000_000;
+
+    /// <summary>The number of weights and biases the config implies (the largest single tensor must also fit an array).</summary>
+    public long EstimateParameterCount()
+    {
+        long total = 0;
+        void Dense(long inputs, long outputs) => total += 2 * (inputs + 1) * outputs; // encoder and mirrored decoder alike
+        if (Architecture == VaeArchitecture.Mlp)
+        {
+            long width = (long)Channels * Height * Width;
+            foreach (var h in Hidden)
+            {
+                Dense(width, h);
+                width = h;
+            }
+            Dense(width, 2L * Latent);
+            return total;
+        }
+        long channels = Channels, size = Height;
+        foreach (var w in ConvWidths)
+        {
+            Dense(channels * 16, w); // a k4 conv and the transposed conv that mirrors it
+            channels = w;
+            size /= 2;
+        }
+        Dense(channels * size * size, ConvDense);
+        Dense(ConvDense, 2L * Latent);
+        return total;
     }
 }

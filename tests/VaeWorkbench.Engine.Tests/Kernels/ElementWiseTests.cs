@@ -36,6 +36,8 @@ public class ElementWiseTests
 
     [Theory]
     [InlineData(1, 1)]
+    [InlineData(300, 1)]
+    [InlineData(7, 3)]
     [InlineData(5, 17)]
     [InlineData(128, 33)]
     public void SumRowsEqualsNaive(int rows, int cols)
@@ -48,6 +50,20 @@ public class ElementWiseTests
         ElementWise.SumRows(dy, fast, rows);
         ElementWise.SumRowsNaive(dy, slow, rows);
         Assert.Equal(slow, fast); // both add the rows in the same order
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(300, 1)]
+    [InlineData(5, 17)]
+    public void AddRowVectorAddsTheBiasToEveryRow(int rows, int cols)
+    {
+        var y = Enumerable.Range(0, rows * cols).Select(i => (float)i).ToArray();
+        var bias = Enumerable.Range(0, cols).Select(i => 0.5f + i).ToArray();
+        ElementWise.AddRowVector(y, bias, rows);
+        for (var r = 0; r < rows; r++)
+        for (var c = 0; c < cols; c++)
+            Assert.Equal(r * cols + c + bias[c], y[r * cols + c]);
     }
 
     [Theory]

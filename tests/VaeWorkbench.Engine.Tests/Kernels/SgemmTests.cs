@@ -127,6 +127,59 @@ public class SgemmTests
     }
 
     [Fact]
+    public void ConcurrentCallersSharingTheWorkerPoolGetTheirOwnExactResults()
+    {
+        // Callers that find the pool busy run their parts themselves; either way each gets the single-threaded bits.
+        const int m = 131, n = 257, k = 131;
+        AssertSplitsIntoSeveralParts(m, n, k, 2);
+        var inputs = Enumerable.Range(0, 4).Select(i => (A: RandomMatrix(m * k, 10 + i), B: RandomMatrix(k * n, 20 + i))).ToArray();
+        var expected = inputs.Select(input =>
+        {
+            var c = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1, input.A, k, input.B, n, 0, c, n, threads: 1);
+            return BitsOf(c);
+        }).ToArray();
+
+        Parallel.For(0, inputs.Length * 5, new ParallelOptions { MaxDegreeOfParallelism = 4 }, call =>
+        {
+            var input = inputs[call % inputs.Length];
+            var c = new float[m * n];
+            Sgemm.Multiply(false, false, m, n, k, 1, input.A, k, input.B, n, 0, c, n, threads: 2);
+            Assert.Equal(expected[call % inputs.Length], BitsOf(c));
+        });
+    }
+
+    [Fact]
+    public void PanelsReadInPlaceGiveTheSameBitsAsPackedPanels()
+    {
+        // A transposed and B untransposed are read in place except for their partial last panel; packing them
+        // instead must change nothing, and the tail tests above compare the in-place path with the reference.
+        foreach (var (m, n, k) in new[] { (37, 71, 29), (12, 32, 7), (157, 97, SgemmDriver.KC + 9) })
+        {
+            foreach (var (transA, transB) in new[] { (false, false), (true, false), (true, true), (false, true) })
+            {
+                var (lda, ldb) = ((transA ? m : k) + 1, (transB ? k : n) + 2);
+                var a = RandomMatrix((transA ? k : m) * lda, 7);
+                var b = RandomMatrix((transB ? n : k) * ldb, 8);
+                var inPlace = RandomMatrix(m * n, 9);
+                var packed = (float[])inPlace.Clone();
+                Sgemm.Multiply(transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2, inPlace, n);
+                try
+                {
+                    SgemmDriver.ReadInPlace = false;
+                    Sgemm.Multiply(transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2, packed, n);
+                }
+                finally
+                {
+                    SgemmDriver.ReadInPlace = true;
+                }
+
+                Assert.Equal(BitsOf(packed), BitsOf(inPlace));
+            }
+        }
+    }
+
+    [Fact]
     public void BetaZeroNeverReadsC()
     {
         const int m = 19, n = 45, k = 27;

@@ -105,4 +105,22 @@ public class LayerGradientTests
         var variance = fc.Weight.Value.Average(v => (double)v * v);
         Assert.InRange(variance, bound * bound / 3 * 0.93, bound * bound / 3 * 1.07);
     }
+
+    [Fact]
+    public void ActivationsSplitAcrossThreadsGiveTheSameBits()
+    {
+        const int size = 50_001, batch = 2; // large enough to split, odd so the ranges have tails
+        var rng = new Rng(12);
+        var x = new float[size * batch];
+        var dy = new float[size * batch];
+        rng.FillGaussian(x);
+        rng.FillGaussian(dy);
+        foreach (var make in new Func<Activation>[] { () => new Relu(size), () => new LeakyRelu(size), () => new Sigmoid(size), () => new Tanh(size) })
+        {
+            var (one, two) = (make(), make());
+            two.Threads = 2;
+            Assert.Equal(one.Forward(x, batch), two.Forward(x, batch));
+            Assert.Equal(one.Backward(dy, batch), two.Backward(dy, batch));
+        }
+    }
 }

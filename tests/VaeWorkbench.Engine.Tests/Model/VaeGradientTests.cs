@@ -45,4 +45,21 @@ public class VaeGradientTests
         }
         Assert.True(checkedCount > 20, $"only {checkedCount} gradients were checked");
     }
+
+    [Fact]
+    public void PresetsHaveThePyTorchParameterCounts()
+    {
+        // torch: sum(p.numel() for p in Mlp().parameters()) = 652824; Conv() = 1_688_289 (our one head of 2·latent is their two heads stacked)
+        Assert.Equal(652_824, new Vae(VaeConfig.MlpPreset(), 1).ParameterCount);
+        Assert.Equal(1_688_289, new Vae(VaeConfig.ConvPreset(), 1).ParameterCount);
+    }
+
+    [Fact]
+    public void AbsurdConfigsFailBeforeAllocating()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Vae(VaeConfig.MlpPreset() with { Hidden = [65536, 65536] }, 1));
+        Assert.Contains("parameters", e.Message);
+        Assert.Throws<ArgumentException>(() => new Vae(VaeConfig.ConvPreset() with { Height = 30, Width = 30 }, 1));
+        Assert.Throws<ArgumentException>(() => new Vae(VaeConfig.MlpPreset() with { Channels = 2 }, 1));
+    }
 }
