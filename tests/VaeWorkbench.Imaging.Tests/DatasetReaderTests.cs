@@ -130,3 +130,26 @@ public class DatasetReaderTests
         Assert.Throws<FileNotFoundException>(() => DatasetReader.Read(Path.Combine(dir.Path, "nothing")));
     }
 }
+
+public class TensorDatasetLoaderTests
+{
+    [Fact]
+    public void Loads_a_folder_as_normalised_chw_floats_with_label_indices()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("b-class/x.png", PngEncoder.Encode(new Image(2, 2, 3, Enumerable.Repeat((byte)255, 12).ToArray())));
+        dir.Write("a-class/y.png", PngEncoder.Encode(new Image(4, 2, 1, new byte[8])));
+        dir.Write("root.png", PngEncoder.Encode(new Image(3, 3, 1, Enumerable.Repeat((byte)51, 9).ToArray())));
+        dir.Write("b-class/broken.png", [1, 2, 3]);
+
+        var set = TensorDatasetLoader.Load(dir.Path, new Transforms.NormalizeOptions { Size = 4, Channels = 1 });
+
+        Assert.Equal((3, 1, 4, 16), (set.Count, set.Channels, set.Size, set.ImageLength));
+        Assert.Equal(["a-class", "b-class"], set.LabelNames);
+        Assert.Equal([0, 1, -1], set.Labels); // folder order: a-class/y, b-class/x, root
+        Assert.All(set.Image(0).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(set.Image(1).ToArray(), v => Assert.Equal(1f, v));
+        Assert.All(set.Image(2).ToArray(), v => Assert.Equal(0.2f, v, 5));
+        Assert.Equal("b-class/broken.png", Assert.Single(set.Report.Skipped).Name);
+    }
+}

@@ -49,6 +49,40 @@ public class FuzzTests
     }
 
     [Fact]
+    public void Mutated_zip_datasets_end_in_entries_or_InvalidImageException()
+    {
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var path in Directory.EnumerateFiles(TestImages.CorpusDirectory, "*.png").Order(StringComparer.Ordinal).Take(4))
+            {
+                using var s = archive.CreateEntry("class/" + Path.GetFileName(path)).Open();
+                s.Write(File.ReadAllBytes(path));
+            }
+        var random = new Random(5);
+        for (var i = 0; i < 300; i++)
+        {
+            var (mutant, mutation) = MutationFuzzer.Mutate(zip.ToArray(), random);
+            var e = Record.Exception(() => Datasets.DatasetReader.ReadZip(new MemoryStream(mutant)).ToList());
+            Assert.True(e is null or InvalidImageException, $"case {i} ({mutation}): {e}");
+        }
+    }
+
+    [Fact]
+    public void Mutated_gzip_idx_files_end_in_images_or_InvalidImageException()
+    {
+        var output = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write([0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 4, .. Enumerable.Range(0, 48).Select(v => (byte)v)]);
+        var random = new Random(6);
+        for (var i = 0; i < 300; i++)
+        {
+            var (mutant, mutation) = MutationFuzzer.Mutate(output.ToArray(), random);
+            var e = Record.Exception(() => Formats.IdxReader.ReadImages(new MemoryStream(mutant)));
+            Assert.True(e is null or InvalidImageException, $"case {i} ({mutation}): {e}");
+        }
+    }
+
+    [Fact]
     public void The_crc_fixer_lets_mutations_reach_past_the_png_crc_check()
     {
         var png = Formats.Png.PngEncoder.Encode(TestImages.Random(8, 8, 3, 1));

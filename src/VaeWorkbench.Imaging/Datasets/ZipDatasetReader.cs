@@ -17,10 +17,9 @@ internal static class ZipDatasetReader
         var declared = ZipDirectoryProbe.DeclaredEntryCount(stream);
         if (declared > options.MaxEntries)
             throw new InvalidImageException($"ZIP archive declares {declared} entries, limit is {options.MaxEntries}");
-        var archive = Open(stream);
+        var (archive, entries) = Open(stream);
         using (archive)
         {
-            var entries = archive.Entries;
             if (entries.Count > options.MaxEntries)
                 throw new InvalidImageException($"ZIP archive holds {entries.Count} entries, limit is {options.MaxEntries}");
             var wrapper = SingleWrappingFolder(entries);
@@ -66,14 +65,18 @@ internal static class ZipDatasetReader
         }
     }
 
-    private static ZipArchive Open(Stream stream)
+    /// <summary>Opens the archive and parses its central directory (ZipArchive does that lazily, on first access to Entries).</summary>
+    private static (ZipArchive, IReadOnlyList<ZipArchiveEntry>) Open(Stream stream)
     {
+        ZipArchive? archive = null;
         try
         {
-            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            return (archive, archive.Entries);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            archive?.Dispose();
             throw new InvalidImageException($"ZIP archive is damaged or not a ZIP: {e.Message}", e);
         }
     }

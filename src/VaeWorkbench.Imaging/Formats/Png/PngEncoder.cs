@@ -66,18 +66,28 @@ public static class PngEncoder
     /// <summary>Applies filter <paramref name="type"/> to one scanline; the exact inverse of <see cref="PngScanlines.Unfilter"/>.</summary>
     internal static void Filter(int type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
     {
-        for (var i = 0; i < row.Length; i++)
+        var n = row.Length;
+        var head = Math.Min(bpp, n);
+        switch (type)
         {
-            var left = i >= bpp ? row[i - bpp] : (byte)0;
-            var upLeft = i >= bpp ? prior[i - bpp] : (byte)0;
-            output[i] = type switch
-            {
-                0 => row[i],
-                1 => (byte)(row[i] - left),
-                2 => (byte)(row[i] - prior[i]),
-                3 => (byte)(row[i] - ((left + prior[i]) >> 1)),
-                _ => (byte)(row[i] - PngScanlines.Paeth(left, prior[i], upLeft)),
-            };
+            case 0:
+                row.CopyTo(output);
+                break;
+            case 1: // Sub
+                row[..head].CopyTo(output);
+                for (var i = bpp; i < n; i++) output[i] = (byte)(row[i] - row[i - bpp]);
+                break;
+            case 2: // Up
+                for (var i = 0; i < n; i++) output[i] = (byte)(row[i] - prior[i]);
+                break;
+            case 3: // Average
+                for (var i = 0; i < head; i++) output[i] = (byte)(row[i] - (prior[i] >> 1));
+                for (var i = bpp; i < n; i++) output[i] = (byte)(row[i] - ((row[i - bpp] + prior[i]) >> 1));
+                break;
+            default: // Paeth
+                for (var i = 0; i < head; i++) output[i] = (byte)(row[i] - prior[i]);
+                for (var i = bpp; i < n; i++) output[i] = (byte)(row[i] - PngScanlines.Paeth(row[i - bpp], prior[i], prior[i - bpp]));
+                break;
         }
     }
 
