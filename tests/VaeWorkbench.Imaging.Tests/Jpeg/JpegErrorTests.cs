@@ -189,4 +189,16 @@ public class JpegErrorTests
         many.AddRange(new byte[] { 0xFF, 0xD9 });
         Assert.Contains("more than 128 scans", Fails([.. many]).Message);
     }
+
+    [Fact]
+    public void ComponentWithoutAnyScanFails()
+    {
+        // One sequential scan per component; cut the file just before the last one (and close it with EOI).
+        var jpeg = JpegTestData.Bytes("40x32_q85_seq_scans.jpg");
+        int first = JpegTestData.FindMarkerBytes(jpeg, 0xDA);
+        int second = JpegTestData.FindMarkerBytes(jpeg, 0xDA, first + 1);
+        int third = JpegTestData.FindMarkerBytes(jpeg, 0xDA, second + 1);
+        byte[] twoScans = [.. jpeg.AsSpan(0, third), 0xFF, 0xD9];
+        Assert.Equal($"JPEG component {jpeg[third + 5]} appears in no scan", Fails(twoScans).Message);
+    }
 }
