@@ -72,8 +72,23 @@ static int Fuzz(string dir, int cases, int seed)
     for (int i = 0; i < cases; i++)
     {
         var data = (byte[])seeds[random.Next(seeds.Count)].Clone();
-        switch (random.Next(4))
+        switch (random.Next(6))
         {
+            case 4 or 5:
+                // Structure-aware: rewrite a byte of the SOF's size, or a component's sampling factors.
+                int sof = FindSof(data);
+                if (sof < 0) break;
+                if (random.Next(2) == 0)
+                {
+                    data[sof + 5 + random.Next(4)] = (byte)random.Next(256);
+                }
+                else
+                {
+                    int components = Math.Clamp((int)data[sof + 9], 1, 3);
+                    data[sof + 11 + 3 * random.Next(components)] = (byte)random.Next(256);
+                }
+
+                break;
             case 0:
                 for (int k = random.Next(1, 9); k > 0; k--) data[random.Next(data.Length)] ^= (byte)(1 << random.Next(8));
                 break;
@@ -111,6 +126,16 @@ static int Fuzz(string dir, int cases, int seed)
 
     Console.WriteLine($"{cases} mutated files from {seeds.Count} seeds: {decoded} decoded, {rejected} InvalidImageException, {crashed} other exceptions; slowest {slowest:F1} ms");
     return crashed == 0 ? 0 : 1;
+}
+
+static int FindSof(byte[] jpeg)
+{
+    for (int i = 2; i + 12 < jpeg.Length; i++)
+    {
+        if (jpeg[i] == 0xFF && jpeg[i + 1] is 0xC0 or 0xC1 or 0xC2) return i;
+    }
+
+    return -1;
 }
 
 static double Psnr(byte[] a, byte[] b, out int differing)
