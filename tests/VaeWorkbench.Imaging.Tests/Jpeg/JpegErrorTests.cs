@@ -171,14 +171,34 @@ public class JpegErrorTests
     [Fact]
     public void TooManyScansFail()
     {
-        // Repeat the last refinement scan of a progressive file until there are far more scans than any encoder writes.
+        // Repeat the DC refinement scan of a progressive file (it reads exactly one bit per block, so every copy
+        // decodes) until there are far more scans than any encoder writes.
         var jpeg = JpegTestData.Bytes("40x32_q50_prog.jpg");
-        int lastScan = jpeg.Length - 2;
-        while (!(jpeg[lastScan] == 0xFF && jpeg[lastScan + 1] == 0xDA)) lastScan--;
-        var scan = jpeg.AsSpan(lastScan, jpeg.Length - 2 - lastScan).ToArray();
+        int dcRefine = 0;
+        while (true)
+        {
+            dcRefine = JpegTestData.FindMarkerBytes(jpeg, 0xDA, dcRefine + 1);
+            int count = jpeg[dcRefine + 4];
+            if (jpeg[dcRefine + 5 + 2 * count] == 0 && jpeg[dcRefine + 7 + 2 * count] >> 4 != 0) break;
+        }
+
+        int next = JpegTestData.FindMarkerBytes(jpeg, 0xDA, dcRefine + 1);
+        var scan = jpeg.AsSpan(dcRefine, next - dcRefine).ToArray();
         var many = new List<byte>(jpeg.AsSpan(0, jpeg.Length - 2).ToArray());
         for (int i = 0; i < 130; i++) many.AddRange(scan);
         many.AddRange(new byte[] { 0xFF, 0xD9 });
         Assert.Contains("more than 128 scans", Fails([.. many]).Message);
+    }
+
+    [Fact]
+    public void ComponentWithoutAnyScanFails()
+    {
+        // One sequential scan per component; cut the file just before the last one (and close it with EOI).
+        var jpeg = JpegTestData.Bytes("40x32_q85_seq_scans.jpg");
+        int first = JpegTestData.FindMarkerBytes(jpeg, 0xDA);
+        int second = JpegTestData.FindMarkerBytes(jpeg, 0xDA, first + 1);
+        int third = JpegTestData.FindMarkerBytes(jpeg, 0xDA, second + 1);
+        byte[] twoScans = [.. jpeg.AsSpan(0, third), 0xFF, 0xD9];
+        Assert.Equal($"JPEG component {jpeg[third + 5]} appears in no scan", Fails(twoScans).Message);
     }
 }

@@ -12,7 +12,8 @@ public class JpegFuzzTests
     [
         "40x32_q75.jpg", "40x32_q90_420.jpg", "33x19_q85_422.jpg", "33x19_q85_440.jpg", "40x32_q50_prog.jpg",
         "33x19_q92_prog_444.jpg", "40x32_q90_rst7_prog.jpg", "40x32_q70_rst1.jpg", "33x19_q90_grey_prog.jpg",
-        "40x32_q90_rgb.jpg", "exif_mm_6.jpg", "40x32_q20.jpg",
+        "40x32_q90_rgb.jpg", "exif_mm_6.jpg", "40x32_q20.jpg", "40x32_q85_seq_scans.jpg", "33x19_q85_prog_scans.jpg",
+        "1x1_q85_cross.jpg",
     ];
 
     [Theory]

@@ -1,7 +1,7 @@
 // JPEG conformance and speed against libjpeg-turbo, over a corpus made by ../make_jpeg_corpus.py.
 //   dotnet run -c Release --project tests/corpus/JpegConformance -- conformance /tmp/jpeg_corpus
 //   dotnet run -c Release --project tests/corpus/JpegConformance -- speed photo.jpg [repeats]
-//   dotnet run -c Release --project tests/corpus/JpegConformance -- fuzz /tmp/jpeg_corpus 10000
+//   dotnet run -c Release --project tests/corpus/JpegConformance -- fuzz /tmp/jpeg_corpus 10000 [seed]
 using System.Diagnostics;
 using VaeWorkbench.Imaging;
 using VaeWorkbench.Imaging.Formats.Jpeg;
@@ -11,7 +11,8 @@ return args switch
     ["conformance", var dir] => Conformance(dir),
     ["speed", var file] => Speed(file, 50),
     ["speed", var file, var repeats] => Speed(file, int.Parse(repeats)),
-    ["fuzz", var dir, var cases] => Fuzz(dir, int.Parse(cases)),
+    ["fuzz", var dir, var cases] => Fuzz(dir, int.Parse(cases), 20261122),
+    ["fuzz", var dir, var cases, var seed] => Fuzz(dir, int.Parse(cases), int.Parse(seed)),
     _ => Usage(),
 };
 
@@ -57,7 +58,7 @@ static int Conformance(string dir)
     return failed == 0 && (identical == total || minPsnr >= 40) ? 0 : 1;
 }
 
-static int Fuzz(string dir, int cases)
+static int Fuzz(string dir, int cases, int seed)
 {
     // Small corpus files only, so that 10,000 cases take minutes rather than hours.
     var seeds = File.ReadAllLines(Path.Combine(dir, "manifest.tsv"))
@@ -65,14 +66,29 @@ static int Fuzz(string dir, int cases)
         .Where(path => new FileInfo(path).Length < 60_000)
         .Select(File.ReadAllBytes)
         .ToList();
-    var random = new Random(20261122);
+    var random = new Random(seed);
     int decoded = 0, rejected = 0, crashed = 0;
     double slowest = 0;
     for (int i = 0; i < cases; i++)
     {
         var data = (byte[])seeds[random.Next(seeds.Count)].Clone();
-        switch (random.Next(4))
+        switch (random.Next(6))
         {
+            case 4 or 5:
+                // Structure-aware: rewrite a byte of the SOF's size, or a component's sampling factors.
+                int sof = FindSof(data);
+                if (sof < 0) break;
+                if (random.Next(2) == 0)
+                {
+                    data[sof + 5 + random.Next(4)] = (byte)random.Next(256);
+                }
+                else
+                {
+                    int components = Math.Clamp((int)data[sof + 9], 1, 3);
+                    data[sof + 11 + 3 * random.Next(components)] = (byte)random.Next(256);
+                }
+
+                break;
             case 0:
                 for (int k = random.Next(1, 9); k > 0; k--) data[random.Next(data.Length)] ^= (byte)(1 << random.Next(8));
                 break;
@@ -110,6 +126,16 @@ static int Fuzz(string dir, int cases)
 
     Console.WriteLine($"{cases} mutated files from {seeds.Count} seeds: {decoded} decoded, {rejected} InvalidImageException, {crashed} other exceptions; slowest {slowest:F1} ms");
     return crashed == 0 ? 0 : 1;
+}
+
+static int FindSof(byte[] jpeg)
+{
+    for (int i = 2; i + 12 < jpeg.Length; i++)
+    {
+        if (jpeg[i] == 0xFF && jpeg[i + 1] is 0xC0 or 0xC1 or 0xC2) return i;
+    }
+
+    return -1;
 }
 
 static double Psnr(byte[] a, byte[] b, out int differing)

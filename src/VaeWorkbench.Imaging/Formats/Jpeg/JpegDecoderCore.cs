@@ -35,6 +35,18 @@ internal sealed class JpegDecoderCore
     /// <summary>Reads the whole file, decoding every scan (or, with <paramref name="headerOnly"/>, stops at the first SOS).</summary>
     public void Read(ReadOnlySpan<byte> data, bool headerOnly)
     {
+        ReadSegments(data, headerOnly);
+        if (headerOnly || Frame is null) return;
+        foreach (var component in Frame.Components)
+        {
+            // Its quantization table is latched by its first scan, so without one it has no data at all.
+            if (component.Quant is null)
+                throw new InvalidImageException($"JPEG component {component.Id} appears in no scan");
+        }
+    }
+
+    private void ReadSegments(ReadOnlySpan<byte> data, bool headerOnly)
+    {
         if (data.Length < 2 || data[0] != 0xFF || data[1] != 0xD8)
             throw new InvalidImageException("JPEG does not start with the SOI marker FF D8 at offset 0");
 

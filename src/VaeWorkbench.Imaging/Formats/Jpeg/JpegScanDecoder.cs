@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace VaeWorkbench.Imaging.Formats.Jpeg;
 
@@ -248,14 +249,35 @@ internal unsafe ref struct JpegScanDecoder
 
         if (_endOfBandRun > 0)
         {
-            for (; k <= end; k++)
+            // Most blocks in an end-of-band run have no non-zero AC coefficient at all, and so nothing to refine.
+            if (HasNonZeroAc(block))
             {
-                short* coefficient = block + natural[k];
-                if (*coefficient != 0) RefineNonZero(coefficient, plusOne, minusOne);
+                for (; k <= end; k++)
+                {
+                    short* coefficient = block + natural[k];
+                    if (*coefficient != 0) RefineNonZero(coefficient, plusOne, minusOne);
+                }
             }
 
             _endOfBandRun--;
         }
+    }
+
+    private static bool HasNonZeroAc(short* block)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 1; i < 64; i++)
+            {
+                if (block[i] != 0) return true;
+            }
+
+            return false;
+        }
+
+        var acOnly = Vector256.Create((short)0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+        var any = (Vector256.Load(block) & acOnly) | Vector256.Load(block + 16) | Vector256.Load(block + 32) | Vector256.Load(block + 48);
+        return any != Vector256<short>.Zero;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
