@@ -22,6 +22,8 @@ public static class ApiExtensions
         api.MapMeApi();
         api.MapTeamsApi();
         api.MapTokensApi();
+        api.MapRunsApi();
+        api.MapModelsApi();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

@@ -21,11 +21,13 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<RunSummary> CreateAsync(string userId, Guid teamId, RunSettings settings, CancellationToken ct = default)
+    /// <summary>Queues a run in the team that owns the dataset; the caller must be an Editor there.</summary>
+    public async Task<RunSummary> CreateAsync(string userId, RunSettings settings, CancellationToken ct = default)
     {
-        await access.RequireAsync(userId, teamId, TeamRole.Editor, ct: ct);
-        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == settings.DatasetId && d.TeamId == teamId && d.DeletedAt == null, ct)
+        var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == settings.DatasetId && d.DeletedAt == null, ct)
             ?? throw AccessDeniedException.NotFound("Dataset");
+        var teamId = dataset.TeamId;
+        await access.RequireAsync(userId, teamId, TeamRole.Editor, "Dataset", ct);
         if (dataset.Status != DatasetStatus.Ready)
             throw new RequestRejectedException($"Dataset '{dataset.Name}' is {dataset.Status}, not ready for training.");
         int epochs;

@@ -16,6 +16,7 @@ public static class RunsExtensions
         builder.Services.AddSingleton<TrainingJobService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingJobService>());
         builder.Services.AddScoped<RunService>();
+        builder.Services.AddScoped<ModelService>();
         return builder;
     }
 }

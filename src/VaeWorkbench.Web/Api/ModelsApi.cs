@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Storage;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Api;
+
+internal static class ModelsApi
+{
+    public static void MapModelsApi(this RouteGroupBuilder api)
+    {
+        var models = api.MapGroup("/models").WithTags("Models").RequireAuthorization();
+
+        models.MapGet("/", async Task<Ok<List<ModelSummary>>> (Guid? teamId, HttpContext http, ModelService service, TeamService teams, CancellationToken ct) =>
+        {
+            var userId = http.User.UserId();
+            var team = teamId ?? (await teams.CurrentTeamAsync(userId, ct))?.Id ?? throw AccessDeniedException.NotFound("Team");
+            return TypedResults.Ok(await service.ListAsync(userId, team, ct));
+        }).WithSummary("Trained models of a team (default: the caller's current team).");
+
+        models.MapGet("/{modelId:guid}", async Task<Ok<ModelSummary>> (Guid modelId, HttpContext http, ModelService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.GetAsync(http.User.UserId(), modelId, ct)))
+            .WithSummary("A model: its run, dataset, engine config and final metrics.");
+
+        models.MapGet("/{modelId:guid}/file", async Task<FileStreamHttpResult> (Guid modelId, HttpContext http, ModelService service, BlobStore blobs, CancellationToken ct) =>
+        {
+            var (hash, _) = await service.FileAsync(http.User.UserId(), modelId, ct);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", $"model-{modelId:N}.vae");
+        }).WithSummary("Download the model as a .vae file (safetensors with the config, history and optimizer state in __metadata__).");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Web.Tests.Infrastructure;
+
+namespace VaeWorkbench.Web.Tests;
+
+public sealed class RunsApiTests : IDisposable
+{
+    private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly WorkbenchFactory _factory = new(new()
+    {
+        ["Training:DefaultThreads"] = "1",
+        ["Training:HeartbeatSeconds"] = "1",
+        ["Training:LeaseSeconds"] = "3",
+        ["Training:PollSeconds"] = "1",
+    });
+
+    [Fact]
+    public async Task A_small_run_trains_to_succeeded_with_history_and_a_loadable_model()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 600);
+
+        var created = await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 3, batch = 64, validationSplit = 0.2, seed = 7 });
+        await ApiClient.EnsureStatusAsync(created, HttpStatusCode.Created);
+        var runId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var run = await WaitForStatusAsync(user, runId, "Succeeded");
+
+        Assert.Equal(3, run.GetProperty("epoch").GetInt32());
+        var history = run.GetProperty("history").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3], history.Select(h => h.GetProperty("epoch").GetInt32()));
+        foreach (var h in history)
+        {
+            Assert.Equal(h.GetProperty("trainLoss").GetDouble(), h.GetProperty("recon").GetDouble() + h.GetProperty("kl").GetDouble(), 6);
+            Assert.True(h.GetProperty("valLoss").GetDouble() > 0);
+        }
+        // 480 training images, 3 epochs: the loss must fall clearly from the first epoch to the last.
+        Assert.True(history[2].GetProperty("trainLoss").GetDouble() < history[0].GetProperty("trainLoss").GetDouble() - 20,
+            $"train loss did not fall: {string.Join(", ", history.Select(h => h.GetProperty("trainLoss").GetDouble()))}");
+
+        var modelId = run.GetProperty("modelId").GetGuid();
+        var model = await user.GetJsonAsync($"/api/models/{modelId}");
+        Assert.Equal(runId, model.GetProperty("runId").GetGuid());
+        Assert.Equal(datasetId, model.GetProperty("datasetId").GetGuid());
+        Assert.Equal(20, model.GetProperty("config").GetProperty("latent").GetInt32());
+        Assert.Equal(3, model.GetProperty("metrics").GetProperty("epochs").GetInt32());
+
+        var file = await user.Client.GetByteArrayAsync($"/api/models/{modelId}/file");
+        var loaded = ModelFile.Load(file);
+        Assert.Equal(3, loaded.History.Count);
+        Assert.Equal(history[2].GetProperty("trainLoss").GetDouble(), loaded.History[2].TrainLoss, 9);
+    }
+
+    [Fact]
+    public async Task A_running_run_can_be_cancelled_and_a_finished_one_cannot()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 2000);
+        var runId = await CreateRunAsync(user, new { datasetId, epochs = 500, batch = 32 });
+        await Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/runs/{runId}"), r => r.GetProperty("epoch").GetInt32() >= 1, TrainingTimeout, "the first epoch");
+
+        await ApiClient.EnsureStatusAsync(await user.Client.PostAsync($"/api/runs/{runId}/cancel", null), HttpStatusCode.OK);
+        var run = await WaitForStatusAsync(user, runId, "Cancelled");
+        Assert.True(run.GetProperty("epoch").GetInt32() < 500);
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("modelId").ValueKind);
+
+        await ApiClient.AssertProblemAsync(await user.Client.PostAsync($"/api/runs/{runId}/cancel", null), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_diverging_run_fails_with_the_reason_and_the_server_keeps_serving()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
+        var runId = await CreateRunAsync(user, new { datasetId, epochs = 5, lr = 1e6, loss = "mse" });
+
+        var run = await WaitForStatusAsync(user, runId, "Failed");
+
+        var error = run.GetProperty("error").GetString();
+        Assert.Matches("NaN|infinite", error);
+        await ApiClient.EnsureStatusAsync(await user.Client.GetAsync("/api/me"), HttpStatusCode.OK);
+        var next = await CreateRunAsync(user, new { datasetId, epochs = 1 });
+        await WaitForStatusAsync(user, next, "Succeeded");
+    }
+
+    [Fact]
+    public async Task Invalid_settings_get_a_400_that_names_the_field()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 50);
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { datasetId, arch = "transformer" }, "arch"),
+            (new { datasetId, epochs = 0 }, "epochs"),
+            (new { datasetId, loss = "hinge" }, "loss"),
+            (new { datasetId, validationSplit = 0.9 }, "validationSplit"),
+            (new { datasetId, latent = 0 }, "latent"),
+        })
+        {
+            var problem = await ApiClient.AssertProblemAsync(await user.Client.PostAsJsonAsync("/api/runs", body), HttpStatusCode.BadRequest);
+            Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task Another_teams_runs_models_and_datasets_are_404_and_a_viewer_cannot_start_runs()
+    {
+        var owner = await _factory.RegisterWithTokenAsync();
+        var teamId = await owner.PersonalTeamIdAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(teamId, 300);
+        var runId = await CreateRunAsync(owner, new { datasetId, epochs = 1 });
+        var run = await WaitForStatusAsync(owner, runId, "Succeeded");
+        var modelId = run.GetProperty("modelId").GetGuid();
+
+        var stranger = await _factory.RegisterWithTokenAsync();
+        await ApiClient.AssertProblemAsync(await stranger.Client.GetAsync($"/api/runs/{runId}"), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.PostAsync($"/api/runs/{runId}/cancel", null), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.GetAsync($"/api/models/{modelId}"), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.GetAsync($"/api/models/{modelId}/file"), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.PostAsJsonAsync("/api/runs", new { datasetId }), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.GetAsync($"/api/runs?teamId={teamId}"), HttpStatusCode.NotFound);
+
+        var invite = await owner.Client.PostAsJsonAsync($"/api/teams/{teamId}/invites", new { role = "Viewer" });
+        var code = (await invite.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();
+        var viewer = await _factory.RegisterWithTokenAsync();
+        await ApiClient.EnsureStatusAsync(await viewer.Client.PostAsJsonAsync("/api/teams/join", new { code }), HttpStatusCode.OK);
+        await ApiClient.EnsureStatusAsync(await viewer.Client.GetAsync($"/api/runs/{runId}"), HttpStatusCode.OK);
+        await ApiClient.EnsureStatusAsync(await viewer.Client.GetAsync($"/api/models/{modelId}/file"), HttpStatusCode.OK);
+        await ApiClient.AssertProblemAsync(await viewer.Client.PostAsJsonAsync("/api/runs", new { datasetId }), HttpStatusCode.Forbidden);
+        await ApiClient.AssertProblemAsync(await viewer.Client.PostAsync($"/api/runs/{runId}/cancel", null), HttpStatusCode.Forbidden);
+    }
+
+    private static async Task<Guid> CreateRunAsync(ApiUser user, object body)
+    {
+        var created = await user.Client.PostAsJsonAsync("/api/runs", body);
+        await ApiClient.EnsureStatusAsync(created, HttpStatusCode.Created);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static Task<JsonElement> WaitForStatusAsync(ApiUser user, Guid runId, string status) =>
+        Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/runs/{runId}"),
+            r => r.GetProperty("status").GetString() == status || r.GetProperty("status").GetString() is "Failed" or "Succeeded" or "Cancelled",
+            TrainingTimeout, $"run {runId} to be {status}")
+            .ContinueWith(t =>
+            {
+                var run = t.Result;
+                Assert.True(run.GetProperty("status").GetString() == status, $"run ended {run.GetProperty("status").GetString()}, expected {status}: {run}");
+                return run;
+            });
+
+    public void Dispose() => _factory.Dispose();
+}
