@@ -19,7 +19,11 @@ public sealed record RunDetails(RunSummary Summary, RunSettings Settings, IReadO
 /// <summary>Creating, reading and cancelling training runs. Every call checks the caller's role in the run's team.</summary>
 public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>camelCase with enums as names ("mlp", "bernoulli"), for settings, configs and metrics stored as JSON.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     /// <summary>Queues a run in the team that owns the dataset; the caller must be an Editor there.</summary>
     public async Task<RunSummary> CreateAsync(string userId, RunSettings settings, CancellationToken ct = default)
@@ -61,9 +65,8 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         await access.RequireAsync(userId, run.TeamId, TeamRole.Viewer, "Run", ct);
         var summary = (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == runId), ct)).Single();
         var history = await db.RunEpochs.Where(e => e.RunId == runId).OrderBy(e => e.Epoch)
-            .Select(e => new EpochPoint(e.Epoch, e.TrainLoss, e.ValLoss, e.TrainRecon, e.TrainKl, e.ValRecon, e.ValKl, e.Seconds, e.ImagesPerSecond))
             .ToListAsync(ct);
-        return new RunDetails(summary, ParseSettings(run.SettingsJson), history, run.TeamId);
+        return new RunDetails(summary, ParseSettings(run.SettingsJson), history.Select(RunCurves.ToPoint).ToList(), run.TeamId);
     }
 
     public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
@@ -88,6 +91,15 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         }
         signal.Wake();
         return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == runId), ct)).Single();
+    }
+
+    /// <summary>Ready datasets of the team that a new run can train on.</summary>
+    public async Task<List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels)>> TrainableDatasetsAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var rows = await db.Datasets.Where(d => d.TeamId == teamId && d.DeletedAt == null && d.Status == DatasetStatus.Ready)
+            .OrderBy(d => d.Name).Select(d => new { d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels }).ToListAsync(ct);
+        return rows.Select(d => (d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels)).ToList();
     }
 
     internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json) ?? new RunSettings();

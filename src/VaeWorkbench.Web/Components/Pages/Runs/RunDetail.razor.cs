@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Components;
+using Radzen;
+using VaeWorkbench.Web.Components.Layout;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Hosting;
+using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Components.Pages.Runs;
+
+/// <summary>One run, live: the job service pushes each finished epoch through <see cref="RunEvents"/>; nothing polls.</summary>
+public partial class RunDetail : IDisposable
+{
+    private RunDetails? run;
+    private List<EpochPoint> history = [];
+    private RunStatus status;
+    private int epoch;
+    private int? queuePosition;
+    private string? runError;
+    private Guid? modelId;
+    private string? reconstructionDataUrl;
+    private string? error;
+    private bool cancelling;
+
+    [Parameter] public Guid RunId { get; set; }
+
+    [CascadingParameter] public Workspace Workspace { get; set; } = default!;
+
+    [Inject] public ScopedRunner Run { get; set; } = default!;
+
+    [Inject] public RunEvents Events { get; set; } = default!;
+
+    [Inject] public NotificationService Notifications { get; set; } = default!;
+
+    private double ProgressPercent => run is null || run.Summary.Epochs == 0 ? 0 : Math.Round(100.0 * epoch / run.Summary.Epochs, 1);
+
+    private double? LastThroughput => history.Count > 0 ? history[^1].ImagesPerSecond : null;
+
+    private TimeSpan? Eta => status == RunStatus.Running && history.Count > 0 && run is not null
+        ? TimeSpan.FromSeconds(history.Average(h => h.Seconds) * (run.Summary.Epochs - epoch))
+        : null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Events.Updated += OnUpdate;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            run = await Run.RunAsync<RunService, RunDetails>(s => s.GetAsync(Workspace.UserId, RunId));
+        }
+        catch (AccessDeniedException e)
+        {
+            error = e.Message;
+            return;
+        }
+        history = run.History.ToList();
+        (status, epoch, queuePosition, runError, modelId) = (run.Summary.Status, run.Summary.Epoch, run.Summary.QueuePosition, run.Summary.Error, run.Summary.ModelId);
+        if (Events.LatestReconstruction(RunId) is { } png) reconstructionDataUrl = ToDataUrl(png);
+    }
+
+    private void OnUpdate(RunUpdate update)
+    {
+        if (update.RunId != RunId) return;
+        _ = InvokeAsync(async () =>
+        {
+            if (update.FinishedEpoch is { } row && history.All(h => h.Epoch != row.Epoch)) history.Add(RunCurves.ToPoint(row));
+            if (update.ReconstructionPng is { } png) reconstructionDataUrl = ToDataUrl(png);
+            (status, epoch, runError) = (update.Status, Math.Max(epoch, update.Epoch), update.Error ?? runError);
+            // A finished run now has its model (or its final state); read it once from the database.
+            if (update.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled) await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task CancelAsync()
+    {
+        cancelling = true;
+        try
+        {
+            await Run.RunAsync<RunService, RunSummary>(s => s.CancelAsync(Workspace.UserId, RunId));
+            Notifications.Notify(NotificationSeverity.Info, "Cancelling", "The run stops within a few seconds.");
+            await LoadAsync();
+        }
+        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
+        {
+            Notifications.Notify(NotificationSeverity.Error, "Not cancelled", e.Message);
+        }
+        finally
+        {
+            cancelling = false;
+        }
+    }
+
+    private static string ToDataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
+
+    internal static string FormatDuration(TimeSpan t) =>
+        t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(1, (int)t.TotalSeconds)} s";
+
+    public void Dispose() => Events.Updated -= OnUpdate;
+}
