@@ -105,6 +105,7 @@ public static class GifDecoder
         if (table is null) throw new InvalidImageException($"GIF image at offset {at} has neither a local nor a global colour table");
         if (at >= data.Length) throw new InvalidImageException($"GIF LZW code size missing at offset {at}");
         var minCodeSize = data[at++];
+        GifLzw.CheckCapacity(data, at, minCodeSize, (long)width * height);
         var indices = new byte[(long)width * height];
         GifLzw.Decode(data, at, minCodeSize, indices);
 
