@@ -106,6 +106,24 @@ public class GifDecoderTests
     }
 
     [Fact]
+    public void A_frame_larger_than_its_data_could_hold_fails_before_allocating()
+    {
+        var gif = Gif(2, 2, new byte[4], [1, 2, 3, 4, 5, 6]);
+        var descriptor = Array.IndexOf(gif, (byte)0x2C);
+        gif[6] = gif[7] = gif[8] = gif[9] = 0x40; // logical screen 16448x16448 > limits
+        Assert.Contains("logical screen", Assert.Throws<InvalidImageException>(() => GifDecoder.Decode(gif)).Message);
+        gif[6] = gif[8] = 2; gif[7] = gif[9] = 0;
+        gif[descriptor + 5] = gif[descriptor + 7] = 0xF0; gif[descriptor + 6] = gif[descriptor + 8] = 0x0F; // frame 4080x4080
+        Assert.Throws<InvalidImageException>(() => GifDecoder.Decode(gif)); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<InvalidImageException>(() => GifDecoder.Decode(gif));
+
+        Assert.Contains("cannot decode to the 16646400 pixels", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000);
+    }
+
+    [Fact]
     public void Truncated_and_invalid_data_is_rejected()
     {
         var gif = Gif(10, 10, new byte[100], [1, 2, 3, 4, 5, 6]);

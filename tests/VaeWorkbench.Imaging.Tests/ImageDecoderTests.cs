@@ -69,13 +69,14 @@ public class ImageDecoderTests
     }
 
     [Fact]
-    public void Identify_reads_a_jpeg_frame_header_without_decoding()
+    public void Identify_reads_a_jpeg_frame_header()
     {
-        // SOI, an APP0 segment, then SOF0 declaring 480x640 with 3 components.
-        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0x80, 0x01, 0xE0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+        // Written by cjpeg from the corpus's 37x29 PPM; SOF0 sits at offset 158.
+        var jpeg = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "identify", "ac-adapter-37x29.jpg"));
 
-        Assert.Equal(new ImageInfo(ImageFormat.Jpeg, 480, 640, 3), ImageDecoder.Identify(jpeg));
-        jpeg[13] = 0xFF; // height 0xFF80 > limit
-        Assert.Contains("JPEG SOF declares 480x65408", Assert.Throws<InvalidImageException>(() => ImageDecoder.Identify(jpeg)).Message);
+        Assert.Equal(new ImageInfo(ImageFormat.Jpeg, 37, 29, 3), ImageDecoder.Identify(jpeg));
+        Assert.Equal(0xC0, jpeg[159]);
+        jpeg[163] = 0xFF; // height 0xFF1D, beyond the limit
+        Assert.Contains("JPEG SOF declares 37x65309", Assert.Throws<InvalidImageException>(() => ImageDecoder.Identify(jpeg)).Message);
     }
 }

@@ -1,3 +1,7 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VaeWorkbench.Engine.Kernels;
 
 /// <summary>
@@ -45,8 +49,13 @@ internal static class Im2Col
         }
     }
 
+    // One image: image:(H,W,C) -> col:(GridH·GridW, KernelH·KernelW·C). Refs instead of span slices, because for a
+    // grey image a run is 4 floats and slicing overhead would cost more than the copy.
     private static void ExtractImage(ConvGeometry g, ReadOnlySpan<float> image, Span<float> col)
     {
+        if (col.Length < g.Patches * g.PatchSize || image.Length < g.ImageSize) throw new ArgumentException("im2col buffers are too small");
+        ref var img = ref MemoryMarshal.GetReference(image);
+        ref var dst = ref MemoryMarshal.GetReference(col);
         var run = g.KernelW * g.Channels;
         var rowStride = g.ImageW * g.Channels;
         var p = 0;
@@ -54,29 +63,28 @@ internal static class Im2Col
         {
             for (var ow = 0; ow < g.GridW; ow++, p++)
             {
-                var patch = col.Slice(p * g.PatchSize, g.PatchSize);
                 var iw0 = ow * g.Stride - g.Padding;
                 var inside = iw0 >= 0 && iw0 + g.KernelW <= g.ImageW;
                 for (var kh = 0; kh < g.KernelH; kh++)
                 {
                     var ih = oh * g.Stride - g.Padding + kh;
-                    var dst = patch.Slice(kh * run, run);
+                    ref var patchRow = ref Unsafe.Add(ref dst, p * g.PatchSize + kh * run);
                     if ((uint)ih >= (uint)g.ImageH)
                     {
-                        dst.Clear();
+                        Fill(ref patchRow, run, 0f);
                     }
                     else if (inside)
                     {
-                        image.Slice(ih * rowStride + iw0 * g.Channels, run).CopyTo(dst);
+                        Copy(ref Unsafe.Add(ref img, ih * rowStride + iw0 * g.Channels), ref patchRow, run);
                     }
                     else
                     {
                         for (var kw = 0; kw < g.KernelW; kw++)
                         {
                             var iw = iw0 + kw;
-                            var cell = dst.Slice(kw * g.Channels, g.Channels);
-                            if ((uint)iw >= (uint)g.ImageW) cell.Clear();
-                            else image.Slice(ih * rowStride + iw * g.Channels, g.Channels).CopyTo(cell);
+                            ref var cell = ref Unsafe.Add(ref patchRow, kw * g.Channels);
+                            if ((uint)iw >= (uint)g.ImageW) Fill(ref cell, g.Channels, 0f);
+                            else Copy(ref Unsafe.Add(ref img, ih * rowStride + iw * g.Channels), ref cell, g.Channels);
                         }
                     }
                 }
@@ -84,9 +92,13 @@ internal static class Im2Col
         }
     }
 
+    // One image: col:(GridH·GridW, KernelH·KernelW·C) -> image:(H,W,C), overwritten with the sum of overlapping patches
     private static void AccumulateImage(ConvGeometry g, ReadOnlySpan<float> col, Span<float> image)
     {
-        image.Clear();
+        if (col.Length < g.Patches * g.PatchSize || image.Length < g.ImageSize) throw new ArgumentException("col2im buffers are too small");
+        image[..g.ImageSize].Clear();
+        ref var src = ref MemoryMarshal.GetReference(col);
+        ref var img = ref MemoryMarshal.GetReference(image);
         var run = g.KernelW * g.Channels;
         var rowStride = g.ImageW * g.Channels;
         var p = 0;
@@ -94,18 +106,16 @@ internal static class Im2Col
         {
             for (var ow = 0; ow < g.GridW; ow++, p++)
             {
-                var patch = col.Slice(p * g.PatchSize, g.PatchSize);
                 var iw0 = ow * g.Stride - g.Padding;
                 var inside = iw0 >= 0 && iw0 + g.KernelW <= g.ImageW;
                 for (var kh = 0; kh < g.KernelH; kh++)
                 {
                     var ih = oh * g.Stride - g.Padding + kh;
                     if ((uint)ih >= (uint)g.ImageH) continue;
-                    var src = patch.Slice(kh * run, run);
+                    ref var patchRow = ref Unsafe.Add(ref src, p * g.PatchSize + kh * run);
                     if (inside)
                     {
-                        var dst = image.Slice(ih * rowStride + iw0 * g.Channels, run);
-                        System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+                        Add(ref patchRow, ref Unsafe.Add(ref img, ih * rowStride + iw0 * g.Channels), run);
                     }
                     else
                     {
@@ -113,13 +123,47 @@ internal static class Im2Col
                         {
                             var iw = iw0 + kw;
                             if ((uint)iw >= (uint)g.ImageW) continue;
-                            var dst = image.Slice(ih * rowStride + iw * g.Channels, g.Channels);
-                            System.Numerics.Tensors.TensorPrimitives.Add(dst, src.Slice(kw * g.Channels, g.Channels), dst);
+                            Add(ref Unsafe.Add(ref patchRow, kw * g.Channels), ref Unsafe.Add(ref img, ih * rowStride + iw * g.Channels), g.Channels);
                         }
                     }
                 }
             }
         }
+    }
+
+    // Runs of one grey pixel row (4 floats for a k4 kernel) are too short for a memmove or vector call to pay off.
+    private const int ShortRun = 16;
+
+    private static void Copy(ref float source, ref float destination, int count)
+    {
+        if (count == 4)
+        {
+            System.Runtime.Intrinsics.Vector128.StoreUnsafe(System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source), ref destination);
+            return;
+        }
+        if (count >= ShortRun)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(MemoryMarshal.CreateSpan(ref destination, count));
+            return;
+        }
+        for (var i = 0; i < count; i++) Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i);
+    }
+
+    private static void Fill(ref float destination, int count, float value)
+    {
+        for (var i = 0; i < count; i++) Unsafe.Add(ref destination, i) = value;
+    }
+
+    // destination += source
+    private static void Add(ref float source, ref float destination, int count)
+    {
+        if (count >= ShortRun)
+        {
+            var d = MemoryMarshal.CreateSpan(ref destination, count);
+            TensorPrimitives.Add(d, MemoryMarshal.CreateReadOnlySpan(ref source, count), d);
+            return;
+        }
+        for (var i = 0; i < count; i++) Unsafe.Add(ref destination, i) += Unsafe.Add(ref source, i);
     }
 
     /// <summary>The element-by-element definition the fast paths are tested against.</summary>

@@ -18,6 +18,7 @@ public sealed partial class Vae
     private float[] _eps = [];
     private float[] _z = [];
     private float[] _headGrad = [];
+    private float[] _logitGrad = [];
     private double[] _recon = [];
     private double[] _kl = [];
     private int _threads = 1;
@@ -107,8 +108,6 @@ public sealed partial class Vae
         KlDivergence.Compute(head, batch, Latent, _kl);
         return Sum(batch);
     }
-
-    private float[] _logitGrad = [];
 
     // head:(B,2L) -> z:(B,L), keeping ε for Backward
     private float[] Reparameterize(float[] head, int batch, Rng rng)

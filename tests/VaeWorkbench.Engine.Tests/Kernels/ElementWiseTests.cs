@@ -40,6 +40,8 @@ public class ElementWiseTests
     [InlineData(7, 3)]
     [InlineData(5, 17)]
     [InlineData(128, 33)]
+    [InlineData(9, 64)]
+    [InlineData(200, 64 + 16 + 8 + 5)] // every path: four vectors, one Vector512, one Vector256, scalar
     public void SumRowsEqualsNaive(int rows, int cols)
     {
         var rng = new Rng(9);
@@ -56,10 +58,15 @@ public class ElementWiseTests
     [InlineData(1, 1)]
     [InlineData(300, 1)]
     [InlineData(5, 17)]
-    public void AddRowVectorAddsTheBiasToEveryRow(int rows, int cols)
+    public void BroadcastRowsAndAddRowVectorPutTheBiasOnEveryRow(int rows, int cols)
     {
         var y = Enumerable.Range(0, rows * cols).Select(i => (float)i).ToArray();
         var bias = Enumerable.Range(0, cols).Select(i => 0.5f + i).ToArray();
+        var broadcast = new float[rows * cols + 1];
+        broadcast[^1] = 42f;
+        ElementWise.BroadcastRows(broadcast, bias, rows);
+        for (var i = 0; i < rows * cols; i++) Assert.Equal(bias[i % cols], broadcast[i]);
+        Assert.Equal(42f, broadcast[^1]); // nothing past the last row
         ElementWise.AddRowVector(y, bias, rows);
         for (var r = 0; r < rows; r++)
         for (var c = 0; c < cols; c++)

@@ -34,6 +34,8 @@ public class JpegErrorTests
         var e = Fails(WithSize(Baseline(), 20000, 20000));
         Assert.Equal("JPEG SOF declares 20000x20000, limit is 16384x16384", e.Message);
 
+        Assert.Equal(e.Message, Assert.Throws<InvalidImageException>(() => JpegDecoder.Identify(WithSize(Baseline(), 20000, 20000))).Message);
+
         var small = new DecodeLimits { MaxPixels = 1000 };
         Assert.Contains("40x32 = 1280 pixels, limit is 1000", Fails(Baseline(), small).Message);
         Assert.Contains("file is", Fails(Baseline(), new DecodeLimits { MaxFileBytes = 100 }).Message);
@@ -42,7 +44,8 @@ public class JpegErrorTests
     [Fact]
     public void TinyFileWithHugeFrameAllocatesLittle()
     {
-        // 16000x4000 is within the default limits, but the scan has nowhere near one bit per block.
+        // 16000x4000 is within the default limits, but the scan has nowhere near one bit per block, so it is refused
+        // before the (native) coefficient memory or any managed buffer sized by the frame is allocated.
         var lying = WithSize(Baseline(), 16000, 4000);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Fails(lying);

@@ -16,30 +16,37 @@ public static class GifDecoder
     {
         limits ??= DecodeLimits.Default;
         limits.CheckFileSize("GIF", data.Length);
-        var (screenWidth, screenHeight, globalTable, background, at) = ReadScreen(data, limits);
-        var transparentIndex = -1;
-        while (true)
-        {
-            if (at >= data.Length) throw new InvalidImageException($"GIF file ends at offset {at} before any image");
-            var introducer = data[at++];
-            if (introducer == 0x3B) throw new InvalidImageException($"GIF trailer at offset {at - 1} comes before any image");
-            if (introducer == 0x21)
-            {
-                if (at >= data.Length) throw new InvalidImageException($"GIF extension at offset {at - 1} is truncated");
-                var label = data[at++];
-                if (label == 0xF9 && at + 5 < data.Length && data[at] == 4 && (data[at + 1] & 1) != 0) transparentIndex = data[at + 4];
-                at = SkipSubBlocks(data, at);
-                continue;
-            }
-            if (introducer != 0x2C) throw new InvalidImageException($"GIF block introducer 0x{introducer:X2} at offset {at - 1} is not defined");
-            return DecodeFrame(data, at, screenWidth, screenHeight, globalTable, background, transparentIndex, limits);
-        }
+        var (screenWidth, screenHeight, globalTable, background, next) = ReadScreen(data, limits);
+        var (frameAt, transparentIndex) = FindFirstFrame(data, next);
+        return DecodeFrame(data, frameAt, screenWidth, screenHeight, globalTable, background, transparentIndex, limits);
     }
 
     public static ImageInfo Identify(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
         var (w, h, _, _, next) = ReadScreen(data, limits ?? DecodeLimits.Default);
-        return new ImageInfo(ImageFormat.Gif, w, h, HasTransparency(data, next) ? 4 : 3);
+        return new ImageInfo(ImageFormat.Gif, w, h, FindFirstFrame(data, next).TransparentIndex >= 0 ? 4 : 3);
+    }
+
+    /// <summary>
+    /// Walks the extension blocks before the first image descriptor. Returns where the descriptor's fields start and
+    /// the transparent index a graphic control extension set (-1 for none), which makes the output RGBA.
+    /// </summary>
+    private static (int FrameAt, int TransparentIndex) FindFirstFrame(ReadOnlySpan<byte> data, int at)
+    {
+        var transparentIndex = -1;
+        while (true)
+        {
+            if (at >= data.Length) throw new InvalidImageException($"GIF file ends at offset {at} before any image");
+            var introducer = data[at++];
+            if (introducer == 0x2C) return (at, transparentIndex);
+            if (introducer == 0x3B) throw new InvalidImageException($"GIF trailer at offset {at - 1} comes before any image");
+            if (introducer != 0x21) throw new InvalidImageException($"GIF block introducer 0x{introducer:X2} at offset {at - 1} is not defined");
+            if (at >= data.Length) throw new InvalidImageException($"GIF extension at offset {at - 1} is truncated");
+            var label = data[at++];
+            // Graphic control extension: block size 4, packed flags (bit 0: transparency), delay, transparent index.
+            if (label == 0xF9 && at + 5 < data.Length && data[at] == 4 && (data[at + 1] & 1) != 0) transparentIndex = data[at + 4];
+            at = SkipSubBlocks(data, at);
+        }
     }
 
     private static (int Width, int Height, byte[]? GlobalTable, int Background, int Next) ReadScreen(ReadOnlySpan<byte> data, DecodeLimits limits)
@@ -59,17 +66,6 @@ public static class GifDecoder
             at += size;
         }
         return (width, height, table, data[11], at);
-    }
-
-    /// <summary>Whether a graphic control extension before the first frame sets a transparent index (the output is then RGBA).</summary>
-    private static bool HasTransparency(ReadOnlySpan<byte> data, int at)
-    {
-        while (at + 1 < data.Length && data[at] == 0x21)
-        {
-            if (data[at + 1] == 0xF9 && at + 7 < data.Length && data[at + 2] == 4 && (data[at + 3] & 1) != 0) return true;
-            at = SkipSubBlocks(data, at + 2);
-        }
-        return false;
     }
 
     private static int SkipSubBlocks(ReadOnlySpan<byte> data, int at)
@@ -105,6 +101,7 @@ public static class GifDecoder
         if (table is null) throw new InvalidImageException($"GIF image at offset {at} has neither a local nor a global colour table");
         if (at >= data.Length) throw new InvalidImageException($"GIF LZW code size missing at offset {at}");
         var minCodeSize = data[at++];
+        GifLzw.CheckCapacity(data, at, minCodeSize, (long)width * height);
         var indices = new byte[(long)width * height];
         GifLzw.Decode(data, at, minCodeSize, indices);
 

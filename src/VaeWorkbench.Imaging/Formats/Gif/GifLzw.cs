@@ -5,10 +5,33 @@ internal static class GifLzw
 {
     private const int MaxCodes = 4096;
 
+    /// <summary>
+    /// Fails before any allocation when the frame needs more pixels than its LZW data could produce: each code adds at
+    /// most one character to the longest string, so n codes give at most n·min(n, 4096) pixels.
+    /// </summary>
+    public static void CheckCapacity(ReadOnlySpan<byte> data, int at, int minCodeSize, long pixels)
+    {
+        CheckMinCodeSize(minCodeSize, at);
+        long bytes = 0;
+        while (at < data.Length && data[at] != 0)
+        {
+            bytes += data[at];
+            at += data[at] + 1;
+        }
+        var codes = bytes * 8 / Math.Max(3, minCodeSize + 1);
+        if (pixels > codes * Math.Min(codes, MaxCodes))
+            throw new InvalidImageException($"GIF image data holds {bytes} bytes, which cannot decode to the {pixels} pixels the frame declares");
+    }
+
+    private static void CheckMinCodeSize(int minCodeSize, int at)
+    {
+        if (minCodeSize is < 2 or > 11) throw new InvalidImageException($"GIF LZW minimum code size {minCodeSize} at offset {at - 1} is outside 2..11");
+    }
+
     /// <summary>Fills <paramref name="output"/> with palette indices; throws when the data ends early or holds an impossible code.</summary>
     public static void Decode(ReadOnlySpan<byte> data, int at, int minCodeSize, Span<byte> output)
     {
-        if (minCodeSize is < 2 or > 11) throw new InvalidImageException($"GIF LZW minimum code size {minCodeSize} at offset {at - 1} is outside 2..11");
+        CheckMinCodeSize(minCodeSize, at);
         var clear = 1 << minCodeSize;
         var end = clear + 1;
         Span<short> prefix = stackalloc short[MaxCodes];

@@ -13,28 +13,34 @@ public static class JpegDecoder
 {
     public static Image Decode(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
-        var core = Read(data, limits, headerOnly: false);
-        var frame = core.Frame!;
-        var image = JpegPixelWriter.Write(frame, ColorSpaceOf(core, frame));
-        return JpegOrientation.Apply(image, core.Orientation);
+        var core = new JpegDecoderCore(CheckedLimits(data, limits));
+        try
+        {
+            core.Read(data, headerOnly: false);
+            var frame = core.Frame ?? throw new InvalidImageException("JPEG has no SOF frame header");
+            var image = JpegPixelWriter.Write(frame, ColorSpaceOf(core, frame));
+            return JpegOrientation.Apply(image, core.Orientation);
+        }
+        finally
+        {
+            core.Frame?.Dispose();
+        }
     }
 
     /// <summary>Reads the header up to the first scan. Width and height are as stored, before EXIF orientation.</summary>
     public static JpegInfo Identify(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
-        var core = Read(data, limits, headerOnly: true);
-        var frame = core.Frame!;
+        var core = new JpegDecoderCore(CheckedLimits(data, limits));
+        core.Read(data, headerOnly: true);   // stops before the first scan, so nothing needs freeing
+        var frame = core.Frame ?? throw new InvalidImageException("JPEG has no SOF frame header");
         return new JpegInfo(frame.Width, frame.Height, frame.Components.Length, frame.Progressive, core.Orientation);
     }
 
-    private static JpegDecoderCore Read(ReadOnlySpan<byte> data, DecodeLimits? limits, bool headerOnly)
+    private static DecodeLimits CheckedLimits(ReadOnlySpan<byte> data, DecodeLimits? limits)
     {
         limits ??= DecodeLimits.Default;
         limits.CheckFileSize("JPEG", data.Length);
-        var core = new JpegDecoderCore(limits);
-        core.Read(data, headerOnly);
-        if (core.Frame is null) throw new InvalidImageException("JPEG has no SOF frame header");
-        return core;
+        return limits;
     }
 
     /// <summary>libjpeg's rule: JFIF means YCbCr; otherwise Adobe's transform decides; otherwise component ids 'R','G','B' mean RGB.</summary>

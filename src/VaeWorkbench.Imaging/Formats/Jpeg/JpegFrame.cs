@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace VaeWorkbench.Imaging.Formats.Jpeg;
@@ -31,16 +30,20 @@ internal sealed unsafe class JpegComponent
 
     public int BlocksPerColumnAllocated { get; set; }
 
-    /// <summary>64 coefficients per block, natural (row-major) order, in blocks of BlocksPerLineAllocated per row.</summary>
-    public short[] Coefficients { get; private set; } = [];
-
-    /// <summary>Address of <see cref="Coefficients"/>, which lives on the pinned object heap so scans can use pointers.</summary>
+    /// <summary>
+    /// 64 coefficients per block, natural (row-major) order, in rows of BlocksPerLineAllocated blocks; null until the
+    /// first scan. Native memory: zeroed cheaply by calloc, and no large-object-heap churn for the GC.
+    /// Freed by <see cref="JpegFrame.Dispose"/>.
+    /// </summary>
     public short* CoefficientData { get; private set; }
 
-    public void AllocateCoefficients(long count)
+    public void AllocateCoefficients(long count) =>
+        CoefficientData = (short*)NativeMemory.AllocZeroed((nuint)count, sizeof(short));
+
+    public void FreeCoefficients()
     {
-        Coefficients = GC.AllocateArray<short>((int)count, pinned: true);
-        CoefficientData = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Coefficients));
+        NativeMemory.Free(CoefficientData);
+        CoefficientData = null;
     }
 
     /// <summary>Quantization table latched when the component first appears in a scan (as libjpeg does).</summary>
@@ -55,7 +58,7 @@ internal sealed unsafe class JpegComponent
 }
 
 /// <summary>The SOF header: dimensions, components and sampling, with the derived MCU geometry.</summary>
-internal sealed class JpegFrame
+internal sealed unsafe class JpegFrame : IDisposable
 {
     public JpegFrame(bool progressive, int width, int height, JpegComponent[] components)
     {
@@ -99,12 +102,18 @@ internal sealed class JpegFrame
     {
         foreach (var c in Components)
         {
-            if (c.Coefficients.Length != 0) continue;
+            if (c.CoefficientData != null) continue;
             long count = (long)c.BlocksPerLineAllocated * c.BlocksPerColumnAllocated * 64;
             if (count > Array.MaxLength)
                 throw new InvalidImageException($"JPEG component {c.Id} needs {count} coefficients, too many to hold");
             c.AllocateCoefficients(count);
         }
+    }
+
+    /// <summary>Frees the components' coefficient memory; the decoder calls it whether or not decoding succeeded.</summary>
+    public void Dispose()
+    {
+        foreach (var c in Components) c.FreeCoefficients();
     }
 
     public static int DivCeil(int a, int b) => (int)(((long)a + b - 1) / b);

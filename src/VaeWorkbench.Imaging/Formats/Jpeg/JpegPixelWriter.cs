@@ -54,7 +54,7 @@ internal static unsafe class JpegPixelWriter
     private static byte[] InverseTransform(JpegComponent component, int stride)
     {
         var plane = GC.AllocateUninitializedArray<byte>(stride * component.BlocksPerColumn * 8);   // the IDCT fills every block
-        fixed (short* coefficients = component.Coefficients)
+        short* coefficients = component.CoefficientData;
         fixed (ushort* quant = component.Quant)
         fixed (byte* output = plane)
         {
