@@ -50,6 +50,9 @@ public sealed class Trainer
     /// <summary>Raised after every epoch (on the training thread), for progress displays and checkpoints.</summary>
     public event Action<EpochReport>? EpochCompleted;
 
+    /// <summary>Raised after every training step with (batches done, batches per epoch) of the current epoch, for progress bars.</summary>
+    public event Action<int, int>? BatchCompleted;
+
     /// <summary>Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or early stopping triggers.</summary>
     public IReadOnlyList<EpochReport> Run(ImageDataset train, ImageDataset? validation, CancellationToken cancellationToken = default)
     {
@@ -135,6 +138,7 @@ public sealed class Trainer
             Optimizer.Update(learningRate);
             recon += loss.Reconstruction;
             kl += loss.Kl;
+            BatchCompleted?.Invoke(batch + 1, batchesPerEpoch);
         }
         var seconds = clock.Elapsed.TotalSeconds;
 

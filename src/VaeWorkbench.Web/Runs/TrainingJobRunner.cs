@@ -29,6 +29,7 @@ public sealed class TrainingJobRunner(
     ILogger<TrainingJobRunner> logger)
 {
     private const int PreviewImages = 8;
+    private const int ProgressIntervalMs = 500;
 
     private enum StopReason { None, CancelledByUser, LeaseLost }
 
@@ -77,6 +78,14 @@ public sealed class TrainingJobRunner(
                 var row = ToRow(runId, report);
                 RecordEpochs(runId, owner, [row]);
                 events.Publish(new RunUpdate(runId, RunStatus.Running, report.Epoch, run.Epochs, row, ReconstructionGrid(trainer.Model, preview)));
+            };
+            // Step progress reaches pages a few times a second at most, however short the steps are.
+            var lastProgress = DateTime.UtcNow;
+            trainer.BatchCompleted += (done, total) =>
+            {
+                if (done < total && (DateTime.UtcNow - lastProgress).TotalMilliseconds < ProgressIntervalMs) return;
+                lastProgress = DateTime.UtcNow;
+                events.Publish(new RunUpdate(runId, RunStatus.Running, trainer.EpochsCompleted, run.Epochs, EpochFraction: (double)done / total));
             };
             logger.LogInformation("Run {RunId}: training {Arch} on {Count} images from epoch {Epoch} of {Epochs}",
                 runId, settings.Arch, train.Count, trainer.EpochsCompleted + 1, options.Epochs);

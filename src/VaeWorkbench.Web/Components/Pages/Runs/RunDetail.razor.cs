@@ -21,6 +21,7 @@ public partial class RunDetail : IDisposable
     private string? reconstructionDataUrl;
     private string? error;
     private bool cancelling;
+    private double epochFraction;
 
     [Parameter] public Guid RunId { get; set; }
 
@@ -32,12 +33,12 @@ public partial class RunDetail : IDisposable
 
     [Inject] public NotificationService Notifications { get; set; } = default!;
 
-    private double ProgressPercent => run is null || run.Summary.Epochs == 0 ? 0 : Math.Round(100.0 * epoch / run.Summary.Epochs, 1);
+    private double ProgressPercent => run is null || run.Summary.Epochs == 0 ? 0 : Math.Round(100.0 * (epoch + epochFraction) / run.Summary.Epochs, 1);
 
     private double? LastThroughput => history.Count > 0 ? history[^1].ImagesPerSecond : null;
 
     private TimeSpan? Eta => status == RunStatus.Running && history.Count > 0 && run is not null
-        ? TimeSpan.FromSeconds(history.Average(h => h.Seconds) * (run.Summary.Epochs - epoch))
+        ? TimeSpan.FromSeconds(history.Average(h => h.Seconds) * (run.Summary.Epochs - epoch - epochFraction))
         : null;
 
     protected override async Task OnInitializedAsync()
@@ -70,6 +71,7 @@ public partial class RunDetail : IDisposable
             if (update.FinishedEpoch is { } row && history.All(h => h.Epoch != row.Epoch)) history.Add(RunCurves.ToPoint(row));
             if (update.ReconstructionPng is { } png) reconstructionDataUrl = ToDataUrl(png);
             (status, epoch, runError) = (update.Status, Math.Max(epoch, update.Epoch), update.Error ?? runError);
+            epochFraction = update.FinishedEpoch is not null ? 0 : update.EpochFraction ?? epochFraction;
             // A finished run now has its model (or its final state); read it once from the database.
             if (update.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled) await LoadAsync();
             StateHasChanged();
