@@ -14,11 +14,14 @@ public sealed class AppServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private AppServer(Process process, string baseUrl, string dataDirectory)
+    private readonly bool _ownsDataDirectory;
+
+    private AppServer(Process process, string baseUrl, string dataDirectory, bool ownsDataDirectory)
     {
         _process = process;
         BaseUrl = baseUrl;
         DataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
     }
 
     public string BaseUrl { get; }
@@ -30,12 +33,16 @@ public sealed class AppServer : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<AppServer> StartAsync(IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the app. With <paramref name="existingDataDirectory"/> it starts on another server's data (a restart);
+    /// otherwise on a fresh directory that is deleted on dispose.
+    /// </summary>
+    public static async Task<AppServer> StartAsync(IDictionary<string, string>? settings = null, string? existingDataDirectory = null)
     {
         var executable = Path.Combine(RepoPaths.WebOutputDirectory, "VaeWorkbench.Web");
         if (!File.Exists(executable))
             throw new InvalidOperationException($"The web app is not built at {executable}; build the solution first.");
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "vwb-e2e-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = existingDataDirectory ?? Path.Combine(Path.GetTempPath(), "vwb-e2e-" + Guid.NewGuid().ToString("N"));
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo(executable)
@@ -51,7 +58,7 @@ public sealed class AppServer : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web app");
-        var server = new AppServer(process, baseUrl, dataDirectory);
+        var server = new AppServer(process, baseUrl, dataDirectory, ownsDataDirectory: existingDataDirectory is null);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -94,14 +101,18 @@ public sealed class AppServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>SIGKILL, as <c>kill -9</c>: the process gets no chance to clean up. The data directory stays.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
-        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        if (_ownsDataDirectory && Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
     }
 }
