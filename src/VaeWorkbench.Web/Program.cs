@@ -1,4 +1,5 @@
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
 
@@ -13,6 +14,7 @@ builder.AddVaeStorage();
 builder.AddVaeIdentity();
 builder.AddVaeApi();
 builder.AddVaeUi();
+builder.AddVaeDatasets();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
