@@ -42,7 +42,7 @@ internal sealed class MultipartUpload : IDisposable
             long total = 0;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw new RequestRejectedException("Every multipart section needs a Content-Disposition of form-data.");
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 if (disposition.IsFileDisposition() || !string.IsNullOrEmpty(fileName))
