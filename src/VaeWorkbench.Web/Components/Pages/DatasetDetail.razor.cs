@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Radzen;
 using Radzen.Blazor;
+using VaeWorkbench.Web.Components.DatasetViews;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
@@ -13,7 +14,7 @@ public partial class DatasetDetail
 {
     private const int PageSize = 60;
     private DatasetSummary? dataset;
-    private List<(string Text, int? Label)> classOptions = [];
+    private List<Choice> classOptions = [];
     private List<DatasetImageItem> images = [];
     private DatasetImageItem? selected;
     private int? label;
@@ -33,7 +34,7 @@ public partial class DatasetDetail
         {
             dataset = await Run.RunAsync<DatasetService, DatasetSummary>(s => s.GetAsync(Workspace.UserId, Id));
             var names = await Run.RunAsync<DatasetService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, Id));
-            classOptions = [("All classes", null), .. names.Select((n, i) => ($"{n} ({CountOf(n)})", (int?)i))];
+            classOptions = [new("All classes", null), .. names.Select((n, i) => new Choice($"{n} ({CountOf(n)})", i))];
             label = null;
             await LoadPageAsync(0);
         }

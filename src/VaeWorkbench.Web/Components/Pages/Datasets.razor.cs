@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
 using Radzen;
+using VaeWorkbench.Web.Components.DatasetViews;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
@@ -18,7 +19,7 @@ namespace VaeWorkbench.Web.Components.Pages;
 public partial class Datasets : IDisposable
 {
     private static readonly int[] sizes = DatasetImportService.ImageSizes;
-    private static readonly (string Text, int Channels)[] colourModes = [("Grey", 1), ("RGB", 3)];
+    private static readonly Choice[] colourModes = [new("Grey", 1), new("RGB", 3)];
     private readonly List<UploadItem> uploads = [];
     private List<DatasetSummary> datasets = [];
     private string name = "";
