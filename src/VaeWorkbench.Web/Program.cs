@@ -1,4 +1,5 @@
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Runs;
@@ -15,6 +16,7 @@ builder.AddVaeIdentity();
 builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
+builder.AddVaeDatasets();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

@@ -22,6 +22,7 @@ public static class ApiExtensions
         api.MapMeApi();
         api.MapTeamsApi();
         api.MapTokensApi();
+        api.MapDatasetsApi();
         api.MapRunsApi();
         api.MapModelsApi();
 

@@ -1,0 +1,225 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using Radzen;
+using VaeWorkbench.Web.Components.DatasetViews;
+using VaeWorkbench.Web.Components.Layout;
+using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Hosting;
+using VaeWorkbench.Web.Options;
+using VaeWorkbench.Web.Storage;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Components.Pages;
+
+/// <summary>
+/// Upload (each file is copied from the browser to a work file in chunks, with its own progress bar, then imported on
+/// the server) and the team's dataset list. Actions call the services directly; they check the role again.
+/// </summary>
+public partial class Datasets : IDisposable
+{
+    private static readonly int[] sizes = DatasetImportService.ImageSizes;
+    private static readonly Choice[] colourModes = [new("Grey", 1), new("RGB", 3)];
+    private readonly List<UploadItem> uploads = [];
+    private List<DatasetSummary> datasets = [];
+    private string name = "";
+    private int imageSize = 28;
+    private int channels = 1;
+    private bool busy;
+    private string? status;
+    private DatasetImportResult? lastImport;
+    private Guid? editingId;
+    private string editName = "";
+    private Guid? confirmDeleteId;
+
+    [CascadingParameter] public Workspace Workspace { get; set; } = default!;
+
+    [Inject] public ScopedRunner Run { get; set; } = default!;
+
+    [Inject] public BlobStore Blobs { get; set; } = default!;
+
+    [Inject] public IOptions<DatasetOptions> Options { get; set; } = default!;
+
+    [Inject] public NotificationService Notifications { get; set; } = default!;
+
+    private DatasetOptions Limits => Options.Value;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Workspace.Changed += OnWorkspaceChanged;
+        await LoadAsync();
+    }
+
+    private void OnWorkspaceChanged() => InvokeAsync(async () =>
+    {
+        lastImport = null;
+        await LoadAsync();
+        StateHasChanged();
+    });
+
+    private async Task LoadAsync()
+    {
+        if (Workspace.CurrentTeam is not { } team) return;
+        await Guarded(async () =>
+            datasets = await Run.RunAsync<DatasetService, List<DatasetSummary>>(s => s.ListAsync(Workspace.UserId, team.Id)));
+    }
+
+    private void FilesChosen(InputFileChangeEventArgs e)
+    {
+        uploads.Clear();
+        status = null;
+        if (e.FileCount > Limits.MaxFilesPerUpload)
+        {
+            status = $"Choose at most {Limits.MaxFilesPerUpload} files; put many images in a ZIP.";
+            return;
+        }
+        uploads.AddRange(e.GetMultipleFiles(Limits.MaxFilesPerUpload).Select(f => new UploadItem(f)));
+        if (string.IsNullOrWhiteSpace(name) && uploads.Count > 0) name = Path.GetFileNameWithoutExtension(uploads[0].Name);
+        var total = uploads.Sum(u => u.Size);
+        if (total > Limits.MaxUploadBytes) status = $"These files hold {FormatBytes(total)}; an upload may hold {FormatBytes(Limits.MaxUploadBytes)}.";
+    }
+
+    private async Task UploadAsync()
+    {
+        if (Workspace.CurrentTeam is not { } team || uploads.Count == 0) return;
+        if (uploads.Sum(u => u.Size) > Limits.MaxUploadBytes)
+        {
+            status = $"An upload may hold {FormatBytes(Limits.MaxUploadBytes)}.";
+            return;
+        }
+        busy = true;
+        lastImport = null;
+        var received = new List<UploadedFile>();
+        try
+        {
+            foreach (var item in uploads)
+            {
+                status = $"Uploading {item.Name}…";
+                received.Add(new UploadedFile(item.Name, await ReceiveAsync(item)));
+            }
+            status = "Importing: decoding, normalising and storing every image…";
+            StateHasChanged();
+            var request = new NewDatasetRequest(name, imageSize, channels, received);
+            await Guarded(async () =>
+            {
+                lastImport = await Run.RunAsync<DatasetImportService, DatasetImportResult>(s => s.ImportAsync(Workspace.UserId, team.Id, request));
+                status = null;
+                uploads.Clear();
+                name = "";
+            });
+            if (lastImport is null) status = "The import did not finish; see the message.";
+            await LoadAsync();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or TaskCanceledException)
+        {
+            // The browser went away mid-upload, the file outgrew the limit, or the disk is full.
+            status = $"The upload failed: {e.Message}";
+        }
+        finally
+        {
+            foreach (var file in received) TryDelete(file.TempPath);
+            busy = false;
+        }
+    }
+
+    /// <summary>Copies one browser file to a work file in chunks, updating its progress bar as it goes.</summary>
+    private async Task<string> ReceiveAsync(UploadItem item)
+    {
+        var path = Blobs.NewTempPath(".upload");
+        try
+        {
+            await using var source = item.File.OpenReadStream(Limits.MaxUploadBytes);
+            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            var buffer = new byte[1 << 16];
+            var lastShown = -1;
+            int n;
+            while ((n = await source.ReadAsync(buffer)) > 0)
+            {
+                await target.WriteAsync(buffer.AsMemory(0, n));
+                item.Received += n;
+                if (item.Percent != lastShown)
+                {
+                    lastShown = item.Percent;
+                    StateHasChanged();
+                }
+            }
+            item.Received = item.Size;
+            return path;
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    private void StartRename(DatasetSummary dataset)
+    {
+        editingId = dataset.Id;
+        editName = dataset.Name;
+    }
+
+    private Task RenameAsync(DatasetSummary dataset) => Guarded(async () =>
+    {
+        await Run.RunAsync<DatasetService>(s => s.RenameAsync(Workspace.UserId, dataset.Id, editName));
+        editingId = null;
+        await LoadAsync();
+    });
+
+    private Task DeleteAsync(DatasetSummary dataset) => Guarded(async () =>
+    {
+        confirmDeleteId = null;
+        await Run.RunAsync<DatasetService>(s => s.DeleteAsync(Workspace.UserId, dataset.Id));
+        if (lastImport?.Id == dataset.Id) lastImport = null;
+        Notifications.Notify(NotificationSeverity.Info, "Deleted", $"{dataset.Name} was deleted.");
+        await LoadAsync();
+    });
+
+    /// <summary>Shows the server's refusal (role too low, invalid input, failed import) instead of breaking the circuit.</summary>
+    private async Task Guarded(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException or DatasetImportFailedException)
+        {
+            Notifications.Notify(NotificationSeverity.Error, "Not done", e.Message);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A leftover work file is harmless.
+        }
+    }
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
+        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.#} KB",
+        _ => $"{bytes} bytes",
+    };
+
+    public void Dispose() => Workspace.Changed -= OnWorkspaceChanged;
+
+    private sealed class UploadItem(IBrowserFile file)
+    {
+        public IBrowserFile File { get; } = file;
+
+        public string Name { get; } = file.Name;
+
+        public long Size { get; } = file.Size;
+
+        public long Received { get; set; }
+
+        public int Percent => Size == 0 ? 100 : (int)(100 * Received / Size);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Storage;
+
+namespace VaeWorkbench.Web.Datasets;
+
+/// <summary>
+/// Removes what deleted datasets leave behind. Deletion is soft because training runs and models keep using a dataset's
+/// tensor file; once nothing refers to a deleted dataset any more, its rows and the files no other dataset shares go.
+/// </summary>
+public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<DatasetCleanup> logger)
+{
+    /// <summary>
+    /// Purges soft-deleted datasets that no training run and no model refers to: image rows, the dataset row, and
+    /// every blob (image PNGs, tensor file) no remaining dataset uses. Not team-scoped: a maintenance sweep the job
+    /// service calls (for example after a run is deleted). Returns how many datasets were purged.
+    /// </summary>
+    public async Task<int> PurgeDeletedAsync(CancellationToken ct = default)
+    {
+        var purgeable = await db.Datasets
+            .Where(d => d.DeletedAt != null
+                && !db.TrainingRuns.Any(r => r.DatasetId == d.Id)
+                && !db.TrainedModels.Any(m => m.DatasetId == d.Id))
+            .Select(d => new { d.Id, d.TensorHash })
+            .ToListAsync(ct);
+        foreach (var dataset in purgeable)
+        {
+            var hashes = await db.DatasetImages.Where(i => i.DatasetId == dataset.Id).Select(i => i.ContentHash).Distinct().ToListAsync(ct);
+            if (dataset.TensorHash is not null) hashes.Add(dataset.TensorHash);
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.DatasetImages.Where(i => i.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.Datasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+            var removed = await DeleteUnreferencedBlobsAsync(hashes, ct);
+            logger.LogInformation("Purged deleted dataset {DatasetId} and {Files} files", dataset.Id, removed);
+        }
+        return purgeable.Count;
+    }
+
+    /// <summary>Deletes the blobs among <paramref name="hashes"/> that no image row and no dataset's tensor file uses.</summary>
+    public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default)
+    {
+        var removed = 0;
+        foreach (var chunk in hashes.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var used = await db.DatasetImages.Where(i => chunk.Contains(i.ContentHash)).Select(i => i.ContentHash)
+                .Concat(db.Datasets.Where(d => d.TensorHash != null && chunk.Contains(d.TensorHash)).Select(d => d.TensorHash!))
+                .Distinct().ToListAsync(ct);
+            foreach (var hash in chunk.Except(used, StringComparer.Ordinal))
+            {
+                try
+                {
+                    blobs.Delete(hash);
+                    removed++;
+                }
+                catch (IOException e)
+                {
+                    logger.LogWarning(e, "Could not delete blob {Hash}", hash);
+                }
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Datasets;
+
+/// <summary>
+/// Reading and managing a team's datasets. Every method that names a dataset or a team checks the caller's role through
+/// <see cref="TeamAccess"/>: Viewer to read, Editor to change. A dataset of another team, or a deleted one, is "not found".
+/// </summary>
+public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvider clock)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<List<DatasetSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var rows = await db.Datasets.AsNoTracking().Where(d => d.TeamId == teamId && d.DeletedAt == null).ToListAsync(ct);
+        // SQLite cannot order by DateTimeOffset in SQL; a team's list is small.
+        return [.. rows.OrderByDescending(d => d.CreatedAt).Select(DatasetMapping.ToSummary)];
+    }
+
+    /// <summary>Datasets a new training run may use: Ready and not deleted, in the team.</summary>
+    public async Task<List<DatasetSummary>> UsableForNewRunAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        var all = await ListAsync(userId, teamId, ct);
+        return [.. all.Where(d => d.Status == DatasetStatus.Ready)];
+    }
+
+    public async Task<DatasetSummary> GetAsync(string userId, Guid datasetId, CancellationToken ct = default) =>
+        DatasetMapping.ToSummary(await FindAsync(userId, datasetId, TeamRole.Viewer, ct));
+
+    public async Task<List<string>> ClassNamesAsync(string userId, Guid datasetId, CancellationToken ct = default) =>
+        DatasetMapping.ClassNames(await FindAsync(userId, datasetId, TeamRole.Viewer, ct));
+
+    public async Task RenameAsync(string userId, Guid datasetId, string name, CancellationToken ct = default)
+    {
+        var dataset = await FindAsync(userId, datasetId, TeamRole.Editor, ct, track: true);
+        dataset.Name = DatasetImportService.ValidName(name);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Soft delete: the dataset leaves every list at once; <see cref="DatasetCleanup"/> removes its files when no run uses it.</summary>
+    public async Task DeleteAsync(string userId, Guid datasetId, CancellationToken ct = default)
+    {
+        var dataset = await FindAsync(userId, datasetId, TeamRole.Editor, ct, track: true);
+        if (dataset.Status == DatasetStatus.Importing)
+            throw new RequestRejectedException("This dataset is still importing; delete it when the import has finished.");
+        dataset.DeletedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A page of images in index order, optionally only one class (<paramref name="label"/> is an index into the class names).</summary>
+    public async Task<DatasetImagePage> ImagesAsync(string userId, Guid datasetId, int skip, int take, int? label, CancellationToken ct = default)
+    {
+        var dataset = await FindAsync(userId, datasetId, TeamRole.Viewer, ct);
+        if (skip < 0) throw new RequestRejectedException("skip cannot be negative.");
+        if (take is < 1 or > MaxPageSize) throw new RequestRejectedException($"take must be between 1 and {MaxPageSize}.");
+        var classNames = DatasetMapping.ClassNames(dataset);
+        var query = db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == datasetId);
+        if (label is { } wanted) query = query.Where(i => i.Label == wanted);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(i => i.Index).Skip(skip).Take(take)
+            .Select(i => new { i.Index, i.Label, i.OriginalName }).ToListAsync(ct);
+        var items = rows.Select(r => new DatasetImageItem(r.Index, r.Label, ClassName(classNames, r.Label), r.OriginalName)).ToList();
+        return new DatasetImagePage(total, skip, take, items);
+    }
+
+    public async Task<DatasetImageItem> ImageAsync(string userId, Guid datasetId, int index, CancellationToken ct = default) =>
+        (await ImageWithHashAsync(userId, datasetId, index, ct)).Item;
+
+    /// <summary>An image's row and the blob hash of its stored PNG.</summary>
+    public async Task<(DatasetImageItem Item, string ContentHash)> ImageWithHashAsync(string userId, Guid datasetId, int index, CancellationToken ct = default)
+    {
+        var dataset = await FindAsync(userId, datasetId, TeamRole.Viewer, ct);
+        var row = await db.DatasetImages.AsNoTracking().FirstOrDefaultAsync(i => i.DatasetId == datasetId && i.Index == index, ct)
+            ?? throw AccessDeniedException.NotFound("Image");
+        var item = new DatasetImageItem(row.Index, row.Label, ClassName(DatasetMapping.ClassNames(dataset), row.Label), row.OriginalName);
+        return (item, row.ContentHash);
+    }
+
+    private static string? ClassName(List<string> names, int? label) => label is { } l && l >= 0 && l < names.Count ? names[l] : null;
+
+    /// <summary>Loads a live dataset and checks the caller's role in its team; "not found" when either fails, so ids cannot be probed.</summary>
+    private async Task<Dataset> FindAsync(string userId, Guid datasetId, TeamRole required, CancellationToken ct, bool track = false)
+    {
+        var query = track ? db.Datasets : db.Datasets.AsNoTracking();
+        var dataset = await query.FirstOrDefaultAsync(d => d.Id == datasetId && d.DeletedAt == null, ct)
+            ?? throw AccessDeniedException.NotFound("Dataset");
+        await access.RequireAsync(userId, dataset.TeamId, required, "Dataset", ct);
+        return dataset;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Components.Server;
+using VaeWorkbench.Web.Options;
+
+namespace VaeWorkbench.Web.Datasets;
+
+public static class DatasetsExtensions
+{
+    /// <summary>Dataset services, their limits, and the Blazor circuit limits that browser uploads need.</summary>
+    public static IHostApplicationBuilder AddVaeDatasets(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatasetOptions>()
+            .Bind(builder.Configuration.GetSection(DatasetOptions.SectionName))
+            .Validate(o => o.MaxUploadBytes > 0, "Datasets:MaxUploadBytes must be positive")
+            .Validate(o => o.MaxFilesPerUpload > 0, "Datasets:MaxFilesPerUpload must be positive")
+            .Validate(o => o.MaxImagesPerDataset > 0, "Datasets:MaxImagesPerDataset must be positive")
+            .Validate(o => o.MaxZipInflatedBytes > 0, "Datasets:MaxZipInflatedBytes must be positive")
+            .Validate(o => o.InsertBatchSize is > 0 and <= 10_000, "Datasets:InsertBatchSize must be between 1 and 10000")
+            .Validate(o => o.BrowserMaxMessageBytes >= 32 * 1024, "Datasets:BrowserMaxMessageBytes must be at least 32768")
+            .Validate(o => o.BrowserCallTimeoutSeconds > 0, "Datasets:BrowserCallTimeoutSeconds must be positive")
+            .ValidateOnStart();
+        builder.Services.AddScoped<DatasetService>();
+        builder.Services.AddScoped<DatasetImportService>();
+        builder.Services.AddScoped<DatasetCleanup>();
+
+        // Browser uploads stream over the circuit's SignalR connection. The defaults (32 KB messages, 1-minute interop
+        // calls) make a 200 MB upload slow and fragile, so both are raised deliberately; see the README.
+        var limits = builder.Configuration.GetSection(DatasetOptions.SectionName).Get<DatasetOptions>() ?? new DatasetOptions();
+        builder.Services.AddServerSideBlazor(circuit => circuit.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(limits.BrowserCallTimeoutSeconds))
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = limits.BrowserMaxMessageBytes);
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+namespace VaeWorkbench.Web.Options;
+
+/// <summary>Limits of dataset uploads and imports, in the browser and over the API. Bound from the <c>Datasets</c> section.</summary>
+public sealed class DatasetOptions
+{
+    public const string SectionName = "Datasets";
+
+    /// <summary>Most bytes one upload may carry, all files together: the request body limit of <c>POST /api/datasets</c> and the browser's per-upload total.</summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>Most files one upload may carry (a ZIP or IDX file counts as one).</summary>
+    public int MaxFilesPerUpload { get; set; } = 1000;
+
+    /// <summary>Most images (and skipped items) one dataset may hold; passed to the readers as their entry limit.</summary>
+    public int MaxImagesPerDataset { get; set; } = 200_000;
+
+    /// <summary>Most bytes all entries of one ZIP may inflate to.</summary>
+    public long MaxZipInflatedBytes { get; set; } = 2L << 30;
+
+    /// <summary>Rows written per database round trip during an import.</summary>
+    public int InsertBatchSize { get; set; } = 1000;
+
+    /// <summary>Largest SignalR message a Blazor circuit accepts; the browser sends uploaded files in chunks of about this size.</summary>
+    public int BrowserMaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long one JS interop call (one upload chunk, among others) may take before the circuit gives up on it.</summary>
+    public int BrowserCallTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Skipped and duplicate files listed in a stored import report; the counts stay exact beyond it.</summary>
+    public int MaxReportedFiles { get; set; } = 500;
+}

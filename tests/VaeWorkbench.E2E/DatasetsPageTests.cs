@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using Microsoft.Playwright;
+using VaeWorkbench.E2E.Infrastructure;
+using VaeWorkbench.Imaging;
+using VaeWorkbench.Imaging.Formats;
+using VaeWorkbench.Imaging.Formats.Png;
+
+namespace VaeWorkbench.E2E;
+
+public sealed class DatasetsPageTests : IAsyncLifetime
+{
+    private const string FashionImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+    private static readonly string[] FashionClasses = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    private AppServer _server = default!;
+    private BrowserSession _browser = default!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await AppServer.StartAsync();
+        _browser = await BrowserSession.LaunchAsync();
+    }
+
+    [Fact]
+    public async Task A_zip_uploaded_on_the_datasets_page_shows_its_summary_and_thumbnails()
+    {
+        var zip = FashionZip(perClass: 30, classes: [1, 7, 8, 9]);
+        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await FailureArtifacts.RunAsync(page, _server, "datasets-upload", async () =>
+        {
+            await page.GotoAsync("/account/register");
+            await page.FillAsync("#email", "fei@example.test");
+            await page.FillAsync("#password", "imagenet-2009");
+            await page.FillAsync("#confirm-password", "imagenet-2009");
+            await page.ClickAsync("#register");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, fei@example.test" })).ToBeVisibleAsync();
+
+            await page.GotoAsync("/datasets");
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await Assertions.Expect(page.Locator("#no-datasets")).ToBeVisibleAsync();
+            await page.SetInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
+            await Assertions.Expect(page.Locator("#dataset-name")).ToHaveValueAsync("fashion-four");
+            await page.FillAsync("#dataset-name", "Fashion <four>");
+            await page.ClickAsync("#start-upload");
+
+            await Assertions.Expect(page.Locator("#import-summary")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("120");
+            await Assertions.Expect(page.Locator("#import-classes .import-class")).ToHaveTextAsync(["Ankle boot: 30", "Bag: 30", "Sneaker: 30", "Trouser: 30"]);
+            await Assertions.Expect(page.Locator("#import-skipped-count")).ToHaveTextAsync("Skipped: 1");
+            await Assertions.Expect(page.Locator("#import-skipped")).ToContainTextAsync("Bag/readme.txt");
+            await Assertions.Expect(page.Locator("#import-duplicate-count")).ToHaveTextAsync("Duplicates: 0");
+            // The name is shown as text, never as markup.
+            await Assertions.Expect(page.Locator("#datasets-grid .dataset-link")).ToHaveTextAsync("Fashion <four>");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "datasets-imported.png"), FullPage = true });
+
+            await page.ClickAsync("#import-dataset-link");
+            await Assertions.Expect(page.Locator("#dataset-title")).ToHaveTextAsync("Fashion <four>");
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await Assertions.Expect(page.Locator("#thumb-grid img")).ToHaveCountAsync(60);
+            await Assertions.Expect(page.Locator("#image-total")).ToHaveTextAsync("120 images");
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#thumb-grid img')].slice(0, 8).every(i => i.complete && i.naturalWidth === 28)");
+
+            await page.ClickAsync("#class-filter");
+            await page.ClickAsync(".rz-dropdown-item >> text=Bag (30)");
+            await Assertions.Expect(page.Locator("#image-total")).ToHaveTextAsync("30 images");
+            await Assertions.Expect(page.Locator("#thumb-grid img")).ToHaveCountAsync(30);
+
+            await page.Locator("#thumb-grid .vwb-thumb").First.ClickAsync();
+            await Assertions.Expect(page.Locator("#detail-class")).ToHaveTextAsync("Bag");
+            await Assertions.Expect(page.Locator("#detail-name")).ToContainTextAsync("Bag/");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "dataset-thumbnails.png"), FullPage = true });
+        });
+        await context.CloseAsync();
+    }
+
+    /// <summary>An ImageFolder ZIP of real Fashion-MNIST test images, plus one text file the import must skip.</summary>
+    private static byte[] FashionZip(int perClass, int[] classes)
+    {
+        if (!File.Exists(FashionImages))
+            throw new InvalidOperationException("Fashion-MNIST is missing. Run: apt-get install -y dataset-fashion-mnist (scripts/test.sh does this).");
+        var images = IdxReader.ReadImages(FashionImages);
+        var labels = IdxReader.ReadLabels(FashionImages.Replace("images-idx3", "labels-idx1"));
+        var taken = new Dictionary<int, int>();
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                int label = labels[i];
+                if (!classes.Contains(label) || taken.GetValueOrDefault(label) >= perClass) continue;
+                taken[label] = taken.GetValueOrDefault(label) + 1;
+                using var entry = zip.CreateEntry($"{FashionClasses[label]}/{i:D5}.png").Open();
+                entry.Write(PngEncoder.Encode(new Image(28, 28, 1, images.ImageBytes(i).ToArray())));
+            }
+            using var text = zip.CreateEntry("Bag/readme.txt").Open();
+            text.Write("not an image"u8);
+        }
+        return buffer.ToArray();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}
