@@ -1,17 +1,10 @@
-using System.IO.Compression;
 using Microsoft.Playwright;
 using VaeWorkbench.E2E.Infrastructure;
-using VaeWorkbench.Imaging;
-using VaeWorkbench.Imaging.Formats;
-using VaeWorkbench.Imaging.Formats.Png;
 
 namespace VaeWorkbench.E2E;
 
 public sealed class DatasetsPageTests : IAsyncLifetime
 {
-    private const string FashionImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
-    private static readonly string[] FashionClasses = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     private AppServer _server = default!;
     private BrowserSession _browser = default!;
 
@@ -24,7 +17,7 @@ public sealed class DatasetsPageTests : IAsyncLifetime
     [Fact]
     public async Task A_zip_uploaded_on_the_datasets_page_shows_its_summary_and_thumbnails()
     {
-        var zip = FashionZip(perClass: 30, classes: [1, 7, 8, 9]);
+        var zip = FashionData.Zip(perClass: 30, classes: [1, 7, 8, 9]);
         var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
         var page = await context.NewPageAsync();
         await FailureArtifacts.RunAsync(page, _server, "datasets-upload", async () =>
@@ -72,31 +65,6 @@ public sealed class DatasetsPageTests : IAsyncLifetime
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "dataset-thumbnails.png"), FullPage = true });
         });
         await context.CloseAsync();
-    }
-
-    /// <summary>An ImageFolder ZIP of real Fashion-MNIST test images, plus one text file the import must skip.</summary>
-    private static byte[] FashionZip(int perClass, int[] classes)
-    {
-        if (!File.Exists(FashionImages))
-            throw new InvalidOperationException("Fashion-MNIST is missing. Run: apt-get install -y dataset-fashion-mnist (scripts/test.sh does this).");
-        var images = IdxReader.ReadImages(FashionImages);
-        var labels = IdxReader.ReadLabels(FashionImages.Replace("images-idx3", "labels-idx1"));
-        var taken = new Dictionary<int, int>();
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            for (var i = 0; i < images.Count; i++)
-            {
-                int label = labels[i];
-                if (!classes.Contains(label) || taken.GetValueOrDefault(label) >= perClass) continue;
-                taken[label] = taken.GetValueOrDefault(label) + 1;
-                using var entry = zip.CreateEntry($"{FashionClasses[label]}/{i:D5}.png").Open();
-                entry.Write(PngEncoder.Encode(new Image(28, 28, 1, images.ImageBytes(i).ToArray())));
-            }
-            using var text = zip.CreateEntry("Bag/readme.txt").Open();
-            text.Write("not an image"u8);
-        }
-        return buffer.ToArray();
     }
 
     public async Task DisposeAsync()

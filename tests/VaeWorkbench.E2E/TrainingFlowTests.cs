@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using VaeWorkbench.E2E.Infrastructure;
+
+namespace VaeWorkbench.E2E;
+
+/// <summary>The product's main path in a real browser: upload a dataset, start a run, watch it learn, see it succeed.</summary>
+public sealed partial class TrainingFlowTests : IAsyncLifetime
+{
+    private AppServer _server = default!;
+    private BrowserSession _browser = default!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await AppServer.StartAsync();
+        _browser = await BrowserSession.LaunchAsync();
+    }
+
+    [Fact]
+    public async Task Upload_a_zip_start_a_run_watch_the_chart_grow_and_see_it_succeed()
+    {
+        var zip = FashionData.Zip(perClass: 100, classes: [0, 1, 7, 9]);
+        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await FailureArtifacts.RunAsync(page, _server, "training-flow", async () =>
+        {
+            await page.GotoAsync("/account/register");
+            await page.FillAsync("#email", "kingma@example.test");
+            await page.FillAsync("#password", "auto-encoding-vb");
+            await page.FillAsync("#confirm-password", "auto-encoding-vb");
+            await page.ClickAsync("#register");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, kingma@example.test" })).ToBeVisibleAsync();
+
+            await page.GotoAsync("/datasets");
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.SetInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion.zip", MimeType = "application/zip", Buffer = zip });
+            await page.ClickAsync("#start-upload");
+            await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("400", new() { Timeout = 60_000 });
+            var datasetHref = await page.Locator("#import-dataset-link").GetAttributeAsync("href");
+            var datasetId = DatasetId().Match(datasetHref ?? "").Groups[1].Value;
+
+            await page.GotoAsync($"/runs/new?dataset={datasetId}");
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await Assertions.Expect(page.Locator("#run-estimate")).ToContainTextAsync("per epoch", new() { Timeout = 30_000 });
+            await page.FillAsync("#run-epochs input, input#run-epochs", "6");
+            await page.Locator("#run-epochs input, input#run-epochs").BlurAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "run-new.png"), FullPage = true });
+            await page.ClickAsync("#start-run");
+
+            await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            // The chart gains points as epochs finish, pushed by the server (the page never reloads).
+            await Assertions.Expect(page.Locator("#loss-chart[data-points='1']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("#loss-chart[data-points='3']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("#reconstructions")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 120_000 });
+            await Assertions.Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "6");
+            await Assertions.Expect(page.Locator("#run-progress-text")).ToContainTextAsync("Epoch 6 of 6");
+            await Assertions.Expect(page.Locator("#loss-chart path.rz-line")).Not.ToHaveCountAsync(0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "run-succeeded.png"), FullPage = true });
+
+            await page.ClickAsync("#model-link");
+            await Assertions.Expect(page.Locator("#model-metrics")).ToContainTextAsync("Epochs");
+        });
+        await context.CloseAsync();
+    }
+
+    [GeneratedRegex("datasets/([0-9a-f-]{36})")]
+    private static partial Regex DatasetId();
+
+    [GeneratedRegex("/runs/[0-9a-f-]{36}$")]
+    private static partial Regex RunUrl();
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}
