@@ -45,7 +45,7 @@ public class JpegErrorTests
     public void TinyFileWithHugeFrameAllocatesLittle()
     {
         // 16000x4000 is within the default limits, but the scan has nowhere near one bit per block, so it is refused
-        // before the (native) coefficient memory or any managed buffer sized by the frame is allocated.
+        // before the coefficient memory or any buffer sized by the frame is allocated.
         var lying = WithSize(Baseline(), 16000, 4000);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Fails(lying);

@@ -190,4 +190,64 @@ public unsafe class JpegKernelTests
             }
         }
     }
+
+    [Fact]
+    public void UpsamplingVectorLoopsMatchScalarAtEveryWidth()
+    {
+        Assert.True(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, "the vector loops must be exercised here");
+        var random = new Random(11);
+        for (int width = 1; width <= 50; width++)
+        {
+            var near = new byte[width];
+            var far = new byte[width];
+            random.NextBytes(near);
+            random.NextBytes(far);
+            var scalarSums = new ushort[width + JpegUpsampler.Padding];
+            var vectorSums = new ushort[width + JpegUpsampler.Padding];
+            fixed (byte* n = near) fixed (byte* f = far) fixed (ushort* s = scalarSums) fixed (ushort* v = vectorSums)
+            {
+                JpegUpsampler.ColumnSums(n, f, s, width, useVectors: false);
+                JpegUpsampler.ColumnSums(n, f, v, width, useVectors: true);
+            }
+
+            Assert.Equal(scalarSums, vectorSums);   // including the untouched padding
+
+            // Filter input: sums with repeated edges at 0 and width+1, then padding.
+            var sums = new ushort[width + 2 + JpegUpsampler.Padding];
+            for (int x = 1; x <= width; x++) sums[x] = (ushort)random.Next(0, 1021);
+            (sums[0], sums[width + 1]) = (sums[1], sums[width]);
+            foreach (var (evenBias, oddBias, shift) in new[] { (1, 2, 2), (8, 7, 4) })
+            {
+                var scalar = new byte[2 * width + JpegUpsampler.Padding];
+                var vector = new byte[2 * width + JpegUpsampler.Padding];
+                var input = shift == 2 ? sums.Select(v => (ushort)(v / 4)).ToArray() : sums;
+                fixed (ushort* s = input) fixed (byte* o = scalar) fixed (byte* w = vector)
+                {
+                    JpegUpsampler.TriangleFilter(s, width, o, evenBias, oddBias, shift, useVectors: false);
+                    JpegUpsampler.TriangleFilter(s, width, w, evenBias, oddBias, shift, useVectors: true);
+                }
+
+                Assert.Equal(scalar.AsSpan(0, 2 * width).ToArray(), vector.AsSpan(0, 2 * width).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void NonZeroAcTestSeesEveryPositionButDc()
+    {
+        var block = new short[64];
+        fixed (short* b = block)
+        {
+            block[0] = 123;   // DC does not count
+            Assert.False(JpegScanDecoder.HasNonZeroAc(b, useVectors: true));
+            Assert.False(JpegScanDecoder.HasNonZeroAc(b, useVectors: false));
+            for (int i = 1; i < 64; i++)
+            {
+                block[i] = (short)(i % 2 == 0 ? -1 : 1);
+                Assert.True(JpegScanDecoder.HasNonZeroAc(b, useVectors: true), $"position {i}");
+                Assert.True(JpegScanDecoder.HasNonZeroAc(b, useVectors: false), $"position {i}");
+                block[i] = 0;
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace VaeWorkbench.Imaging.Formats.Jpeg;
@@ -32,18 +33,29 @@ internal sealed unsafe class JpegComponent
 
     /// <summary>
     /// 64 coefficients per block, natural (row-major) order, in rows of BlocksPerLineAllocated blocks; null until the
-    /// first scan. Native memory: zeroed cheaply by calloc, and no large-object-heap churn for the GC.
-    /// Freed by <see cref="JpegFrame.Dispose"/>.
+    /// first scan. The array is rented from the shared pool and pinned, so repeated decodes (dataset imports) reuse
+    /// it instead of allocating megabytes on the large-object heap each time. Returned by <see cref="JpegFrame.Dispose"/>.
     /// </summary>
     public short* CoefficientData { get; private set; }
 
-    public void AllocateCoefficients(long count) =>
-        CoefficientData = (short*)NativeMemory.AllocZeroed((nuint)count, sizeof(short));
+    private short[]? _rented;
+    private GCHandle _pin;
+
+    public void AllocateCoefficients(int count)
+    {
+        _rented = ArrayPool<short>.Shared.Rent(count);
+        Array.Clear(_rented, 0, count);
+        _pin = GCHandle.Alloc(_rented, GCHandleType.Pinned);
+        CoefficientData = (short*)_pin.AddrOfPinnedObject();
+    }
 
     public void FreeCoefficients()
     {
-        NativeMemory.Free(CoefficientData);
+        if (_rented is null) return;
         CoefficientData = null;
+        _pin.Free();
+        ArrayPool<short>.Shared.Return(_rented);
+        _rented = null;
     }
 
     /// <summary>Quantization table latched when the component first appears in a scan (as libjpeg does).</summary>
@@ -106,11 +118,11 @@ internal sealed unsafe class JpegFrame : IDisposable
             long count = (long)c.BlocksPerLineAllocated * c.BlocksPerColumnAllocated * 64;
             if (count > Array.MaxLength)
                 throw new InvalidImageException($"JPEG component {c.Id} needs {count} coefficients, too many to hold");
-            c.AllocateCoefficients(count);
+            c.AllocateCoefficients((int)count);
         }
     }
 
-    /// <summary>Frees the components' coefficient memory; the decoder calls it whether or not decoding succeeded.</summary>
+    /// <summary>Returns the components' coefficient memory; the decoder calls it whether or not decoding succeeded.</summary>
     public void Dispose()
     {
         foreach (var c in Components) c.FreeCoefficients();

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VaeWorkbench.Imaging.Formats.Jpeg;
 
 /// <summary>
@@ -9,15 +11,33 @@ internal static unsafe class JpegPixelWriter
     public static Image Write(JpegFrame frame, JpegColorSpace colorSpace)
     {
         var components = frame.Components;
-        var upsamplers = new JpegUpsampler[components.Length];
-        for (int i = 0; i < components.Length; i++)
+        var planes = new byte[components.Length][];
+        try
         {
-            var c = components[i];
-            int stride = c.BlocksPerLine * 8;
-            var plane = InverseTransform(c, stride);
-            upsamplers[i] = new JpegUpsampler(plane, stride, c.Width, c.Height, frame.MaxH / c.H, frame.MaxV / c.V);
-        }
+            var upsamplers = new JpegUpsampler[components.Length];
+            for (int i = 0; i < components.Length; i++)
+            {
+                var c = components[i];
+                int stride = c.BlocksPerLine * 8;
+                planes[i] = InverseTransform(c, stride);
+                upsamplers[i] = new JpegUpsampler(planes[i], stride, c.Width, c.Height, frame.MaxH / c.H, frame.MaxV / c.V);
+            }
 
+            return Assemble(frame, colorSpace, upsamplers);
+        }
+        finally
+        {
+            foreach (var plane in planes)
+            {
+                if (plane is not null) ArrayPool<byte>.Shared.Return(plane);
+            }
+        }
+    }
+
+    /// <summary>Upsamples and colour-converts the planes into the output raster, row by row.</summary>
+    private static Image Assemble(JpegFrame frame, JpegColorSpace colorSpace, JpegUpsampler[] upsamplers)
+    {
+        var components = frame.Components;
         int width = frame.Width;
         int height = frame.Height;
         int channels = components.Length == 1 ? 1 : 3;
@@ -50,10 +70,13 @@ internal static unsafe class JpegPixelWriter
         return new Image(width, height, 3, pixels);
     }
 
-    /// <summary>Inverse-transforms the blocks that hold image samples into a plane of <paramref name="stride"/> bytes per row.</summary>
+    /// <summary>
+    /// Inverse-transforms the blocks that hold image samples into a plane of <paramref name="stride"/> bytes per row,
+    /// rented from the shared pool (the caller returns it); the IDCT writes every byte that is read later.
+    /// </summary>
     private static byte[] InverseTransform(JpegComponent component, int stride)
     {
-        var plane = GC.AllocateUninitializedArray<byte>(stride * component.BlocksPerColumn * 8);   // the IDCT fills every block
+        var plane = ArrayPool<byte>.Shared.Rent(stride * component.BlocksPerColumn * 8);
         short* coefficients = component.CoefficientData;
         fixed (ushort* quant = component.Quant)
         fixed (byte* output = plane)

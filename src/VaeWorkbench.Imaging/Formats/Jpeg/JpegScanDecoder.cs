@@ -250,7 +250,7 @@ internal unsafe ref struct JpegScanDecoder
         if (_endOfBandRun > 0)
         {
             // Most blocks in an end-of-band run have no non-zero AC coefficient at all, and so nothing to refine.
-            if (HasNonZeroAc(block))
+            if (HasNonZeroAc(block, Vector256.IsHardwareAccelerated))
             {
                 for (; k <= end; k++)
                 {
@@ -263,9 +263,9 @@ internal unsafe ref struct JpegScanDecoder
         }
     }
 
-    private static bool HasNonZeroAc(short* block)
+    internal static bool HasNonZeroAc(short* block, bool useVectors)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (!useVectors)
         {
             for (int i = 1; i < 64; i++)
             {

@@ -88,62 +88,67 @@ internal sealed unsafe class JpegUpsampler
         int neighbour = (y & 1) == 0 ? Math.Max(inputRow - 1, 0) : Math.Min(inputRow + 1, _height - 1);
         fixed (byte* plane = _plane)
         fixed (ushort* sums = _sums)
-        {
-            byte* near = plane + (long)inputRow * _stride;
-            byte* far = plane + (long)neighbour * _stride;
-            int x = 0;
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // The plane's rows are whole blocks (multiples of 8 samples), so 8-byte loads stay inside the row.
-                for (; x + 8 <= _width; x += 8)
-                {
-                    var n = Vector128.WidenLower(Vector128.CreateScalar(*(ulong*)(near + x)).AsByte());
-                    var f = Vector128.WidenLower(Vector128.CreateScalar(*(ulong*)(far + x)).AsByte());
-                    (n * 3 + f).Store(sums + 1 + x);
-                }
-            }
-
-            for (; x < _width; x++) sums[1 + x] = (ushort)(near[x] * 3 + far[x]);
-        }
+            ColumnSums(plane + (long)inputRow * _stride, plane + (long)neighbour * _stride, sums + 1, _width, Vector128.IsHardwareAccelerated);
     }
 
-    /// <summary>
-    /// The horizontal triangle filter: output 2x = (3 s[x] + s[x-1] + evenBias) >> shift, output 2x+1 =
-    /// (3 s[x] + s[x+1] + oddBias) >> shift. Repeating the edge columns reproduces libjpeg's special-cased ends.
-    /// </summary>
+    /// <summary>sums[x] = 3 near[x] + far[x]. The vector loop loads 8 samples at a time and never past
+    /// <paramref name="width"/>; the scalar loop finishes the tail (or does everything without vectors).</summary>
+    internal static void ColumnSums(byte* near, byte* far, ushort* sums, int width, bool useVectors)
+    {
+        int x = 0;
+        if (useVectors)
+        {
+            for (; x + 8 <= width; x += 8)
+            {
+                var n = Vector128.WidenLower(Vector128.CreateScalar(*(ulong*)(near + x)).AsByte());
+                var f = Vector128.WidenLower(Vector128.CreateScalar(*(ulong*)(far + x)).AsByte());
+                (n * 3 + f).Store(sums + x);
+            }
+        }
+
+        for (; x < width; x++) sums[x] = (ushort)(near[x] * 3 + far[x]);
+    }
+
     private void Horizontal(int evenBias, int oddBias, int shift, byte[] output)
     {
         _sums[0] = _sums[1];
         _sums[_width + 1] = _sums[_width];
         fixed (ushort* s = _sums)
         fixed (byte* o = output)
+            TriangleFilter(s, _width, o, evenBias, oddBias, shift, Vector128.IsHardwareAccelerated);
+    }
+
+    /// <summary>
+    /// The horizontal triangle filter over sums[1..width] (with the edge columns repeated at 0 and width+1, which
+    /// reproduces libjpeg's special-cased ends): output 2x = (3 s[x] + s[x-1] + evenBias) >> shift and
+    /// output 2x+1 = (3 s[x] + s[x+1] + oddBias) >> shift. The vector loop reads up to 7 sums and writes up to
+    /// 14 bytes past the row, so both buffers need <see cref="Padding"/>.
+    /// </summary>
+    internal static void TriangleFilter(ushort* sums, int width, byte* output, int evenBias, int oddBias, int shift, bool useVectors)
+    {
+        if (useVectors)
         {
-            int x = 0;
-            if (Vector128.IsHardwareAccelerated)
+            var even = Vector128.Create((ushort)evenBias);
+            var odd = Vector128.Create((ushort)oddBias);
+            for (int x = 0; x < width; x += 8)
             {
-                var even = Vector128.Create((ushort)evenBias);
-                var odd = Vector128.Create((ushort)oddBias);
-                for (; x < _width; x += 8)
-                {
-                    // Reads up to 7 columns past the row and writes up to 14 bytes past it: both buffers are padded.
-                    var left = Vector128.Load(s + x);
-                    var centre = Vector128.Load(s + x + 1) * 3;
-                    var right = Vector128.Load(s + x + 2);
-                    var first = Vector128.ShiftRightLogical(centre + left + even, shift);
-                    var second = Vector128.ShiftRightLogical(centre + right + odd, shift);
-                    // Little-endian: each 16-bit lane stores its even output byte, then its odd one.
-                    (first | Vector128.ShiftLeft(second, 8)).Store((ushort*)(o + 2 * x));
-                }
-
-                return;
+                var left = Vector128.Load(sums + x);
+                var centre = Vector128.Load(sums + x + 1) * 3;
+                var right = Vector128.Load(sums + x + 2);
+                var first = Vector128.ShiftRightLogical(centre + left + even, shift);
+                var second = Vector128.ShiftRightLogical(centre + right + odd, shift);
+                // Little-endian: each 16-bit lane stores its even output byte, then its odd one.
+                (first | Vector128.ShiftLeft(second, 8)).Store((ushort*)(output + 2 * x));
             }
 
-            for (; x < _width; x++)
-            {
-                int centre = s[x + 1] * 3;
-                o[2 * x] = (byte)((centre + s[x] + evenBias) >> shift);
-                o[2 * x + 1] = (byte)((centre + s[x + 2] + oddBias) >> shift);
-            }
+            return;
+        }
+
+        for (int x = 0; x < width; x++)
+        {
+            int centre = sums[x + 1] * 3;
+            output[2 * x] = (byte)((centre + sums[x] + evenBias) >> shift);
+            output[2 * x + 1] = (byte)((centre + sums[x + 2] + oddBias) >> shift);
         }
     }
 
