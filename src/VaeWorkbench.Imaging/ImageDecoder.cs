@@ -56,7 +56,7 @@ public static class ImageDecoder
         return DetectFormat(data) switch
         {
             ImageFormat.Png => PngDecoder.Identify(data, limits),
-            ImageFormat.Jpeg => JpegHeaderScanner.Identify(data, limits),
+            ImageFormat.Jpeg => IdentifyJpeg(data, limits),
             ImageFormat.Gif => GifDecoder.Identify(data, limits),
             ImageFormat.Bmp => BmpDecoder.Identify(data, limits),
             ImageFormat.Pnm => PnmDecoder.Identify(data, limits),
@@ -92,6 +92,14 @@ public static class ImageDecoder
     {
         limits.CheckFileSize("JPEG", data.Length);
         return JpegDecoder.Decode(data, limits);
+    }
+
+    private static ImageInfo IdentifyJpeg(ReadOnlySpan<byte> data, DecodeLimits limits)
+    {
+        var info = JpegDecoder.Identify(data, limits);
+        // EXIF orientations 5 to 8 swap the axes, and Decode applies them, so Identify reports the decoded shape.
+        var transposed = info.Orientation >= 5;
+        return new ImageInfo(ImageFormat.Jpeg, transposed ? info.Height : info.Width, transposed ? info.Width : info.Height, info.Components == 1 ? 1 : 3);
     }
 
     private static ImageInfo IdentifyIdx(ReadOnlySpan<byte> data, DecodeLimits limits)
