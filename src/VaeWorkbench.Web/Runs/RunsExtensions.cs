@@ -17,6 +17,7 @@ public static class RunsExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingJobService>());
         builder.Services.AddScoped<RunService>();
         builder.Services.AddScoped<ModelService>();
+        builder.Services.AddSingleton<ModelCache>();
         return builder;
     }
 }
