@@ -129,6 +129,7 @@ internal static unsafe class SgemmDriver
     {
         var mr = SgemmMicroKernels.TileRows(p.Isa);
         var nr = SgemmMicroKernels.TileColumns(p.Isa);
+        var half = SgemmMicroKernels.HalfTileColumns(p.Isa);
         var kc = block.Kc;
         for (var jr = 0; jr < block.Nc; jr += nr)
         {
@@ -143,7 +144,19 @@ internal static unsafe class SgemmDriver
                 var panelA = aInPlace ? p.AAt(block.Ic + ir, block.Pc) : buffers.A + ir * kc;
                 var strideA = aInPlace ? p.Lda : mr;
                 var target = p.C + (block.Ic + ir) * p.Ldc + block.Jc + jr;
-                if (rows == mr && cols == nr)
+                if (cols <= half)
+                {
+                    if (rows == mr && cols == half)
+                    {
+                        SgemmMicroKernels.RunHalf(p.Isa, kc, panelA, strideA, panelB, strideB, target, p.Ldc, p.Alpha, block.Beta);
+                    }
+                    else
+                    {
+                        SgemmMicroKernels.RunHalf(p.Isa, kc, panelA, strideA, panelB, strideB, buffers.Tile, nr, 1f, 0f);
+                        MergeEdge(buffers.Tile, nr, rows, cols, target, p.Ldc, p.Alpha, block.Beta);
+                    }
+                }
+                else if (rows == mr && cols == nr)
                 {
                     SgemmMicroKernels.Run(p.Isa, kc, panelA, strideA, panelB, strideB, target, p.Ldc, p.Alpha, block.Beta);
                 }
