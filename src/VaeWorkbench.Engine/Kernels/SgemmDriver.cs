@@ -124,7 +124,9 @@ internal static unsafe class SgemmDriver
     private readonly record struct Block(int Ic, int Mc, int InPlaceRows, int Jc, int Nc, int InPlaceColumns, int Pc, int Kc, float Beta);
 
     // The block's A panels times its B panels into C, one MR×NR tile at a time: each B panel stays in cache
-    // while every A panel of the block passes over it.
+    // while every A panel of the block passes over it. Hot loops are compiled fully optimised on first use: tiered
+    // JIT would otherwise run the first calls of a training run (and of each benchmark) through tier-0 loops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in SgemmProblem p, in Block block, SgemmPackBuffers buffers)
     {
         var mr = SgemmMicroKernels.TileRows(p.Isa);
@@ -187,7 +189,7 @@ internal static unsafe class SgemmDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* tile, int tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta)
     {
         for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
