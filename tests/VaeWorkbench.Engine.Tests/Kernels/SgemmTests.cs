@@ -97,17 +97,21 @@ public class SgemmTests
     [InlineData(3)]
     public void ThreadedShapesMatchReference(int threads)
     {
-        foreach (var (m, n, k) in new[] { (131, 257, 131), (257, 131, 131), (200, 301, 67) })
+        var directions = new HashSet<bool>();
+        foreach (var (m, n, k) in new[] { (131, 257, 131), (257, 131, 131), (200, 301, 67), (67, 900, 67) })
         {
             AssertSplitsIntoSeveralParts(m, n, k, threads);
             foreach (var transA in new[] { false, true })
             {
                 foreach (var transB in new[] { false, true })
                 {
+                    directions.Add(SgemmDriver.SgemmSplit.Choose(transA, transB, m, n, k, SgemmMicroKernels.Best, threads).AlongColumns);
                     AssertMatchesReference(SgemmMicroKernels.Best, transA, transB, m, n, k, alpha: 1, beta: -0.5f, threads, pad: 3);
                 }
             }
         }
+
+        Assert.Equal(2, directions.Count); // both splits (by rows and by columns) were exercised
     }
 
     [Fact]
@@ -232,7 +236,7 @@ public class SgemmTests
 
     private static void AssertSplitsIntoSeveralParts(int m, int n, int k, int threads)
     {
-        var split = SgemmDriver.SgemmSplit.Choose(m, n, k, SgemmMicroKernels.Best, threads);
+        var split = SgemmDriver.SgemmSplit.Choose(false, false, m, n, k, SgemmMicroKernels.Best, threads);
         Assert.True(split.Parts == threads, $"{m}x{n}x{k} on {threads} threads ran as {split.Parts} part(s); the test would not cover threading.");
     }
 
