@@ -184,6 +184,29 @@ public class SgemmTests
     }
 
     [Fact]
+    public void RepeatedCallsDoNotAllocateOnTheCallingThread()
+    {
+        // Pack buffers are per thread and kept; the fork-join reuses its job object. The counter moves in whole
+        // allocation quanta (~8 KiB) when a GC runs mid-measurement, so allow two quanta over 1000 calls: any object
+        // allocated per call (24 bytes or more) would add at least 24 KiB.
+        const int m = 64, n = 128, k = 257, calls = 1000;
+        AssertSplitsIntoSeveralParts(m, n, k, 2);
+        var (a, b, c) = (RandomMatrix(m * k, 11), RandomMatrix(k * n, 12), new float[m * n]);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            Sgemm.Multiply(false, true, m, n, k, 1, a, k, b, k, 0, c, n, threads);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var call = 0; call < calls; call++)
+            {
+                Sgemm.Multiply(false, true, m, n, k, 1, a, k, b, k, 0, c, n, threads);
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 16 * 1024, $"threads={threads}: {allocated} bytes over {calls} calls");
+        }
+    }
+
+    [Fact]
     public void BetaZeroNeverReadsC()
     {
         const int m = 19, n = 45, k = 27;
