@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SGEMM: ours vs PyTorch/OpenBLAS, measured alternately in the same run, printing the ratio per shape.
 # usage: bench/compare_gemm.sh [repeats]   (needs python3-torch and libopenblas0-pthread; see bench/torch_gemm.py)
-# Each shape is measured `repeats` times (default 2) alternating torch/ours; the best of each is compared,
-# which filters out moments when other work shares the 2 cores.
+# Each shape is measured `repeats` times (default 2), alternating torch and ours; the best of each is compared,
+# which filters out moments when other work shares the 2 cores. Two figures per side:
+#   wall   GFLOP/s of the best round (what a caller sees; needs a quiet machine to mean anything)
+#   cpu    GFLOP per CPU-second of the best round (per-core efficiency; robust to other load, but it also
+#          counts idle spinning of worker threads, so for 2 threads it measures efficiency, not speed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats="${1:-2}"
@@ -20,21 +23,28 @@ shapes=(
   "400 784 128 1 0 2"    # encoder fc1 weights:  dYᵀ·x
   "784 400 128 1 0 2"    # decoder fc4 weights:  dYᵀ·h
   "128 20 400 0 1 2"     # μ / log σ² heads forward
+  "128 400 20 0 0 2"     # decoder fc3 forward (z·W3ᵀ stored transposed) / heads backward dX
   "128 400 784 0 1 1"
+  "128 784 400 0 0 1"
   "400 784 128 1 0 1"
+  "128 20 400 0 1 1"
 )
 
-printf '%-22s %9s %9s %7s\n' "shape (MxNxK tA tB th)" "torch" "ours" "ratio"
+field() { sed -E "s/.*\"$1\": ?([0-9.]+).*/\1/"; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; }
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-20s | %8s %8s %6s | %8s %8s %6s\n' "M N K tA tB threads" "torch" "ours" "ratio" "torch" "ours" "ratio"
+printf '%-20s | %24s | %24s\n' "" "wall GFLOP/s" "GFLOP per CPU-second"
 for shape in "${shapes[@]}"; do
-  best_torch=0
-  best_ours=0
+  tw=0; ow=0; tc=0; oc=0
   for _ in $(seq "$repeats"); do
-    t=$(/usr/bin/python3 bench/torch_gemm.py $shape | sed -E 's/.*"gflops": ?([0-9.]+).*/\1/')
-    o=$("$ours" gemm $shape | sed -E 's/.*"gflops": ?([0-9.]+).*/\1/')
-    best_torch=$(echo "$t $best_torch" | awk '{print ($1 > $2) ? $1 : $2}')
-    best_ours=$(echo "$o $best_ours" | awk '{print ($1 > $2) ? $1 : $2}')
+    t=$(/usr/bin/python3 bench/torch_gemm.py $shape)
+    o=$("$ours" gemm $shape)
+    tw=$(max "$tw" "$(echo "$t" | field gflops)"); tc=$(max "$tc" "$(echo "$t" | field gflops_per_cpu_s)")
+    ow=$(max "$ow" "$(echo "$o" | field gflops)"); oc=$(max "$oc" "$(echo "$o" | field gflops_per_cpu_s)")
   done
-  read -r m n k ta tb th <<<"$shape"
-  ratio=$(echo "$best_ours $best_torch" | awk '{printf "%.2f", $1 / $2}')
-  printf '%-22s %9s %9s %7s\n' "${m}x${n}x${k} $ta $tb $th" "$best_torch" "$best_ours" "${ratio}x"
+  printf '%-20s | %8s %8s %5.2fx | %8s %8s %5.2fx\n' "$shape" "$tw" "$ow" "$(awk -v a="$ow" -v b="$tw" 'BEGIN { print a / b }')" \
+    "$tc" "$oc" "$(awk -v a="$oc" -v b="$tc" 'BEGIN { print a / b }')"
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,7 +11,7 @@ internal static class TestData
     public static VaeConfig TinyConv(int channels = 1) =>
         new() { Architecture = VaeArchitecture.Conv, Channels = channels, Height = 28, Width = 28, Latent = 3, ConvWidths = [2, 3], ConvDense = 4 };
 
-    /// <summary>Images whose pixels are blurred random blobs in [0, 1], enough structure for a VAE to learn.</summary>
+    /// <summary>Images of independent uniform pixels in [0, 1] with labels 0..9 in turn: data of the right shape, not of any structure.</summary>
     public static ImageDataset RandomImages(int count, int channels, int height, int width, ulong seed)
     {
         var rng = new Rng(seed);

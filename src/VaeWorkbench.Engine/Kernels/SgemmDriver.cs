@@ -36,24 +36,28 @@ internal readonly unsafe struct SgemmProblem
 internal static unsafe class SgemmDriver
 {
     // Blocking for Zen 5 (48 KiB L1d, 1 MiB L2 per core): the kernel sweeps an MC×KC block of A (288 KiB) held in L2
-    // against one KC×NR B micro-panel (64 KiB, mostly L1); the KC×NC block of B lives in L2/L3. Measured on the 2-core
-    // Zen 5 box: KC 512 beat 256 and 192 (fewer passes over C), MC between 96 and 192 made no visible difference.
+    // against one KC×NR B micro-panel (64 KiB, L1/L2); the KC×NC block of B lives in L2/L3. Measured on the 2-core
+    // Zen 5 box (GFLOP per CPU-second, best of several runs): KC 512 beat 256 and 192 by 5-10% (fewer passes over C),
+    // MC between 96 and 288 made no visible difference.
     public const int KC = 512;
-    public const int MC = 144; // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles
+    public const int MC = 144; // a multiple of every kernel's MR (12, 6, 4), so only the last block of M has edge tiles
     public const int NC = 2048;
 
-    /// <summary>Up to this many rows of C, B panels are read in place (see RunRectangle).</summary>
-    private const int MaxRowsForInPlaceB = 512;
+    /// <summary>Up to this many rows of C and this row stride of B, B panels are read in place (see RunRectangle).</summary>
+    private const int MaxRowsForInPlaceB = 512, MaxStrideForInPlaceB = 2048;
 
     /// <summary>Below this many flops per thread, splitting costs more in fork-join than it saves.</summary>
     private const long MinFlopsPerThread = 1L << 21;
+
+    /// <summary>The most parts a call is split into, whatever `threads` asks for.</summary>
+    public const int MaxThreads = 64;
 
     /// <summary>Rough cost of packing one float, in multiply-adds, for choosing which operand the threads share.</summary>
     private const long PackCostInFmas = 16;
 
     public static void Run(in SgemmProblem problem, int threads)
     {
-        var split = SgemmSplit.Choose(problem.M, problem.N, problem.K, problem.Isa, threads);
+        var split = SgemmSplit.Choose(problem.TransA, problem.TransB, problem.M, problem.N, problem.K, problem.Isa, threads);
         if (split.Parts == 1)
         {
             RunRectangle(problem, 0, problem.M, 0, problem.N);
@@ -83,11 +87,11 @@ internal static unsafe class SgemmDriver
         // An operand already stored with each k step's MR (or NR) values contiguous (A transposed, B not) can be
         // read in place with its leading dimension as the panel stride; only its last, partial panel is packed (with
         // zero padding), so the kernel never reads past the matrix. Same products in the same order either way.
-        // Measured here: in-place A is never slower; in-place B saves ~10% when few rows reuse each B panel
-        // (M = 128 in training), but loses a little at M = 1024, where packing is amortised and a strided panel
-        // (ldb a multiple of 4 KiB) fights for cache sets.
-        var aInPlace = p.TransA && ReadInPlace;
-        var bInPlace = !p.TransB && ReadInPlace && r1 - r0 <= MaxRowsForInPlaceB;
+        // Measured here: in-place A was never slower (and 1.7x faster at lda = 6272); in-place B saves ~10% when few
+        // rows reuse each B panel (M = 128 in training), but loses a little at M = 1024, where packing is amortised,
+        // and ~10% when ldb is large (6272: every k step of a panel lands on a new page).
+        var aInPlace = AReadInPlace(p.TransA);
+        var bInPlace = BReadInPlace(p.TransB, r1 - r0, p.Ldb);
         for (var jc = c0; jc < c1; jc += NC)
         {
             var nc = Math.Min(NC, c1 - jc);
@@ -112,15 +116,23 @@ internal static unsafe class SgemmDriver
     // Test hook: false packs every panel, to check the in-place reads against the packed path.
     internal static bool ReadInPlace { get; set; } = true;
 
+    private static bool AReadInPlace(bool transA) => transA && ReadInPlace;
+
+    private static bool BReadInPlace(bool transB, int rows, nint ldb) =>
+        !transB && ReadInPlace && rows <= MaxRowsForInPlaceB && ldb <= MaxStrideForInPlaceB;
+
     /// <summary>One MC×NC×KC block: where it sits, and how many of its rows/columns are read in place rather than packed.</summary>
     private readonly record struct Block(int Ic, int Mc, int InPlaceRows, int Jc, int Nc, int InPlaceColumns, int Pc, int Kc, float Beta);
 
     // The block's A panels times its B panels into C, one MR×NR tile at a time: each B panel stays in cache
-    // while every A panel of the block passes over it.
+    // while every A panel of the block passes over it. Hot loops are compiled fully optimised on first use: tiered
+    // JIT would otherwise run the first calls of a training run (and of each benchmark) through tier-0 loops.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in SgemmProblem p, in Block block, SgemmPackBuffers buffers)
     {
         var mr = SgemmMicroKernels.TileRows(p.Isa);
         var nr = SgemmMicroKernels.TileColumns(p.Isa);
+        var half = SgemmMicroKernels.HalfTileColumns(p.Isa);
         var kc = block.Kc;
         for (var jr = 0; jr < block.Nc; jr += nr)
         {
@@ -135,7 +147,19 @@ internal static unsafe class SgemmDriver
                 var panelA = aInPlace ? p.AAt(block.Ic + ir, block.Pc) : buffers.A + ir * kc;
                 var strideA = aInPlace ? p.Lda : mr;
                 var target = p.C + (block.Ic + ir) * p.Ldc + block.Jc + jr;
-                if (rows == mr && cols == nr)
+                if (cols <= half)
+                {
+                    if (rows == mr && cols == half)
+                    {
+                        SgemmMicroKernels.RunHalf(p.Isa, kc, panelA, strideA, panelB, strideB, target, p.Ldc, p.Alpha, block.Beta);
+                    }
+                    else
+                    {
+                        SgemmMicroKernels.RunHalf(p.Isa, kc, panelA, strideA, panelB, strideB, buffers.Tile, nr, 1f, 0f);
+                        MergeEdge(buffers.Tile, nr, rows, cols, target, p.Ldc, p.Alpha, block.Beta);
+                    }
+                }
+                else if (rows == mr && cols == nr)
                 {
                     SgemmMicroKernels.Run(p.Isa, kc, panelA, strideA, panelB, strideB, target, p.Ldc, p.Alpha, block.Beta);
                 }
@@ -166,7 +190,7 @@ internal static unsafe class SgemmDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* tile, int tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta)
     {
         for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
@@ -189,23 +213,24 @@ internal static unsafe class SgemmDriver
         private SgemmSplit(int parts, bool alongColumns, int tiles, int tileSize) =>
             (Parts, AlongColumns, _tiles, _tileSize) = (parts, alongColumns, tiles, tileSize);
 
-        public static SgemmSplit Choose(int m, int n, int k, SgemmIsa isa, int threads)
+        public static SgemmSplit Choose(bool transA, bool transB, int m, int n, int k, SgemmIsa isa, int threads)
         {
             var mr = SgemmMicroKernels.TileRows(isa);
             var nr = SgemmMicroKernels.TileColumns(isa);
             var rowTiles = (m + mr - 1) / mr;
             var columnTiles = (n + nr - 1) / nr;
             var flops = 2L * m * n * k;
-            var parts = (int)Math.Clamp(Math.Min(threads, flops / MinFlopsPerThread), 1, Math.Max(rowTiles, columnTiles));
+            var parts = (int)Math.Clamp(Math.Min(Math.Min(threads, MaxThreads), flops / MinFlopsPerThread), 1, Math.Max(rowTiles, columnTiles));
             if (parts == 1)
             {
                 return new SgemmSplit(1, true, columnTiles, nr);
             }
 
-            // Splitting along N makes every thread pack all of A; splitting along M makes every thread pack all of B.
-            // Estimate the slowest thread's work for both and keep the cheaper one.
-            var byColumns = Cost(parts, columnTiles, nr, (long)rowTiles * mr * k, (long)m * k);
-            var byRows = Cost(parts, rowTiles, mr, (long)columnTiles * nr * k, (long)n * k);
+            // Splitting along N makes every thread pack all of A; splitting along M makes every thread pack all of B
+            // (unless that operand is read in place). Estimate the slowest thread's work for both, keep the cheaper.
+            var rowsPerPart = (rowTiles + parts - 1) / parts * mr;
+            var byColumns = Cost(parts, columnTiles, nr, (long)rowTiles * mr * k, AReadInPlace(transA) ? 0 : (long)m * k);
+            var byRows = Cost(parts, rowTiles, mr, (long)columnTiles * nr * k, BReadInPlace(transB, rowsPerPart, n) ? 0 : (long)n * k); // ldb is at least n
             return byColumns <= byRows
                 ? new SgemmSplit(Math.Min(parts, columnTiles), true, columnTiles, nr)
                 : new SgemmSplit(Math.Min(parts, rowTiles), false, rowTiles, mr);

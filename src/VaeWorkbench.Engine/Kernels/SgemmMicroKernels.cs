@@ -43,6 +43,20 @@ internal static unsafe class SgemmMicroKernels
         _ => 4,
     };
 
+    /// <summary>Columns of the narrower kernel for a last panel with few columns, or 0 if the ISA has none.</summary>
+    public static int HalfTileColumns(SgemmIsa isa) => isa == SgemmIsa.Vector512 ? 16 : 0;
+
+    /// <summary>The <see cref="HalfTileColumns"/>-wide tile: the same rows and k order over only the left columns of a B panel.</summary>
+    public static void RunHalf(SgemmIsa isa, int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
+    {
+        if (isa != SgemmIsa.Vector512)
+        {
+            throw new ArgumentException($"{isa} has no half-width GEMM kernel.", nameof(isa));
+        }
+
+        Kernel12x16(kc, a, aStride, b, bStride, c, ldc, alpha, beta);
+    }
+
     public static void Run(SgemmIsa isa, int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
     {
         switch (isa)
@@ -139,6 +153,55 @@ internal static unsafe class SgemmMicroKernels
         Update512(c, c90, c91, va, vb); c += ldc;
         Update512(c, ca0, ca1, va, vb); c += ldc;
         Update512(c, cb0, cb1, va, vb);
+    }
+
+    // a: kc×12, b: kc×16 (the left half of a 32-wide B panel) -> c: 12×16. Used for the last column panel when at
+    // most 16 of its 32 columns exist (N = 400 or 784 in training), so that panel costs half a 12x32 tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x16(int kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<float> c8 = default, c9 = default, ca = default, cb = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            c8 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[8]), b0, c8);
+            c9 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[9]), b0, c9);
+            ca = Avx512F.FusedMultiplyAdd(Vector512.Create(a[10]), b0, ca);
+            cb = Avx512F.FusedMultiplyAdd(Vector512.Create(a[11]), b0, cb);
+            a += aStride;
+            b += bStride;
+        }
+
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        Update512(c, c0, va, vb, beta); c += ldc;
+        Update512(c, c1, va, vb, beta); c += ldc;
+        Update512(c, c2, va, vb, beta); c += ldc;
+        Update512(c, c3, va, vb, beta); c += ldc;
+        Update512(c, c4, va, vb, beta); c += ldc;
+        Update512(c, c5, va, vb, beta); c += ldc;
+        Update512(c, c6, va, vb, beta); c += ldc;
+        Update512(c, c7, va, vb, beta); c += ldc;
+        Update512(c, c8, va, vb, beta); c += ldc;
+        Update512(c, c9, va, vb, beta); c += ldc;
+        Update512(c, ca, va, vb, beta); c += ldc;
+        Update512(c, cb, va, vb, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update512(float* c, Vector512<float> acc, Vector512<float> va, Vector512<float> vb, float beta)
+    {
+        Vector512.Store(beta == 0 ? acc * va : Avx512F.FusedMultiplyAdd(acc, va, Vector512.Load(c) * vb), c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -62,6 +62,7 @@ internal static unsafe class SgemmPacking
     }
 
     // steps rows of `count` contiguous values (row stride ld) -> steps rows of `width` values, zero-padded past count.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code (see SgemmDriver.MacroKernel)
     private static void CopyStrips(float* src, nint ld, int steps, int count, float* dst, int width)
     {
         if (count == 32 && Vector512.IsHardwareAccelerated)
@@ -97,6 +98,7 @@ internal static unsafe class SgemmPacking
     }
 
     // `lines` source lines of `steps` contiguous values (stride ld) -> steps rows of `width` values: dst[p*width + l] = src[l*ld + p].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code (see SgemmDriver.MacroKernel)
     private static void Transpose(float* src, nint ld, int lines, int steps, float* dst, int width)
     {
         var done = 0;

@@ -11,9 +11,9 @@ internal interface IPartitionedWork
 /// <summary>
 /// A cheap fork-join for the GEMM: persistent background workers that spin briefly before sleeping, so the
 /// back-to-back small GEMMs of a training step do not pay thread wake-up or Parallel.For overhead on every call.
-/// The caller runs part 0 itself; worker w runs part w. Every worker acknowledges every job (idle ones too), so no
-/// worker can lag into the next job. One job at a time: a caller that finds the pool busy gets false and runs the
-/// parts itself (same parts, so the same result bits).
+/// The caller runs part 0 itself and signals worker w for part w; workers a job does not need stay asleep.
+/// One job at a time: a caller that finds the pool busy gets false and runs the parts itself (same parts, so the
+/// same result bits).
 /// </summary>
 internal sealed class SgemmWorkerPool
 {
@@ -23,12 +23,9 @@ internal sealed class SgemmWorkerPool
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
     private readonly object _busy = new();
-    private readonly object _startGate = new();
     private readonly object _doneGate = new();
-    private readonly List<Thread> _workers = [];
+    private readonly List<Worker> _workers = [];
     private IPartitionedWork? _work;
-    private int _parts;
-    private int _generation;
     private int _pending;
     private Exception? _failure;
 
@@ -42,15 +39,19 @@ internal sealed class SgemmWorkerPool
 
         try
         {
-            EnsureWorkers(parts - 1);
-            _work = work;
-            _parts = parts;
-            _failure = null;
-            Volatile.Write(ref _pending, _workers.Count);
-            lock (_startGate)
+            while (_workers.Count < parts - 1)
             {
-                _generation++;
-                Monitor.PulseAll(_startGate);
+                _workers.Add(new Worker(this, _workers.Count + 1));
+            }
+
+            // Publish the job before any worker is signalled; a worker reads it only after seeing its own signal,
+            // and this call returns only after every signalled worker has finished, so no worker sees a later job.
+            _work = work;
+            _failure = null;
+            Volatile.Write(ref _pending, parts - 1);
+            for (var w = 0; w < parts - 1; w++)
+            {
+                _workers[w].Signal();
             }
 
             Exception? own = null;
@@ -63,7 +64,7 @@ internal sealed class SgemmWorkerPool
                 own = e;
             }
 
-            WaitUntil(_doneGate, static (pool, _) => Volatile.Read(ref pool._pending) == 0, this, 0);
+            WaitUntil(_doneGate, static pool => Volatile.Read(ref pool._pending) == 0, this);
             _work = null;
             var failure = own ?? _failure;
             if (failure is not null)
@@ -79,59 +80,30 @@ internal sealed class SgemmWorkerPool
         }
     }
 
-    private void EnsureWorkers(int count)
+    private void Finished()
     {
-        while (_workers.Count < count)
+        if (Interlocked.Decrement(ref _pending) == 0)
         {
-            var index = _workers.Count + 1;
-            var seen = _generation; // called before this job's generation is published, so the worker picks it up
-            var thread = new Thread(() => WorkerLoop(index, seen)) { IsBackground = true, Name = $"sgemm-worker-{index}" };
-            _workers.Add(thread);
-            thread.Start();
-        }
-    }
-
-    private void WorkerLoop(int part, int seen)
-    {
-        while (true)
-        {
-            WaitUntil(_startGate, static (pool, last) => Volatile.Read(ref pool._generation) != last, this, seen);
-            seen++;
-            if (part < _parts)
+            lock (_doneGate)
             {
-                try
-                {
-                    _work!.RunPart(part);
-                }
-                catch (Exception e)
-                {
-                    _failure = e;
-                }
-            }
-
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                lock (_doneGate)
-                {
-                    Monitor.PulseAll(_doneGate);
-                }
+                Monitor.PulseAll(_doneGate);
             }
         }
     }
 
     // Spin for a short while (the common case: the signal comes within microseconds), then sleep on the gate's monitor.
     // Every signaller changes the state and pulses while holding the gate, so the check under the lock cannot miss it.
-    private static void WaitUntil(object gate, Func<SgemmWorkerPool, int, bool> condition, SgemmWorkerPool pool, int state)
+    private static void WaitUntil<T>(object gate, Func<T, bool> condition, T state)
     {
         var deadline = Stopwatch.GetTimestamp() + SpinTicks;
         var spinner = new SpinWait();
-        while (!condition(pool, state))
+        while (!condition(state))
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
                 lock (gate)
                 {
-                    while (!condition(pool, state))
+                    while (!condition(state))
                     {
                         Monitor.Wait(gate);
                     }
@@ -141,6 +113,50 @@ internal sealed class SgemmWorkerPool
             }
 
             spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>A background thread that runs one fixed part number whenever its own request counter moves.</summary>
+    private sealed class Worker
+    {
+        private readonly SgemmWorkerPool _pool;
+        private readonly int _part;
+        private readonly object _gate = new();
+        private int _requested; // jobs signalled to this worker
+        private int _served;    // jobs it has finished; written only by its own thread
+
+        public Worker(SgemmWorkerPool pool, int part)
+        {
+            (_pool, _part) = (pool, part);
+            new Thread(Loop) { IsBackground = true, Name = $"sgemm-worker-{part}" }.Start();
+        }
+
+        public void Signal()
+        {
+            lock (_gate)
+            {
+                _requested++;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                WaitUntil(_gate, static worker => Volatile.Read(ref worker._requested) != worker._served, this);
+                _served++;
+                try
+                {
+                    _pool._work!.RunPart(_part);
+                }
+                catch (Exception e)
+                {
+                    _pool._failure = e;
+                }
+
+                _pool.Finished();
+            }
         }
     }
 }

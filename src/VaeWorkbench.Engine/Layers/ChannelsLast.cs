@@ -19,6 +19,7 @@ public sealed class ChannelsLast(int channels, int height, int width, bool toLas
 
     public override float[] Backward(float[] outputGradient, int batch)
     {
+        if (!NeedsInputGradient) return [];
         var dx = InputGradientBuffer(batch);
         Permute(outputGradient, dx, batch, !toLast);
         return dx;

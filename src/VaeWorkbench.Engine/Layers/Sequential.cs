@@ -32,11 +32,11 @@ public sealed class Sequential : Layer
     public void SetNeedsInputGradient(bool needed)
     {
         NeedsInputGradient = needed;
-        // Pass-through layers at the front forward the flag to the first layer that computes something.
+        // Layers that only move values (reshape, channel order) pass the flag on to the first layer that computes.
         foreach (var layer in _layers)
         {
             layer.NeedsInputGradient = needed;
-            if (layer is not Reshape) break;
+            if (layer is not (Reshape or ChannelsLast)) break;
         }
     }
 

@@ -97,17 +97,21 @@ public class SgemmTests
     [InlineData(3)]
     public void ThreadedShapesMatchReference(int threads)
     {
-        foreach (var (m, n, k) in new[] { (131, 257, 131), (257, 131, 131), (200, 301, 67) })
+        var directions = new HashSet<bool>();
+        foreach (var (m, n, k) in new[] { (131, 257, 131), (257, 131, 131), (200, 301, 67), (67, 900, 67) })
         {
             AssertSplitsIntoSeveralParts(m, n, k, threads);
             foreach (var transA in new[] { false, true })
             {
                 foreach (var transB in new[] { false, true })
                 {
+                    directions.Add(SgemmDriver.SgemmSplit.Choose(transA, transB, m, n, k, SgemmMicroKernels.Best, threads).AlongColumns);
                     AssertMatchesReference(SgemmMicroKernels.Best, transA, transB, m, n, k, alpha: 1, beta: -0.5f, threads, pad: 3);
                 }
             }
         }
+
+        Assert.Equal(2, directions.Count); // both splits (by rows and by columns) were exercised
     }
 
     [Fact]
@@ -180,6 +184,29 @@ public class SgemmTests
     }
 
     [Fact]
+    public void RepeatedCallsDoNotAllocateOnTheCallingThread()
+    {
+        // Pack buffers are per thread and kept; the fork-join reuses its job object. The counter moves in whole
+        // allocation quanta (~8 KiB) when a GC runs mid-measurement, so allow two quanta over 1000 calls: any object
+        // allocated per call (24 bytes or more) would add at least 24 KiB.
+        const int m = 64, n = 128, k = 257, calls = 1000;
+        AssertSplitsIntoSeveralParts(m, n, k, 2);
+        var (a, b, c) = (RandomMatrix(m * k, 11), RandomMatrix(k * n, 12), new float[m * n]);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            Sgemm.Multiply(false, true, m, n, k, 1, a, k, b, k, 0, c, n, threads);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var call = 0; call < calls; call++)
+            {
+                Sgemm.Multiply(false, true, m, n, k, 1, a, k, b, k, 0, c, n, threads);
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 16 * 1024, $"threads={threads}: {allocated} bytes over {calls} calls");
+        }
+    }
+
+    [Fact]
     public void BetaZeroNeverReadsC()
     {
         const int m = 19, n = 45, k = 27;
@@ -232,7 +259,7 @@ public class SgemmTests
 
     private static void AssertSplitsIntoSeveralParts(int m, int n, int k, int threads)
     {
-        var split = SgemmDriver.SgemmSplit.Choose(m, n, k, SgemmMicroKernels.Best, threads);
+        var split = SgemmDriver.SgemmSplit.Choose(false, false, m, n, k, SgemmMicroKernels.Best, threads);
         Assert.True(split.Parts == threads, $"{m}x{n}x{k} on {threads} threads ran as {split.Parts} part(s); the test would not cover threading.");
     }
 

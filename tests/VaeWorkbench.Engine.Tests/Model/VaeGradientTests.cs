@@ -62,4 +62,16 @@ public class VaeGradientTests
         Assert.Throws<ArgumentException>(() => new Vae(VaeConfig.ConvPreset() with { Height = 30, Width = 30 }, 1));
         Assert.Throws<ArgumentException>(() => new Vae(VaeConfig.MlpPreset() with { Channels = 2 }, 1));
     }
+
+    [Fact]
+    public void TheEncodersFirstComputingLayerSkipsTheUnneededInputGradient()
+    {
+        var grey = new Vae(VaeConfig.ConvPreset(), 1);
+        Assert.False(grey.Encoder.Layers[0].NeedsInputGradient);
+        var colour = new Vae(VaeConfig.ConvPreset(channels: 3), 1);
+        Assert.IsType<Engine.Layers.ChannelsLast>(colour.Encoder.Layers[0]);
+        Assert.False(colour.Encoder.Layers[1].NeedsInputGradient); // the conv behind the channel permutation
+        Assert.True(colour.Encoder.Layers[2].NeedsInputGradient);
+        Assert.True(colour.Decoder.Layers[0].NeedsInputGradient); // the decoder's dz feeds the encoder
+    }
 }
