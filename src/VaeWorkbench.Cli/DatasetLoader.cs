@@ -1,6 +1,8 @@
 using VaeWorkbench.Engine.Data;
 using VaeWorkbench.Imaging;
+using VaeWorkbench.Imaging.Datasets;
 using VaeWorkbench.Imaging.Formats;
+using VaeWorkbench.Imaging.Transforms;
 
 namespace VaeWorkbench.Cli;
 
@@ -8,22 +10,41 @@ namespace VaeWorkbench.Cli;
 public enum DatasetSplit { Train, Test }
 
 /// <summary>
-/// Turns a <c>--data</c> path into an engine <see cref="ImageDataset"/>. Today: a Fashion-MNIST-style IDX directory
+/// Turns a <c>--data</c> path into an engine <see cref="ImageDataset"/>: a Fashion-MNIST-style IDX directory
 /// (<c>train-images-idx3-ubyte[.gz]</c> with optional <c>train-labels-idx1-ubyte[.gz]</c>, and <c>t10k-*</c> for the test
-/// split). Image folders and ZIPs plug in here once their readers land.
+/// split), or an image folder / ZIP in ImageFolder layout / single image file, normalised to <c>normalize</c>'s size and
+/// channels (such sources have only a training split; class folders become labels in name order).
 /// </summary>
 public static class DatasetLoader
 {
-    public static ImageDataset Load(string path, DatasetSplit split, int? limit = null)
+    public static ImageDataset Load(string path, DatasetSplit split, int? limit = null, NormalizeOptions? normalize = null)
     {
-        if (Directory.Exists(path)) return LoadIdxDirectory(path, split, limit);
-        if (File.Exists(path)) throw new NotSupportedException($"'{path}' is a file; --data takes an IDX directory (image folders and ZIPs are not supported yet)");
-        throw new DirectoryNotFoundException($"--data '{path}' does not exist");
+        if (IsIdxDirectory(path)) return LoadIdxDirectory(path, split, limit);
+        if (!Directory.Exists(path) && !File.Exists(path)) throw new DirectoryNotFoundException($"--data '{path}' does not exist");
+        if (split == DatasetSplit.Test) throw new InvalidOperationException($"'{path}' has no test split; only IDX directories have one");
+        return LoadImages(path, limit, normalize ?? new NormalizeOptions());
     }
 
-    /// <summary>True when the directory holds the given split.</summary>
+    /// <summary>True when the source holds the given split: image folders and ZIPs have only a training split.</summary>
     public static bool HasSplit(string path, DatasetSplit split) =>
         Directory.Exists(path) && FindFile(path, Prefix(split), "images-idx3-ubyte") is not null;
+
+    private static bool IsIdxDirectory(string path) => HasSplit(path, DatasetSplit.Train) || HasSplit(path, DatasetSplit.Test);
+
+    private static ImageDataset LoadImages(string path, int? limit, NormalizeOptions normalize)
+    {
+        var loaded = TensorDatasetLoader.Load(path, normalize);
+        if (loaded.Count == 0)
+        {
+            var skipped = loaded.Report.Skipped;
+            var first = skipped.Count > 0 ? $", first: {skipped[0].Name}: {skipped[0].Reason}" : "";
+            throw new InvalidDataException($"'{path}' holds no readable images ({skipped.Count} files skipped{first}); --data takes an IDX directory " +
+                "(train-images-idx3-ubyte[.gz], t10k-*) or an image folder / ZIP in ImageFolder layout");
+        }
+        var dataset = new ImageDataset(loaded.Data, loaded.Count, loaded.Channels, loaded.Size, loaded.Size,
+            loaded.Labels.Any(l => l >= 0) ? loaded.Labels : null);
+        return limit is { } l && l < dataset.Count ? dataset.Slice(0, l) : dataset;
+    }
 
     private static ImageDataset LoadIdxDirectory(string directory, DatasetSplit split, int? limit)
     {

@@ -1,5 +1,3 @@
-using VaeWorkbench.Cli.Commands;
-
 namespace VaeWorkbench.Cli.Tests;
 
 /// <summary>Runs the <c>vae</c> commands in-process and captures what they print.</summary>
@@ -7,7 +5,7 @@ internal static class CliHarness
 {
     public const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
-    private static readonly ICliCommand[] Commands = [new TrainCommand(), new ScoreCommand(), new GenerateCommand(), new BenchCommand()];
+    private static readonly ICliCommand[] Commands = CommandTable.All();
 
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {

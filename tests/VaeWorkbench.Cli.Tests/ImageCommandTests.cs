@@ -1,5 +1,4 @@
 using System.Text.Json;
-using VaeWorkbench.Cli.Commands;
 using VaeWorkbench.Imaging;
 using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Imaging.Formats.Pnm;
@@ -9,17 +8,10 @@ namespace VaeWorkbench.Cli.Tests;
 public sealed class ImageCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"vae-cli-{Guid.NewGuid():N}")).FullName;
-    private static readonly ICliCommand[] Commands = [new ImageDecodeCommand(), new ImageInfoCommand(), new ImageFuzzCommand()];
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CommandRunner.Run(Commands, args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
     private string Write(string name, byte[] data)
     {

@@ -5,28 +5,20 @@ using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Engine.Optim;
 using VaeWorkbench.Engine.Training;
+using VaeWorkbench.Imaging.Transforms;
 
 namespace VaeWorkbench.Cli.Commands;
 
 /// <summary><c>vae train</c>: trains a VAE and writes a resumable checkpoint after every epoch.</summary>
 public sealed class TrainCommand : ICliCommand
 {
-    private static readonly Dictionary<string, VaeArchitecture> Architectures = new() { ["mlp"] = VaeArchitecture.Mlp, ["conv"] = VaeArchitecture.Conv };
-
-    internal static readonly Dictionary<string, ReconstructionKind> Losses = new()
-    {
-        ["bce"] = ReconstructionKind.Bernoulli,
-        ["gaussian"] = ReconstructionKind.Gaussian,
-        ["gaussian-learned"] = ReconstructionKind.GaussianLearned,
-        ["mse"] = ReconstructionKind.Mse,
-        ["l1"] = ReconstructionKind.Laplace,
-    };
-
     public string Name => "train";
     public string Summary => "train a VAE on an image dataset, printing one JSON line per epoch";
     public string Usage => """
         usage: vae train --data <dir> --out <model.vae> [options]
-          --data DIR          Fashion-MNIST-style IDX directory (train-* to train, t10k-* to test)
+          --data PATH         Fashion-MNIST-style IDX directory (train-* to train, t10k-* to test), or an image
+                              folder / ZIP in ImageFolder layout (class folders become labels; no test split)
+          --size 28|32|64     image size for folders and ZIPs (default 28)   --channels 1|3  grey or RGB (default 1)
           --out FILE          model file, rewritten after every epoch (resumable checkpoint)
           --arch mlp|conv     architecture preset (DESIGN.md §3), default mlp
           --latent N          latent size (default 20 for mlp, 16 for conv)
@@ -56,48 +48,52 @@ public sealed class TrainCommand : ICliCommand
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         var epochs = args.Int("epochs", 10, 1, 100_000);
 
-        Trainer trainer;
         if (resume is not null)
         {
-            trainer = ModelFile.Load(resume).Resume(epochs, args.Has("threads") ? threads : null);
+            var resumed = ModelFile.Load(resume).Resume(epochs, args.Has("threads") ? threads : null);
             args.EnsureAllConsumed();
+            var saved = resumed.Model.Config;
+            return Train(resumed, DatasetLoader.Load(data, DatasetSplit.Train, limit, new NormalizeOptions { Size = saved.Height, Channels = saved.Channels }),
+                data, testLimit, output, stdout, cancellationToken);
         }
-        else
+
+        var arch = args.Choice("arch", VaeArchitecture.Mlp, OptionNames.Architectures);
+        var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
+        var config = preset with
         {
-            var arch = args.Choice("arch", VaeArchitecture.Mlp, Architectures);
-            var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
-            var config = preset with
-            {
-                Latent = args.Int("latent", preset.Latent, 1, 4096),
-                Hidden = IntList(args, "hidden") ?? preset.Hidden,
-                ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
-                Loss = args.Choice("loss", ReconstructionKind.Bernoulli, Losses),
-                ObservationScale = (float)args.Double("scale", preset.ObservationScale, 1e-6, 1e6),
-            };
-            var options = new TrainingOptions
-            {
-                Epochs = epochs,
-                BatchSize = args.Int("batch", 128, 1, 65_536),
-                LearningRate = (float)args.Double("lr", 1e-3, 1e-9, 10),
-                Schedule = args.Choice("schedule", LearningRateSchedule.Constant, new Dictionary<string, LearningRateSchedule> { ["constant"] = LearningRateSchedule.Constant, ["cosine"] = LearningRateSchedule.Cosine }),
-                Optimizer = args.Choice("optimizer", OptimizerKind.Adam, new Dictionary<string, OptimizerKind> { ["adam"] = OptimizerKind.Adam, ["adamw"] = OptimizerKind.AdamW }),
-                WeightDecay = (float)args.Double("weight-decay", 0, 0, 10),
-                ClipNorm = (float)args.Double("clip", 0, 0, 1e9),
-                Beta = (float)args.Double("beta", 1, 0, 1e6),
-                WarmupEpochs = args.Int("warmup", 0, 0, 100_000),
-                FreeBits = (float)args.Double("free-bits", 0, 0, 1e3),
-                DenoiseNoise = (float)args.Double("denoise", 0, 0, 10),
-                EarlyStoppingPatience = args.Int("patience", 0, 0, 100_000),
-                Seed = (ulong)args.Int("seed", 1, 0),
-                Threads = threads,
-            };
-            args.EnsureAllConsumed();
-            var train0 = DatasetLoader.Load(data, DatasetSplit.Train, limit);
-            config = config with { Channels = train0.Channels, Height = train0.Height, Width = train0.Width };
-            trainer = new Trainer(new Vae(config, options.Seed), options);
-            return Train(trainer, train0, data, testLimit, output, stdout, cancellationToken);
-        }
-        return Train(trainer, DatasetLoader.Load(data, DatasetSplit.Train, limit), data, testLimit, output, stdout, cancellationToken);
+            Latent = args.Int("latent", preset.Latent, 1, 4096),
+            Hidden = IntList(args, "hidden") ?? preset.Hidden,
+            ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
+            Loss = args.Choice("loss", ReconstructionKind.Bernoulli, OptionNames.Losses),
+            ObservationScale = (float)args.Double("scale", preset.ObservationScale, 1e-6, 1e6),
+        };
+        var options = new TrainingOptions
+        {
+            Epochs = epochs,
+            BatchSize = args.Int("batch", 128, 1, 65_536),
+            LearningRate = (float)args.Double("lr", 1e-3, 1e-9, 10),
+            Schedule = args.Choice("schedule", LearningRateSchedule.Constant, OptionNames.Schedules),
+            Optimizer = args.Choice("optimizer", OptimizerKind.Adam, OptionNames.Optimizers),
+            WeightDecay = (float)args.Double("weight-decay", 0, 0, 10),
+            ClipNorm = (float)args.Double("clip", 0, 0, 1e9),
+            Beta = (float)args.Double("beta", 1, 0, 1e6),
+            WarmupEpochs = args.Int("warmup", 0, 0, 100_000),
+            FreeBits = (float)args.Double("free-bits", 0, 0, 1e3),
+            DenoiseNoise = (float)args.Double("denoise", 0, 0, 10),
+            EarlyStoppingPatience = args.Int("patience", 0, 0, 100_000),
+            Seed = (ulong)args.Int("seed", 1, 0),
+            Threads = threads,
+        };
+        var normalize = new NormalizeOptions
+        {
+            Size = args.Choice("size", 28, new Dictionary<string, int> { ["28"] = 28, ["32"] = 32, ["64"] = 64 }),
+            Channels = args.Choice("channels", 1, new Dictionary<string, int> { ["1"] = 1, ["3"] = 3 }),
+        };
+        args.EnsureAllConsumed();
+        var train = DatasetLoader.Load(data, DatasetSplit.Train, limit, normalize);
+        config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
+        var trainer = new Trainer(new Vae(config, options.Seed), options);
+        return Train(trainer, train, data, testLimit, output, stdout, cancellationToken);
     }
 
     private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, TextWriter stdout, CancellationToken cancellationToken)
