@@ -21,6 +21,7 @@ public static class DatasetsExtensions
         builder.Services.AddScoped<DatasetService>();
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();
+        builder.Services.AddHostedService<InterruptedImportRecovery>();
 
         // Browser uploads stream over the circuit's SignalR connection. The defaults (32 KB messages, 1-minute interop
         // calls) make a 200 MB upload slow and fragile, so both are raised deliberately; see the README.
