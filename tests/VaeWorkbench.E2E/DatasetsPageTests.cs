@@ -39,6 +39,9 @@ public sealed class DatasetsPageTests : IAsyncLifetime
             await page.GotoAsync("/datasets");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
             await Assertions.Expect(page.Locator("#no-datasets")).ToBeVisibleAsync();
+            // InputFile wires its change listener after its first interactive render, a moment after the circuit is up;
+            // a file set before that is never seen. Blazor marks the element when it is wired (InputFile.ts, init()).
+            await page.WaitForFunctionAsync("() => document.querySelector('#dataset-files')?._blazorInputFileNextFileId !== undefined");
             await page.SetInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
             await Assertions.Expect(page.Locator("#dataset-name")).ToHaveValueAsync("fashion-four");
             await page.FillAsync("#dataset-name", "Fashion <four>");
