@@ -266,6 +266,43 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_factory.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task An_import_left_running_by_a_stopped_server_defers_purges_until_start_up_marks_it_failed()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var deleted = await SmallDatasetAsync(user);
+        await ApiClient.EnsureStatusAsync(await user.Client.DeleteAsync($"/api/datasets/{deleted}"), HttpStatusCode.NoContent);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaeWorkbench.Web.Data.AppDbContext>();
+        var cleanup = scope.ServiceProvider.GetRequiredService<DatasetCleanup>();
+        var interrupted = new Dataset
+        {
+            Id = Guid.NewGuid(), TeamId = await user.PersonalTeamIdAsync(), Name = "half", ImageSize = 28, Channels = 1,
+            Status = DatasetStatus.Importing, CreatedByUserId = db.Users.Single(u => u.Email == user.Email).Id, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Datasets.Add(interrupted);
+        await db.SaveChangesAsync();
+
+        Assert.Equal(0, await cleanup.PurgeDeletedAsync());
+        Assert.True(db.Datasets.Any(d => d.Id == deleted));
+
+        Assert.Equal(1, await cleanup.FailInterruptedImportsAsync());
+        var failed = await user.GetJsonAsync($"/api/datasets/{interrupted.Id}");
+        Assert.Equal("Failed", failed.GetProperty("status").GetString());
+        Assert.Contains("server stopped", failed.GetProperty("error").GetString());
+        Assert.Equal(1, await cleanup.PurgeDeletedAsync());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_dataset_endpoints()
+    {
+        var json = await _factory.CreateClient().GetStringAsync("/openapi/v1.json");
+        var paths = JsonDocument.Parse(json).RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/datasets", "/api/datasets/{id}", "/api/datasets/{id}/images", "/api/datasets/{id}/images/{index}.png" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+        Assert.True(paths.GetProperty("/api/datasets").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+    }
+
     private async Task<Guid> SmallDatasetAsync(ApiUser user)
     {
         var files = Enumerable.Range(0, 3).Select(i => ($"{i}.png", PngEncoder.Encode(DatasetUploads.Fashion(i).Image)));

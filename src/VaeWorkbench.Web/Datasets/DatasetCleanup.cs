@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Storage;
 
 namespace VaeWorkbench.Web.Datasets;
@@ -17,6 +18,12 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
     /// </summary>
     public async Task<int> PurgeDeletedAsync(CancellationToken ct = default)
     {
+        // An import stores its blobs before its rows; while one runs, a blob that looks unused may be about to be used.
+        if (await ImportRunningAsync(ct))
+        {
+            logger.LogInformation("Dataset purge deferred: an import is running");
+            return 0;
+        }
         var purgeable = await db.Datasets
             .Where(d => d.DeletedAt != null
                 && !db.TrainingRuns.Any(r => r.DatasetId == d.Id)
@@ -39,9 +46,27 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
         return purgeable.Count;
     }
 
+    private Task<bool> ImportRunningAsync(CancellationToken ct) =>
+        db.Datasets.AnyAsync(d => d.Status == DatasetStatus.Importing, ct);
+
+    /// <summary>
+    /// Marks imports that were running when the server stopped as Failed. Imports run inside a request or a circuit, so
+    /// none survives a restart; called once at start-up, before requests.
+    /// </summary>
+    public Task<int> FailInterruptedImportsAsync(CancellationToken ct = default) =>
+        db.Datasets.Where(d => d.Status == DatasetStatus.Importing).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.Status, DatasetStatus.Failed)
+            .SetProperty(d => d.Error, "The server stopped during the import. Delete this dataset and upload it again."), ct);
+
     /// <summary>Deletes the blobs among <paramref name="hashes"/> that no image row and no dataset's tensor file uses.</summary>
     public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default)
     {
+        if (await ImportRunningAsync(ct))
+        {
+            // Leaving a few unused files is harmless; deleting one another import has just stored is not.
+            logger.LogInformation("Kept {Count} possibly unused files: an import is running", hashes.Count);
+            return 0;
+        }
         var removed = 0;
         foreach (var chunk in hashes.Distinct(StringComparer.Ordinal).Chunk(500))
         {

@@ -21,9 +21,10 @@ public static class DatasetsExtensions
         builder.Services.AddScoped<DatasetService>();
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();
+        builder.Services.AddHostedService<InterruptedImportRecovery>();
 
-        // Browser uploads stream over the circuit's SignalR connection. The defaults (32 KB messages, 1-minute interop
-        // calls) make a 200 MB upload slow and fragile, so both are raised deliberately; see the README.
+        // Browser uploads stream over the circuit's SignalR connection. The page raises the per-file stream limit to
+        // Datasets:MaxUploadBytes; the interop call timeout and message size are settings here (see the README).
         var limits = builder.Configuration.GetSection(DatasetOptions.SectionName).Get<DatasetOptions>() ?? new DatasetOptions();
         builder.Services.AddServerSideBlazor(circuit => circuit.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(limits.BrowserCallTimeoutSeconds))
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = limits.BrowserMaxMessageBytes);

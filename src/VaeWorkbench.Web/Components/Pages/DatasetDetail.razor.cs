@@ -30,6 +30,8 @@ public partial class DatasetDetail
 
     protected override async Task OnParametersSetAsync()
     {
+        notFound = false;
+        selected = null;
         try
         {
             dataset = await Run.RunAsync<DatasetService, DatasetSummary>(s => s.GetAsync(Workspace.UserId, Id));

@@ -110,7 +110,7 @@ public partial class Datasets : IDisposable
             if (lastImport is null) status = "The import did not finish; see the message.";
             await LoadAsync();
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or TaskCanceledException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.JSInterop.JSException)
         {
             // The browser went away mid-upload, the file outgrew the limit, or the disk is full.
             status = $"The upload failed: {e.Message}";
