@@ -22,6 +22,7 @@ public static class DatasetsExtensions
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();
         builder.Services.AddHostedService<InterruptedImportRecovery>();
+        builder.Services.AddHostedService<DeletedDatasetSweeper>();
 
         // Browser uploads stream over the circuit's SignalR connection. The page raises the per-file stream limit to
         // Datasets:MaxUploadBytes; the interop call timeout and message size are settings here (see the README).

@@ -5,6 +5,9 @@ public sealed class DatasetOptions
 {
     public const string SectionName = "Datasets";
 
+    /// <summary>How often deleted datasets that no run or model uses any more are removed for good (rows and files).</summary>
+    public int PurgeIntervalSeconds { get; set; } = 600;
+
     /// <summary>Most bytes one upload may carry, all files together: the request body limit of <c>POST /api/datasets</c> and the browser's per-upload total.</summary>
     public long MaxUploadBytes { get; set; } = 1L << 30;
 
