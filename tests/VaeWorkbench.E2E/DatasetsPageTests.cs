@@ -3,39 +3,22 @@ using VaeWorkbench.E2E.Infrastructure;
 
 namespace VaeWorkbench.E2E;
 
-public sealed class DatasetsPageTests : IAsyncLifetime
+public sealed class DatasetsPageTests : BrowserTest
 {
-    private AppServer _server = default!;
-    private BrowserSession _browser = default!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await AppServer.StartAsync();
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
     [Fact]
     public async Task A_zip_uploaded_on_the_datasets_page_shows_its_summary_and_thumbnails()
     {
         var zip = FashionData.Zip(perClass: 30, classes: [1, 7, 8, 9]);
-        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
+        var context = await NewContextAsync();
         var page = await context.NewPageAsync();
-        await FailureArtifacts.RunAsync(page, _server, "datasets-upload", async () =>
+        await FailureArtifacts.RunAsync(page, Server, "datasets-upload", async () =>
         {
-            await page.GotoAsync("/account/register");
-            await page.FillAsync("#email", "fei@example.test");
-            await page.FillAsync("#password", "imagenet-2009");
-            await page.FillAsync("#confirm-password", "imagenet-2009");
-            await page.ClickAsync("#register");
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, fei@example.test" })).ToBeVisibleAsync();
+            await page.RegisterAsync("fei@example.test", "imagenet-2009");
 
             await page.GotoAsync("/datasets");
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#no-datasets")).ToBeVisibleAsync();
-            // InputFile wires its change listener after its first interactive render, a moment after the circuit is up;
-            // a file set before that is never seen. Blazor marks the element when it is wired (InputFile.ts, init()).
-            await page.WaitForFunctionAsync("() => document.querySelector('#dataset-files')?._blazorInputFileNextFileId !== undefined");
-            await page.SetInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
+            await page.SetBlazorInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
             await Assertions.Expect(page.Locator("#dataset-name")).ToHaveValueAsync("fashion-four");
             await page.FillAsync("#dataset-name", "Fashion <four>");
             await page.ClickAsync("#start-upload");
@@ -52,7 +35,7 @@ public sealed class DatasetsPageTests : IAsyncLifetime
 
             await page.ClickAsync("#import-dataset-link");
             await Assertions.Expect(page.Locator("#dataset-title")).ToHaveTextAsync("Fashion <four>");
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#thumb-grid img")).ToHaveCountAsync(60);
             await Assertions.Expect(page.Locator("#image-total")).ToHaveTextAsync("120 images");
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#thumb-grid img')].slice(0, 8).every(i => i.complete && i.naturalWidth === 28)");
@@ -69,24 +52,19 @@ public sealed class DatasetsPageTests : IAsyncLifetime
 
             // A Viewer of the team sees the dataset but no upload form and no rename or delete buttons.
             await page.GotoAsync("/team");
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.WaitForInteractivityAsync();
             await page.ClickAsync("#create-invite");
             var code = await page.Locator("#invite-code").TextContentAsync();
-            var viewerContext = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl });
+            var viewerContext = await Browser.Browser.NewContextAsync(new() { BaseURL = Server.BaseUrl });
             var viewer = await viewerContext.NewPageAsync();
-            await viewer.GotoAsync("/account/register");
-            await viewer.FillAsync("#email", "yann@example.test");
-            await viewer.FillAsync("#password", "lenet-1998-lenet");
-            await viewer.FillAsync("#confirm-password", "lenet-1998-lenet");
-            await viewer.ClickAsync("#register");
-            await Assertions.Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "Welcome, yann@example.test" })).ToBeVisibleAsync();
+            await viewer.RegisterAsync("yann@example.test", "lenet-1998-lenet");
             await viewer.GotoAsync("/team");
-            await viewer.Locator("main[data-interactive='true']").WaitForAsync();
+            await viewer.WaitForInteractivityAsync();
             await viewer.FillAsync("#join-code", code!);
             await viewer.ClickAsync("#join-team");
             await Assertions.Expect(viewer.Locator("#team-role")).ToHaveTextAsync("Viewer");
             await viewer.GotoAsync("/datasets");
-            await viewer.Locator("main[data-interactive='true']").WaitForAsync();
+            await viewer.WaitForInteractivityAsync();
             await Assertions.Expect(viewer.Locator("#datasets-grid .dataset-link")).ToHaveTextAsync("Fashion <four>");
             await Assertions.Expect(viewer.Locator("#upload-card")).ToHaveCountAsync(0);
             await Assertions.Expect(viewer.Locator("#datasets-grid .dataset-rename, #datasets-grid .dataset-delete")).ToHaveCountAsync(0);
@@ -95,9 +73,4 @@ public sealed class DatasetsPageTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 }

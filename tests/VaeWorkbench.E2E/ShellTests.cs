@@ -3,59 +3,50 @@ using VaeWorkbench.E2E.Infrastructure;
 
 namespace VaeWorkbench.E2E;
 
-public sealed class ShellTests : IAsyncLifetime
+public sealed class ShellTests : BrowserTest
 {
-    private AppServer _server = default!;
-    private BrowserSession _browser = default!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await AppServer.StartAsync();
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
     [Fact]
     public async Task A_new_user_registers_lands_on_the_shell_and_switches_theme()
     {
-        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 800 } });
+        var context = await NewContextAsync(1366, 800);
         var page = await context.NewPageAsync();
-        await FailureArtifacts.RunAsync(page, _server, "register-theme", async () =>
+        await FailureArtifacts.RunAsync(page, Server, "register-theme", async () =>
         {
-        await page.GotoAsync("/");
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+            await page.GotoAsync("/");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
 
-        await page.ClickAsync("text=Create an account");
-        // The login page has an #email field too; wait until the register form has replaced it.
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create an account" })).ToBeVisibleAsync();
-        await page.FillAsync("#email", "ada@example.test");
-        await page.FillAsync("#password", "analytical-engine");
-        await page.FillAsync("#confirm-password", "analytical-engine");
-        await page.ClickAsync("#register");
+            await page.ClickAsync("text=Create an account");
+            // The login page has an #email field too; wait until the register form has replaced it.
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create an account" })).ToBeVisibleAsync();
+            await page.FillAsync("#email", "ada@example.test");
+            await page.FillAsync("#password", "analytical-engine");
+            await page.FillAsync("#confirm-password", "analytical-engine");
+            await page.ClickAsync("#register");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, ada@example.test" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#current-team-name")).ToHaveTextAsync("ada's team");
-        foreach (var item in new[] { "Datasets", "Runs", "Models", "Augmented sets", "Review", "Team" })
-            await Assertions.Expect(page.Locator(".rz-sidebar .rz-navigation-item-text").GetByText(item, new() { Exact = true })).ToBeVisibleAsync();
-        await WaitForInteractivityAsync(page);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, ada@example.test" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#current-team-name")).ToHaveTextAsync("ada's team");
+            foreach (var item in new[] { "Datasets", "Runs", "Models", "Augmented sets", "Review", "Team" })
+                await Assertions.Expect(page.Locator(".rz-sidebar .rz-navigation-item-text").GetByText(item, new() { Exact = true })).ToBeVisibleAsync();
+            await page.WaitForInteractivityAsync();
 
-        var lightBackground = await BodyBackgroundAsync(page);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-light.png"), FullPage = true });
+            var lightBackground = await BodyBackgroundAsync(page);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-light.png"), FullPage = true });
 
-        await page.ClickAsync("#theme-toggle");
-        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
-        await page.WaitForFunctionAsync("bg => getComputedStyle(document.body).backgroundColor !== bg", lightBackground);
-        var darkBackground = await BodyBackgroundAsync(page);
-        Assert.NotEqual(lightBackground, darkBackground);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-dark.png"), FullPage = true });
+            await page.ClickAsync("#theme-toggle");
+            await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+            await page.WaitForFunctionAsync("bg => getComputedStyle(document.body).backgroundColor !== bg", lightBackground);
+            var darkBackground = await BodyBackgroundAsync(page);
+            Assert.NotEqual(lightBackground, darkBackground);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-dark.png"), FullPage = true });
 
-        await page.ClickAsync("#theme-toggle");
-        await page.WaitForFunctionAsync("bg => getComputedStyle(document.body).backgroundColor === bg", lightBackground);
+            await page.ClickAsync("#theme-toggle");
+            await page.WaitForFunctionAsync("bg => getComputedStyle(document.body).backgroundColor === bg", lightBackground);
 
-        // The choice is remembered across a reload (cookie theme service).
-        await page.ClickAsync("#theme-toggle");
-        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
-        await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+            // The choice is remembered across a reload (cookie theme service).
+            await page.ClickAsync("#theme-toggle");
+            await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
         });
         await context.CloseAsync();
     }
@@ -63,52 +54,39 @@ public sealed class ShellTests : IAsyncLifetime
     [Fact]
     public async Task The_shell_works_at_phone_width_and_switches_teams()
     {
-        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 390, Height = 844 } });
+        var context = await NewContextAsync(390, 844);
         var page = await context.NewPageAsync();
-        await FailureArtifacts.RunAsync(page, _server, "phone-teams", async () =>
+        await FailureArtifacts.RunAsync(page, Server, "phone-teams", async () =>
         {
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#email", "grace@example.test");
-        await page.FillAsync("#password", "compiler-first");
-        await page.FillAsync("#confirm-password", "compiler-first");
-        await page.ClickAsync("#register");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, grace@example.test" })).ToBeVisibleAsync();
-        await WaitForInteractivityAsync(page);
+            await page.RegisterAsync("grace@example.test", "compiler-first");
+            await page.WaitForInteractivityAsync();
 
-        // Nothing spills sideways at phone width, and the header keeps the user menu and sign-out on screen.
-        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 1, $"page is {overflow}px wider than a phone screen");
-        foreach (var id in new[] { "#team-switcher", "#theme-toggle", "#user-menu", "#sign-out" })
-        {
-            var box = await page.Locator(id).BoundingBoxAsync();
-            Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"{id} is off screen at phone width: {box?.X}+{box?.Width}");
-        }
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-phone.png"), FullPage = true });
+            // Nothing spills sideways at phone width, and the header keeps the user menu and sign-out on screen.
+            var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 1, $"page is {overflow}px wider than a phone screen");
+            foreach (var id in new[] { "#team-switcher", "#theme-toggle", "#user-menu", "#sign-out" })
+            {
+                var box = await page.Locator(id).BoundingBoxAsync();
+                Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= 390, $"{id} is off screen at phone width: {box?.X}+{box?.Width}");
+            }
+            await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "shell-phone.png"), FullPage = true });
 
-        // Create a second team on the Team page, then switch back with the header's switcher.
-        await page.GotoAsync("/team");
-        await WaitForInteractivityAsync(page);
-        await page.FillAsync("#new-team-name", "Vision lab");
-        await page.ClickAsync("#create-team");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team: Vision lab" })).ToBeVisibleAsync();
+            // Create a second team on the Team page, then switch back with the header's switcher.
+            await page.GotoAsync("/team");
+            await page.WaitForInteractivityAsync();
+            await page.FillAsync("#new-team-name", "Vision lab");
+            await page.ClickAsync("#create-team");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team: Vision lab" })).ToBeVisibleAsync();
 
-        await page.ClickAsync("#team-switcher");
-        await page.ClickAsync(".rz-dropdown-item >> text=grace's team");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team: grace's team" })).ToBeVisibleAsync();
+            await page.ClickAsync("#team-switcher");
+            await page.ClickAsync(".rz-dropdown-item >> text=grace's team");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Team: grace's team" })).ToBeVisibleAsync();
         });
         await context.CloseAsync();
     }
 
-    /// <summary>Blazor Server pages are pre-rendered; wait for the circuit before clicking interactive components.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.Locator("main[data-interactive='true']").WaitForAsync();
 
     private static Task<string> BodyBackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 }

@@ -5,42 +5,28 @@ using VaeWorkbench.E2E.Infrastructure;
 namespace VaeWorkbench.E2E;
 
 /// <summary>The product's main path in a real browser: upload a dataset, start a run, watch it learn, see it succeed.</summary>
-public sealed partial class TrainingFlowTests : IAsyncLifetime
+public sealed partial class TrainingFlowTests : BrowserTest
 {
-    private AppServer _server = default!;
-    private BrowserSession _browser = default!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await AppServer.StartAsync();
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
     [Fact]
     public async Task Upload_a_zip_start_a_run_watch_the_chart_grow_and_see_it_succeed()
     {
         var zip = FashionData.Zip(perClass: 100, classes: [0, 1, 7, 9]);
-        var context = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
+        var context = await NewContextAsync();
         var page = await context.NewPageAsync();
-        await FailureArtifacts.RunAsync(page, _server, "training-flow", async () =>
+        await FailureArtifacts.RunAsync(page, Server, "training-flow", async () =>
         {
-            await page.GotoAsync("/account/register");
-            await page.FillAsync("#email", "kingma@example.test");
-            await page.FillAsync("#password", "auto-encoding-vb");
-            await page.FillAsync("#confirm-password", "auto-encoding-vb");
-            await page.ClickAsync("#register");
-            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, kingma@example.test" })).ToBeVisibleAsync();
+            await page.RegisterAsync("kingma@example.test", "auto-encoding-vb");
 
             await page.GotoAsync("/datasets");
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
-            await page.SetInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion.zip", MimeType = "application/zip", Buffer = zip });
+            await page.WaitForInteractivityAsync();
+            await page.SetBlazorInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion.zip", MimeType = "application/zip", Buffer = zip });
             await page.ClickAsync("#start-upload");
             await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("400", new() { Timeout = 60_000 });
             var datasetHref = await page.Locator("#import-dataset-link").GetAttributeAsync("href");
             var datasetId = DatasetId().Match(datasetHref ?? "").Groups[1].Value;
 
             await page.GotoAsync($"/runs/new?dataset={datasetId}");
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#run-estimate")).ToContainTextAsync("per epoch", new() { Timeout = 30_000 });
             await page.FillAsync("#run-epochs input, input#run-epochs", "6");
             await page.Locator("#run-epochs input, input#run-epochs").BlurAsync();
@@ -48,7 +34,7 @@ public sealed partial class TrainingFlowTests : IAsyncLifetime
             await page.ClickAsync("#start-run");
 
             await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
-            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.WaitForInteractivityAsync();
             // The chart gains points as epochs finish, pushed by the server (the page never reloads).
             await Assertions.Expect(page.Locator("#loss-chart[data-points='1']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
             await Assertions.Expect(page.Locator("#loss-chart[data-points='3']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
@@ -71,9 +57,4 @@ public sealed partial class TrainingFlowTests : IAsyncLifetime
     [GeneratedRegex("/runs/[0-9a-f-]{36}$")]
     private static partial Regex RunUrl();
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
 }

@@ -17,13 +17,7 @@ namespace VaeWorkbench.Web.Tests;
 /// <summary>What a server finds after another one died mid-run: a Running row with a lapsed lease and a checkpoint.</summary>
 public sealed class RunRecoveryTests : IDisposable
 {
-    private readonly WorkbenchFactory _factory = new(new()
-    {
-        ["Training:DefaultThreads"] = "1",
-        ["Training:HeartbeatSeconds"] = "1",
-        ["Training:LeaseSeconds"] = "3",
-        ["Training:PollSeconds"] = "1",
-    });
+    private readonly WorkbenchFactory _factory = new(WorkbenchFactory.FastTraining());
 
     [Fact]
     public async Task A_run_left_by_a_dead_server_resumes_from_its_checkpoint_and_ends_exactly_like_an_uninterrupted_run()

@@ -10,13 +10,7 @@ public sealed class RunsApiTests : IDisposable
 {
     private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly WorkbenchFactory _factory = new(new()
-    {
-        ["Training:DefaultThreads"] = "1",
-        ["Training:HeartbeatSeconds"] = "1",
-        ["Training:LeaseSeconds"] = "3",
-        ["Training:PollSeconds"] = "1",
-    });
+    private readonly WorkbenchFactory _factory = new(WorkbenchFactory.FastTraining());
 
     [Fact]
     public async Task A_small_run_trains_to_succeeded_with_history_and_a_loadable_model()

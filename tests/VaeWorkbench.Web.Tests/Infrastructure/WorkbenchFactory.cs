@@ -16,6 +16,15 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>Settings for tests that train: one thread, and leases and polls short enough for tests to wait on.</summary>
+    public static Dictionary<string, string?> FastTraining() => new()
+    {
+        ["Training:DefaultThreads"] = "1",
+        ["Training:HeartbeatSeconds"] = "1",
+        ["Training:LeaseSeconds"] = "3",
+        ["Training:PollSeconds"] = "1",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
