@@ -26,4 +26,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-exec dotnet test VaeWorkbench.sln "$@"
+# Run every test project, then close with one summary line ("N passed, N failed") over all of them.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test VaeWorkbench.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$( (grep -oE 'Passed: +[0-9]+' "$log" || true) | awk '{s += $2} END {print s + 0}')
+failed=$( (grep -oE 'Failed: +[0-9]+' "$log" || true) | awk '{s += $2} END {print s + 0}')
+skipped=$( (grep -oE 'Skipped: +[0-9]+' "$log" || true) | awk '{s += $2} END {print s + 0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
