@@ -77,6 +77,7 @@ def main():
     args = argparse.ArgumentParser()
     args.add_argument("--epochs", type=int, default=3)
     args.add_argument("--threads", type=int, default=2)
+    args.add_argument("--speed-only", action="store_true", help="measure only the web-against-CLI training speed")
     a = args.parse_args()
 
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "-nologo", f"{ROOT}/src/VaeWorkbench.Web", ], check=True, stdout=subprocess.DEVNULL)
@@ -116,6 +117,9 @@ def main():
         w, c = statistics.mean(web_epochs[1:] or web_epochs), statistics.mean(cli_epochs[1:] or cli_epochs)
         print(f"\n1. s/epoch on 10,000 images, mlp, {a.threads} threads (mean of epochs 2..{a.epochs}):")
         print(f"   web app {w:.3f} s, vae train {c:.3f} s -> web/cli = {w / c:.3f} ({100 * (w / c - 1):+.1f}%)")
+
+        if a.speed_only:
+            return 0
 
         # 2. Two users in two teams training at once, while a third client measures latency.
         token_b = register(base, "b@bench.test")
