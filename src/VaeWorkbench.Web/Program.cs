@@ -3,6 +3,7 @@ using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Scoring;
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -17,6 +18,7 @@ builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
 builder.AddVaeDatasets();
+builder.AddVaeScoring();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
