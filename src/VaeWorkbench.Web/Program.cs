@@ -2,6 +2,7 @@ using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Inspection;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 
@@ -19,6 +20,7 @@ builder.AddVaeRuns();
 builder.AddVaeUi();
 builder.AddVaeDatasets();
 builder.AddVaeScoring();
+builder.AddVaeInspection();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
