@@ -37,6 +37,15 @@ public sealed class ReviewFlowTests : IAsyncLifetime
 
             await page.GotoAsync($"/models/{modelId}");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
+            // The inspection views render from the trained model.
+            foreach (var id in new[] { "#recon-grid", "#sample-grid", "#interp-grid", "#traverse-grid", "#inspection-metrics" })
+                await Assertions.Expect(page.Locator(id)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#metrics-active")).ToContainTextAsync("of 20");
+            await page.SelectOptionAsync("#recon-pick", "Worst");
+            var before = await page.Locator("#recon-grid").GetAttributeAsync("src");
+            await page.ClickAsync("#recon-show");
+            await Assertions.Expect(page.Locator("#recon-grid")).Not.ToHaveAttributeAsync("src", before!);
+
             await page.SelectOptionAsync("#score-method", "recon");
             await page.ClickAsync("#start-score");
             // The job's end is pushed to the page, which then shows its result.
