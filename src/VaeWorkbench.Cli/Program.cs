@@ -8,6 +8,7 @@ ICliCommand[] commands =
     new ScoreCommand(),
     new GenerateCommand(),
     new BenchCommand(),
+    new OneClassCommand(),
     new ImageDecodeCommand(),
     new ImageInfoCommand(),
     new ImageFuzzCommand(),

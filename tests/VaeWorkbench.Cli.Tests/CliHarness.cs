@@ -7,7 +7,7 @@ internal static class CliHarness
 {
     public const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
-    private static readonly ICliCommand[] Commands = [new TrainCommand(), new ScoreCommand(), new GenerateCommand(), new BenchCommand()];
+    private static readonly ICliCommand[] Commands = [new TrainCommand(), new ScoreCommand(), new GenerateCommand(), new BenchCommand(), new OneClassCommand()];
 
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
