@@ -58,6 +58,15 @@ public sealed class InspectionServiceTests : IDisposable
         Assert.True(metrics.IwaeNll < metrics.NegativeElbo + 1, $"IWAE {metrics.IwaeNll} should not exceed the ELBO bound {metrics.NegativeElbo} by much");
         Assert.InRange(metrics.ActiveUnits, 1, 20);
 
+        var byClass = await inspection.LatentMapAsync(userId, modelId, pca: true, colourByScore: false);
+        Assert.Equal(300, byClass.Renderer.Count);
+        AssertPng(byClass.DataUrl, LatentMapRenderer.Size, LatentMapRenderer.Size);
+        Assert.Null(byClass.Scores);
+        var byScore = await inspection.LatentMapAsync(userId, modelId, pca: false, colourByScore: true);
+        Assert.Equal("recon", byScore.ScoreMethod);
+        Assert.Equal(recon.Select(s => s.Score), byScore.Scores!);
+        AssertPng(await inspection.ImageAsync(userId, modelId, 299), 28, 28);
+
         var stranger = await _factory.RegisterWithTokenAsync();
         var strangerId = users.Single(u => u.Email == stranger.Email).Id;
         await Assert.ThrowsAsync<AccessDeniedException>(() => inspection.SamplesAsync(strangerId, modelId, 1, 1));

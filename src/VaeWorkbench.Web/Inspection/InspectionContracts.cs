@@ -21,3 +21,6 @@ public sealed record ModelMetricsView(int Images, double NegativeElbo, double Re
 
 /// <summary>The review card's pictures: original, reconstruction and the per-pixel absolute error as a heat map.</summary>
 public sealed record ReviewPictures(string Original, string Reconstruction, string ErrorHeatMap, double MaxError);
+
+/// <summary>The latent map: one bitmap of all points, the renderer for click lookups, and what colours mean.</summary>
+public sealed record LatentMapView(string DataUrl, LatentMapRenderer Renderer, int[]? Labels, double[]? Scores, string? ScoreMethod);

@@ -120,6 +120,52 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         }, ct);
     }
 
+    /// <summary>
+    /// μ of every image of the training dataset projected to 2-D (first two dimensions or PCA), coloured by class or by
+    /// the latest finished score job of this model on that dataset.
+    /// </summary>
+    public async Task<LatentMapView> LatentMapAsync(string userId, Guid modelId, bool pca, bool colourByScore, CancellationToken ct = default)
+    {
+        var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
+        double[]? scores = null;
+        string? scoreMethod = null;
+        if (colourByScore)
+        {
+            var datasetId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.DatasetId).SingleAsync(ct);
+            var jobs = await db.ScoreJobs.AsNoTracking().Where(j => j.ModelId == modelId && j.DatasetId == datasetId && j.Status == ScoreJobStatus.Succeeded)
+                .Select(j => new { j.Id, j.Method, j.CreatedAt }).ToListAsync(ct);
+            var latest = jobs.OrderByDescending(j => j.CreatedAt).FirstOrDefault()
+                ?? throw new RequestRejectedException("Colouring by score needs a finished score job of this model on its training dataset; start one in the scoring panel.");
+            var rows = await db.ImageScores.AsNoTracking().Where(s => s.ScoreJobId == latest.Id).OrderBy(s => s.ImageIndex).Select(s => s.Score).ToListAsync(ct);
+            if (rows.Count != data.Count) throw new RequestRejectedException("the score job does not cover every image of the dataset.");
+            (scores, scoreMethod) = ([.. rows], latest.Method);
+        }
+        var points = await cache.UseAsync(hash, loaded =>
+        {
+            var mean = loaded.Model.Encode(data.Pixels, data.Count).Mean;
+            return pca ? LatentProjection.Pca(mean, data.Count, loaded.Model.Latent).Points : LatentProjection.FirstTwo(mean, data.Count, loaded.Model.Latent);
+        }, ct);
+        var renderer = new LatentMapRenderer(points);
+        var colours = new (byte, byte, byte)[data.Count];
+        if (scores is not null)
+        {
+            var rank = new int[scores.Length];
+            var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
+            for (var r = 0; r < order.Length; r++) rank[order[r]] = r;
+            for (var i = 0; i < colours.Length; i++) colours[i] = LatentMapRenderer.RampColour((double)rank[i] / Math.Max(1, scores.Length - 1));
+        }
+        else for (var i = 0; i < colours.Length; i++) colours[i] = LatentMapRenderer.ClassColour(data.Labels?[i]);
+        return new LatentMapView(DataUrl(renderer.Render(colours)), renderer, data.Labels, scores, scoreMethod);
+    }
+
+    /// <summary>One image of the model's training dataset, for the latent map's click.</summary>
+    public async Task<string> ImageAsync(string userId, Guid modelId, int index, CancellationToken ct = default)
+    {
+        var (_, data) = await ModelAndDataAsync(userId, modelId, ct);
+        CheckIndex(data, index);
+        return DataUrl(TensorConversion.FromChw(data.Image(index), data.Channels, data.Height, data.Width));
+    }
+
     private static List<LatentDimension> Dimensions(Vae vae, ImageDataset data)
     {
         var n = Math.Min(DiagnosticImages, data.Count);
