@@ -98,6 +98,11 @@ public sealed class ReviewFlowTests : IAsyncLifetime
             Assert.All(lines.Skip(1), l => Assert.Contains($",{Email},", l));
             Assert.EndsWith(",\"'=1+1 stitched, torn\"", lines[1]);
 
+            // One confirmed anomaly: the cleaned dataset keeps the other 399 images.
+            await page.ClickAsync("#create-cleaned");
+            await page.ClickAsync("#cleaned-link");
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync("399", new() { Timeout = 30_000 });
+
             var reviews = (await api.GetJsonAsync($"/api/scores/{jobId}/reviews")).EnumerateArray().ToList();
             Assert.Equal(decided.Select(long.Parse).Order(), reviews.Select(r => r.GetProperty("imageId").GetInt64()).Order());
         });

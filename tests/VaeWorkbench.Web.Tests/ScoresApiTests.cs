@@ -104,6 +104,24 @@ public sealed class ScoresApiTests : IDisposable
         Assert.Contains("\"line one\nline two\"", csv); // a line break stays inside one quoted field
         Assert.Contains(",recon,Skip,", csv);
         Assert.Matches(@",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,", lines[1]);
+
+        // The two confirmed anomalies leave a cleaned copy of the dataset; the source keeps all 300.
+        await ApiClient.AssertProblemAsync(await viewer.Client.PostAsJsonAsync($"/api/scores/{jobId}/cleaned-dataset", new { }), HttpStatusCode.Forbidden);
+        var cleaned = await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/cleaned-dataset", new { name = "fashion without tears" });
+        await ApiClient.EnsureStatusAsync(cleaned, HttpStatusCode.Created);
+        var body = await cleaned.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((298, 2), (body.GetProperty("kept").GetInt32(), body.GetProperty("excluded").GetInt32()));
+        var cleanedId = body.GetProperty("datasetId").GetGuid();
+        var summary = await owner.GetJsonAsync($"/api/datasets/{cleanedId}");
+        Assert.Equal(("fashion without tears", 298, "Ready"), (summary.GetProperty("name").GetString(), summary.GetProperty("imageCount").GetInt32(), summary.GetProperty("status").GetString()));
+        var names = (await owner.GetJsonAsync($"/api/datasets/{cleanedId}/images?take=300")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("originalName").GetString()).ToList();
+        Assert.Equal(298, names.Distinct().Count());
+        Assert.Equal(300, (await owner.GetJsonAsync($"/api/datasets/{datasetId}")).GetProperty("imageCount").GetInt32());
+        // The cleaned dataset trains and scores like any other: its tensor holds the 298 kept images.
+        var rescored = await WaitForSucceededAsync(owner, await StartAsync(owner, modelId, new { datasetId = cleanedId, method = "recon" }));
+        var originalScores = job.GetProperty("items").EnumerateArray().Where(i => !flagged.Take(2).Contains(i.GetProperty("imageId").GetInt64()))
+            .Select(i => i.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(originalScores, rescored.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("score").GetDouble()).ToList());
     }
 
     private async Task<(ApiUser Owner, Guid ModelId, Guid DatasetId)> TrainedModelAsync()

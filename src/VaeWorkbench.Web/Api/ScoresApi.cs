@@ -41,6 +41,12 @@ internal static class ScoresApi
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"reviews-{jobId:N}.csv");
         }).WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
 
+        scores.MapPost("/{jobId:guid}/cleaned-dataset", async Task<Created<CleanedDatasetResponse>> (Guid jobId, CleanedDatasetRequest? request, HttpContext http, CleanedDatasetService service, CancellationToken ct) =>
+        {
+            var (datasetId, kept, excluded) = await service.CreateAsync(http.User.UserId(), jobId, request?.Name, ct);
+            return TypedResults.Created($"/api/datasets/{datasetId}", new CleanedDatasetResponse(datasetId, kept, excluded));
+        }).WithSummary("A new dataset without the images confirmed as anomalies in this job (Editor); the source is unchanged.");
+
         api.MapPost("/reviews", async Task<Ok<ReviewView>> (ReviewRequest request, HttpContext http, ReviewService service, CancellationToken ct) =>
             TypedResults.Ok(await service.DecideAsync(http.User.UserId(), request, ct)))
             .WithTags("Reviews").RequireAuthorization()

@@ -29,3 +29,7 @@ public sealed record ReviewView(long ImageId, ReviewVerdict Decision, string? No
 
 /// <summary>Progress of a scoring job for open pages.</summary>
 public sealed record ScoreUpdate(Guid JobId, ScoreJobStatus Status, double Progress, string? Error = null);
+
+public sealed record CleanedDatasetRequest(string? Name);
+
+public sealed record CleanedDatasetResponse(Guid DatasetId, int Kept, int Excluded);

@@ -30,6 +30,7 @@ public partial class Review
     private bool canEdit;
     private ElementReference card;
     private bool focusCard;
+    private Guid? cleanedDatasetId;
 
     [SupplyParameterFromQuery(Name = "job")] public Guid? JobId { get; set; }
 
@@ -140,6 +141,21 @@ public partial class Review
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
         {
             Notifications.Notify(NotificationSeverity.Error, "Decision not saved", e.Message);
+        }
+    }
+
+    private async Task CreateCleanedAsync()
+    {
+        if (job is null) return;
+        try
+        {
+            var (id, kept, excluded) = await Run.RunAsync<CleanedDatasetService, (Guid, int, int)>(s => s.CreateAsync(Workspace.UserId, job.Id, null));
+            cleanedDatasetId = id;
+            Notifications.Notify(NotificationSeverity.Success, "Cleaned dataset created", $"{kept} images kept, {excluded} confirmed anomalies left out.");
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Notifications.Notify(NotificationSeverity.Warning, "No cleaned dataset", e.Message);
         }
     }
 
