@@ -24,13 +24,26 @@ public sealed class ScoreJobService(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var jobId = await TryClaimNextAsync(stoppingToken);
-            if (jobId is { } id)
+            Guid? jobId = null;
+            try
             {
-                // A dedicated thread: scoring is CPU-bound and must not hold a pool thread the UI needs.
-                await Task.Factory.StartNew(() => runner.RunAsync(id, InstanceId, stoppingToken),
-                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-                continue;
+                jobId = await TryClaimNextAsync(stoppingToken);
+                if (jobId is { } id)
+                {
+                    // A dedicated thread: scoring is CPU-bound and must not hold a pool thread the UI needs.
+                    await Task.Factory.StartNew(() => runner.RunAsync(id, InstanceId, stoppingToken),
+                        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // A job deleted under us (its model or dataset went) or a database hiccup must not stop the queue for good.
+                logger.LogError(e, "Score job {JobId} could not be run", jobId);
             }
             try
             {
