@@ -46,6 +46,19 @@ public sealed class ReviewFlowTests : IAsyncLifetime
             await page.ClickAsync("#recon-show");
             await Assertions.Expect(page.Locator("#recon-grid")).Not.ToHaveAttributeAsync("src", before!);
 
+            // The latent map: all 400 codes in one bitmap; clicking where images 0 and 1 are drawn picks them; two picks interpolate.
+            await page.ClickAsync("#map-draw");
+            await Assertions.Expect(page.Locator("#map-image")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            foreach (var (attribute, button) in new[] { ("data-point0", "#map-from"), ("data-point1", "#map-to") })
+            {
+                var xy = (await page.Locator("#map-image").GetAttributeAsync(attribute))!.Split(',').Select(double.Parse).ToArray();
+                await page.Locator("#map-image").ClickAsync(new() { Position = new() { X = (float)xy[0], Y = (float)xy[1] } });
+                await Assertions.Expect(page.Locator("#map-picked")).ToBeVisibleAsync();
+                await page.ClickAsync(button);
+            }
+            await Assertions.Expect(page.Locator("#map-path")).ToContainTextAsync("from #0 to #1");
+            await Assertions.Expect(page.Locator("#map-interp")).ToBeVisibleAsync();
+
             await page.SelectOptionAsync("#score-method", "recon");
             await page.ClickAsync("#start-score");
             // The job's end is pushed to the page, which then shows its result.

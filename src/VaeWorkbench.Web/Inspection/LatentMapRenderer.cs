@@ -67,6 +67,9 @@ public sealed class LatentMapRenderer
         return new Image(Size, Size, 3, pixels);
     }
 
+    /// <summary>Where point <paramref name="index"/> is drawn, "x,y" in bitmap pixels (the centre of its 2×2 dot).</summary>
+    public string PixelOf(int index) => index < Count ? FormattableString.Invariant($"{(int)_pixelX[index] + 1},{(int)_pixelY[index] + 1}") : "";
+
     /// <summary>The point drawn nearest to a click at (x, y) in image pixels, or null when none is within 12 px.</summary>
     public int? Nearest(double x, double y)
     {
