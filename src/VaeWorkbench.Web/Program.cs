@@ -2,7 +2,9 @@ using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Inspection;
 using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Scoring;
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -17,6 +19,8 @@ builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
 builder.AddVaeDatasets();
+builder.AddVaeScoring();
+builder.AddVaeInspection();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

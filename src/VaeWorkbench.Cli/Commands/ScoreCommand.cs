@@ -1,38 +1,59 @@
 using System.Globalization;
 using VaeWorkbench.Engine.IO;
-using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Scoring;
+using VaeWorkbench.Imaging.Formats.Png;
 
 namespace VaeWorkbench.Cli.Commands;
 
-/// <summary><c>vae score</c>: one anomaly score per image as CSV (higher = less typical).</summary>
+/// <summary>
+/// <c>vae score</c>: one anomaly score per image as CSV (higher = less typical). The latent method needs reference
+/// statistics: the Gaussian of μ over <c>--fit</c> (normally the training data, its train split), or, without
+/// <c>--fit</c>, over the scored images themselves (a note on stderr says so).
+/// </summary>
 public sealed class ScoreCommand : ICliCommand
 {
     public string Name => "score";
-    public string Summary => "score images with a model (recon error, negative ELBO or IWAE), CSV: index,label,score";
+    public string Summary => "score images with a model (recon, elbo, iwae, latent or complexity), CSV: index,label,score";
     public string Usage => """
-        usage: vae score --model <m.vae> --data <dir> [--method recon|elbo|iwae] [--k 50] [--split test|train] [--limit N] [--seed N] [--threads N]
-          --method   recon: −log p(x|μ); elbo: negative ELBO averaged over k samples; iwae: −log p(x) IWAE estimate with k samples
+        usage: vae score --model <m.vae> --data <dir> [--method recon|elbo|iwae|latent|complexity] [--k 50] [--split test|train] [--limit N] [--fit <dir>] [--fit-limit N] [--seed N] [--threads N]
+          --method   recon: −log p(x|μ); elbo: negative ELBO averaged over k samples; iwae: −log p(x) IWAE estimate with k samples;
+                     latent: Mahalanobis distance of μ to a Gaussian fitted to the reference data's μ;
+                     complexity: negative ELBO minus the image's PNG-compressed length in nats (Serrà et al. 2020)
           --split    which IDX split to score (default test)
+          --fit      latent only: IDX directory whose train split is the reference (default: the scored images themselves)
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var modelPath = args.Required("model");
         var data = args.Required("data");
-        var method = args.Choice("method", ScoreMethod.Elbo, new Dictionary<string, ScoreMethod> { ["recon"] = ScoreMethod.Reconstruction, ["elbo"] = ScoreMethod.Elbo, ["iwae"] = ScoreMethod.Iwae });
-        var k = args.Int("k", method == ScoreMethod.Iwae ? 50 : 1, 1, 100_000);
+        var method = args.Choice("method", AnomalyMethod.Elbo, AnomalyMethods.ByName);
+        var k = args.Int("k", method == AnomalyMethod.Iwae ? 50 : 1, 1, 100_000);
         var split = args.Choice("split", DatasetSplit.Test, new Dictionary<string, DatasetSplit> { ["test"] = DatasetSplit.Test, ["train"] = DatasetSplit.Train });
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
+        var fit = args.String("fit");
+        var fitLimit = args.Has("fit-limit") ? args.Int("fit-limit", 0, 2) : (int?)null;
         var seed = (ulong)args.Int("seed", 1, 0);
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         args.EnsureAllConsumed();
+        if (fit is not null && method != AnomalyMethod.Latent) throw new UsageException("--fit applies only to --method latent");
 
         var model = ModelFile.Load(modelPath).Model;
         model.Threads = threads;
         var dataset = DatasetLoader.Load(data, split, limit);
         var c = model.Config;
-        if (dataset.Channels != c.Channels || dataset.Height != c.Height || dataset.Width != c.Width)
-            throw new InvalidDataException($"the images are {dataset.Channels}x{dataset.Height}x{dataset.Width} but the model takes {c.Channels}x{c.Height}x{c.Width}");
+        CheckShape(dataset, c.Channels, c.Height, c.Width);
+        var scorer = new AnomalyScorer(model)
+        {
+            CompressedLength = image => PngCompressedLength.Nats(image, c.Channels, c.Height, c.Width),
+        };
+        if (method == AnomalyMethod.Latent)
+        {
+            var reference = fit is null ? dataset : DatasetLoader.Load(fit, DatasetSplit.Train, fitLimit);
+            CheckShape(reference, c.Channels, c.Height, c.Width);
+            if (fit is null) stderr.WriteLine($"note: latent statistics fitted to the {dataset.Count} scored images themselves; pass --fit <training data> to use the training data");
+            scorer.FitLatent(reference.Pixels.AsSpan(0, reference.Count * reference.PixelCount), reference.Count);
+        }
 
         stdout.WriteLine("index,label,score");
         const int chunk = 1024; // bounded memory, and Ctrl+C is honoured between chunks
@@ -40,7 +61,7 @@ public sealed class ScoreCommand : ICliCommand
         {
             cancellationToken.ThrowIfCancellationRequested();
             var n = Math.Min(chunk, dataset.Count - start);
-            var scores = model.Score(dataset.Pixels.AsSpan(start * dataset.PixelCount, n * dataset.PixelCount), n, method, k, seed + (ulong)start);
+            var scores = scorer.Score(dataset.Pixels.AsSpan(start * dataset.PixelCount, n * dataset.PixelCount), n, method, k, seed + (ulong)start);
             for (var i = 0; i < n; i++)
             {
                 var label = dataset.Labels is { } labels ? labels[start + i].ToString(CultureInfo.InvariantCulture) : "";
@@ -48,5 +69,11 @@ public sealed class ScoreCommand : ICliCommand
             }
         }
         return 0;
+    }
+
+    private static void CheckShape(Engine.Data.ImageDataset dataset, int channels, int height, int width)
+    {
+        if (dataset.Channels != channels || dataset.Height != height || dataset.Width != width)
+            throw new InvalidDataException($"the images are {dataset.Channels}x{dataset.Height}x{dataset.Width} but the model takes {channels}x{height}x{width}");
     }
 }

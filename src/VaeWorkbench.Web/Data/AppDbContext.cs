@@ -26,6 +26,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
 
+    public DbSet<ScoreJob> ScoreJobs => Set<ScoreJob>();
+
+    public DbSet<ImageScore> ImageScores => Set<ImageScore>();
+
+    public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

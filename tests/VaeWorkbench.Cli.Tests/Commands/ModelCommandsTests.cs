@@ -54,6 +54,8 @@ public sealed class ModelCommandsTests : IDisposable
     [InlineData("recon")]
     [InlineData("elbo")]
     [InlineData("iwae")]
+    [InlineData("latent")]
+    [InlineData("complexity")]
     public void ScorePrintsOneCsvRowPerImage(string method)
     {
         var model = TrainSmallModel();
@@ -65,7 +67,25 @@ public sealed class ModelCommandsTests : IDisposable
         var first = rows[1].Split(',');
         Assert.Equal("0", first[0]);
         Assert.Equal("9", first[1]); // the first Fashion-MNIST test image is an ankle boot (class 9)
-        Assert.True(double.Parse(first[2], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        var score = double.Parse(first[2], System.Globalization.CultureInfo.InvariantCulture);
+        // complexity is −ELBO minus the PNG length, which can be negative; every other score is positive
+        Assert.True(method == "complexity" ? double.IsFinite(score) : score > 0, first[2]);
+    }
+
+    [Fact]
+    public void LatentFitsToTheTrainingDataWhenGivenAndSaysSoOtherwise()
+    {
+        var model = TrainSmallModel();
+        var (code, withFit, stderr) = CliHarness.Run("score", "--model", model, "--data", CliHarness.FashionMnist, "--method", "latent", "--limit", "20", "--fit", CliHarness.FashionMnist, "--fit-limit", "600");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("scored images themselves", stderr);
+        var (code2, selfFit, stderr2) = CliHarness.Run("score", "--model", model, "--data", CliHarness.FashionMnist, "--method", "latent", "--limit", "20");
+        Assert.True(code2 == 0, stderr2);
+        Assert.Contains("scored images themselves", stderr2);
+        Assert.NotEqual(withFit, selfFit); // a different reference gives different distances
+        var (code3, _, stderr3) = CliHarness.Run("score", "--model", model, "--data", CliHarness.FashionMnist, "--method", "elbo", "--fit", CliHarness.FashionMnist);
+        Assert.NotEqual(0, code3);
+        Assert.Contains("--fit applies only to --method latent", stderr3);
     }
 
     [Fact]

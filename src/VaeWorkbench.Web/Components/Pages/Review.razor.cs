@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Radzen;
+using VaeWorkbench.Web.Components.Layout;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Hosting;
+using VaeWorkbench.Web.Inspection;
+using VaeWorkbench.Web.Scoring;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Components.Pages;
+
+/// <summary>
+/// The review queue: a score job's flagged images, worst first, one card at a time with original, reconstruction and
+/// error heat map, decided with the keyboard. Decisions are the team's (stored through <see cref="ReviewService"/>).
+/// </summary>
+public partial class Review
+{
+    private List<ScoreJobSummary> jobs = [];
+    private ScoreJobResult? job;
+    private Dictionary<long, ReviewView> decisions = [];
+    private List<ScoredImage> visible = [];
+    private int position;
+    private ScoredImage? current;
+    private ReviewPictures? pictures;
+    private string filter = "undecided";
+    private int? classFilter;
+    private string? note;
+    private string? error;
+    private bool canEdit;
+    private ElementReference card;
+    private bool focusCard;
+    private Guid? cleanedDatasetId;
+
+    [SupplyParameterFromQuery(Name = "job")] public Guid? JobId { get; set; }
+
+    [CascadingParameter] public Workspace Workspace { get; set; } = default!;
+
+    [Inject] public ScopedRunner Run { get; set; } = default!;
+
+    [Inject] public NotificationService Notifications { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (Workspace.CurrentTeam is not { } team) return;
+        canEdit = Workspace.CanEdit;
+        jobs = [.. (await Run.RunAsync<ScoringService, List<ScoreJobSummary>>(s => s.ListForTeamAsync(Workspace.UserId, team.Id))).Where(j => j.Status == ScoreJobStatus.Succeeded)];
+        var id = JobId is { } requested ? requested : jobs.FirstOrDefault()?.Id;
+        if (id is { } jobId) await LoadAsync(jobId);
+    }
+
+    private async Task LoadAsync(Guid jobId)
+    {
+        try
+        {
+            job = await Run.RunAsync<ScoringService, ScoreJobResult>(s => s.GetAsync(Workspace.UserId, jobId));
+            decisions = (await Run.RunAsync<ReviewService, List<ReviewView>>(s => s.ListAsync(Workspace.UserId, jobId))).ToDictionary(d => d.ImageId);
+            // A job shared by a link may belong to the current team but not be in the list yet (or be another team's: NotFound above).
+            if (jobs.All(j => j.Id != jobId)) jobs.Insert(0, new ScoreJobSummary(job.Id, job.ModelId, job.DatasetId, "", job.Method, job.K, job.Status, job.Progress, job.Error, job.Auroc, job.AveragePrecision, DateTimeOffset.UtcNow));
+            position = 0;
+            await RefilterAsync();
+        }
+        catch (AccessDeniedException e)
+        {
+            error = e.Message;
+        }
+    }
+
+    private async Task RefilterAsync()
+    {
+        if (job is null) return;
+        visible = [.. job.Items.Where(i => i.Flagged)
+            .Where(i => classFilter is null || i.Label == classFilter)
+            .Where(i => filter switch
+            {
+                "undecided" => !decisions.ContainsKey(i.ImageId),
+                "anomaly" => decisions.GetValueOrDefault(i.ImageId)?.Decision == ReviewVerdict.Anomaly,
+                "normal" => decisions.GetValueOrDefault(i.ImageId)?.Decision == ReviewVerdict.Normal,
+                "skip" => decisions.GetValueOrDefault(i.ImageId)?.Decision == ReviewVerdict.Skip,
+                _ => true,
+            })
+            .OrderByDescending(i => i.Score)];
+        position = Math.Clamp(position, 0, Math.Max(0, visible.Count - 1));
+        await ShowAsync();
+    }
+
+    private async Task ShowAsync()
+    {
+        current = visible.Count == 0 ? null : visible[position];
+        pictures = current is null || job is null ? null
+            : await Run.RunAsync<InspectionService, ReviewPictures>(s => s.ReviewPicturesAsync(Workspace.UserId, job.Id, current.Index));
+        focusCard = current is not null;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!focusCard) return;
+        focusCard = false;
+        try
+        {
+            await card.FocusAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Prerendering or a card that is not on screen yet; the user can click it.
+        }
+    }
+
+    private async Task KeyAsync(KeyboardEventArgs e)
+    {
+        switch (e.Key.ToLowerInvariant())
+        {
+            case "a": await DecideAsync(ReviewVerdict.Anomaly); break;
+            case "n": await DecideAsync(ReviewVerdict.Normal); break;
+            case "s": await DecideAsync(ReviewVerdict.Skip); break;
+            case "arrowright" or "j": await MoveAsync(1); break;
+            case "arrowleft" or "k": await MoveAsync(-1); break;
+        }
+    }
+
+    private async Task MoveAsync(int delta)
+    {
+        if (visible.Count == 0) return;
+        position = Math.Clamp(position + delta, 0, visible.Count - 1);
+        await ShowAsync();
+    }
+
+    private async Task DecideAsync(ReviewVerdict verdict)
+    {
+        if (job is null || current is null || !canEdit) return;
+        try
+        {
+            var request = new ReviewRequest(current.ImageId, job.Id, verdict.ToString(), note);
+            var stored = await Run.RunAsync<ReviewService, ReviewView>(s => s.DecideAsync(Workspace.UserId, request));
+            decisions[stored.ImageId] = stored;
+            note = null;
+            // In the undecided view the decided image leaves the list, so the same position is the next one.
+            if (filter is "undecided") await RefilterAsync();
+            else await MoveAsync(1);
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Notifications.Notify(NotificationSeverity.Error, "Decision not saved", e.Message);
+        }
+    }
+
+    private async Task CreateCleanedAsync()
+    {
+        if (job is null) return;
+        try
+        {
+            var (id, kept, excluded) = await Run.RunAsync<CleanedDatasetService, (Guid, int, int)>(s => s.CreateAsync(Workspace.UserId, job.Id, null));
+            cleanedDatasetId = id;
+            Notifications.Notify(NotificationSeverity.Success, "Cleaned dataset created", $"{kept} images kept, {excluded} confirmed anomalies left out.");
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Notifications.Notify(NotificationSeverity.Warning, "No cleaned dataset", e.Message);
+        }
+    }
+
+    private async Task JobChangedAsync(ChangeEventArgs e)
+    {
+        if (Guid.TryParse(e.Value?.ToString(), out var id)) await LoadAsync(id);
+    }
+
+    private async Task FilterChanged(ChangeEventArgs e)
+    {
+        filter = e.Value?.ToString() ?? "undecided";
+        position = 0;
+        await RefilterAsync();
+    }
+
+    private async Task ClassChanged(ChangeEventArgs e)
+    {
+        classFilter = int.TryParse(e.Value?.ToString(), out var c) ? c : null;
+        position = 0;
+        await RefilterAsync();
+    }
+
+    private string ClassName(int? label) =>
+        label is { } l && job is not null && l >= 0 && l < job.ClassNames.Count ? job.ClassNames[l] : label?.ToString() ?? "–";
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Configurations;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Scoring;
+
+/// <summary>Review decisions on scored images, shared by the whole team. Editor decides; Viewer reads and exports.</summary>
+public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeProvider clock)
+{
+    public async Task<ReviewView> DecideAsync(string userId, ReviewRequest request, CancellationToken ct = default)
+    {
+        var job = await scoring.FindAsync(userId, request.ScoreJobId, TeamRole.Editor, ct);
+        if (!Enum.TryParse<ReviewVerdict>(request.Decision, ignoreCase: true, out var verdict) || !Enum.IsDefined(verdict) || int.TryParse(request.Decision, out _))
+            throw new RequestRejectedException($"decision must be Anomaly, Normal or Skip, not '{request.Decision}'.");
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        if (note is { Length: > ReviewDecisionConfiguration.MaxNoteLength }) throw new RequestRejectedException($"note is longer than {ReviewDecisionConfiguration.MaxNoteLength} characters.");
+        if (!await db.ImageScores.AnyAsync(s => s.ScoreJobId == job.Id && s.DatasetImageId == request.ImageId, ct))
+            throw new RequestRejectedException("imageId is not an image scored by this job.");
+        var decision = await db.ReviewDecisions.FirstOrDefaultAsync(d => d.ScoreJobId == job.Id && d.DatasetImageId == request.ImageId, ct);
+        if (decision is null)
+        {
+            decision = new ReviewDecision { ScoreJobId = job.Id, DatasetImageId = request.ImageId, ReviewerUserId = userId };
+            db.ReviewDecisions.Add(decision);
+        }
+        decision.Decision = verdict;
+        decision.Note = note;
+        decision.ReviewerUserId = userId;
+        decision.DecidedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        var reviewer = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(ct) ?? userId;
+        return new ReviewView(decision.DatasetImageId, verdict, note, userId, reviewer, decision.DecidedAt);
+    }
+
+    public async Task<List<ReviewView>> ListAsync(string userId, Guid jobId, CancellationToken ct = default)
+    {
+        var job = await scoring.FindAsync(userId, jobId, TeamRole.Viewer, ct);
+        var rows = await db.ReviewDecisions.AsNoTracking().Where(d => d.ScoreJobId == job.Id)
+            .GroupJoin(db.Users, d => d.ReviewerUserId, u => u.Id, (d, users) => new { d, users })
+            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new { x.d, Name = u == null ? null : u.UserName })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => new ReviewView(r.d.DatasetImageId, r.d.Decision, r.d.Note, r.d.ReviewerUserId, r.Name ?? r.d.ReviewerUserId, r.d.DecidedAt))];
+    }
+
+    /// <summary>The decisions as CSV, worst score first: image, class, score, method, decision, reviewer, decided_at, note.</summary>
+    public async Task<string> CsvAsync(string userId, Guid jobId, CancellationToken ct = default)
+    {
+        var job = await scoring.FindAsync(userId, jobId, TeamRole.Viewer, ct);
+        var decisions = await ListAsync(userId, jobId, ct);
+        var ids = decisions.Select(d => d.ImageId).ToList();
+        var images = await db.DatasetImages.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var scores = await db.ImageScores.AsNoTracking().Where(s => s.ScoreJobId == job.Id && ids.Contains(s.DatasetImageId)).ToDictionaryAsync(s => s.DatasetImageId, s => s.Score, ct);
+        var classNames = JsonSerializer.Deserialize<List<string>>(await db.Datasets.Where(d => d.Id == job.DatasetId).Select(d => d.ClassNamesJson).SingleAsync(ct)) ?? [];
+        var csv = new StringBuilder("image,class,score,method,decision,reviewer,decided_at,note\n");
+        foreach (var d in decisions.OrderByDescending(d => scores.GetValueOrDefault(d.ImageId)))
+        {
+            var image = images.GetValueOrDefault(d.ImageId);
+            var label = image?.Label is { } l && l >= 0 && l < classNames.Count ? classNames[l] : "";
+            csv.Append(CsvText.Field(image?.OriginalName ?? d.ImageId.ToString(CultureInfo.InvariantCulture))).Append(',')
+               .Append(CsvText.Field(label)).Append(',')
+               .Append(scores.GetValueOrDefault(d.ImageId).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+               .Append(job.Method).Append(',')
+               .Append(d.Decision.ToString()).Append(',')
+               .Append(CsvText.Field(d.Reviewer)).Append(',')
+               .Append(d.DecidedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append(',')
+               .Append(CsvText.Field(d.Note ?? "")).Append('\n');
+        }
+        return csv.ToString();
+    }
+}

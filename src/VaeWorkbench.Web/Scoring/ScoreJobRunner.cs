@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Engine.Data;
+using VaeWorkbench.Engine.Scoring;
+using VaeWorkbench.Imaging.Formats.Png;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Storage;
+
+namespace VaeWorkbench.Web.Scoring;
+
+/// <summary>
+/// Scores every image of a claimed job's dataset. The latent method's reference Gaussian is fitted to μ of the model's
+/// training dataset (all of it, validation part included). Scores are stored in one transaction at the end.
+/// </summary>
+public sealed class ScoreJobRunner(
+    IDbContextFactory<AppDbContext> contexts,
+    BlobStore blobs,
+    ModelCache models,
+    ScoreEvents events,
+    IOptions<ScoringOptions> options,
+    TimeProvider clock,
+    ILogger<ScoreJobRunner> logger)
+{
+    private const int Chunk = 1024; // progress and lease renewal between chunks; other users' inference interleaves
+    private const ulong Seed = 1;
+
+    public async Task RunAsync(Guid jobId, string owner, CancellationToken stopping)
+    {
+        ScoreJob job;
+        await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
+            job = await db.ScoreJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, CancellationToken.None);
+        try
+        {
+            if (!AnomalyMethods.TryParse(job.Method, out var method)) throw new InvalidOperationException($"unknown method '{job.Method}'");
+            Dataset dataset, trainingDataset;
+            TrainedModel model;
+            List<(long Id, int Index, int? Label)> images;
+            await using (var db = await contexts.CreateDbContextAsync(stopping))
+            {
+                model = await db.TrainedModels.AsNoTracking().SingleAsync(m => m.Id == job.ModelId, stopping);
+                dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == job.DatasetId, stopping);
+                trainingDataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, stopping);
+                images = (await db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == dataset.Id)
+                    .Select(i => new { i.Id, i.Index, i.Label }).ToListAsync(stopping)).Select(i => (i.Id, i.Index, i.Label)).ToList();
+            }
+            var data = await ReadTensorAsync(dataset);
+            var scores = new double[data.Count];
+            LatentGaussian? latent = null;
+            if (method == AnomalyMethod.Latent)
+            {
+                var reference = trainingDataset.Id == dataset.Id ? data : await ReadTensorAsync(trainingDataset);
+                latent = await models.UseAsync(model.FileHash, loaded =>
+                {
+                    using var threads = UseThreads(loaded.Model);
+                    return new AnomalyScorer(loaded.Model).FitLatent(reference.Pixels.AsSpan(0, reference.Count * reference.PixelCount), reference.Count);
+                }, stopping);
+            }
+            for (var start = 0; start < data.Count; start += Chunk)
+            {
+                stopping.ThrowIfCancellationRequested();
+                var n = Math.Min(Chunk, data.Count - start);
+                var chunk = await models.UseAsync(model.FileHash, loaded =>
+                {
+                    using var threads = UseThreads(loaded.Model);
+                    var c = loaded.Model.Config;
+                    var scorer = new AnomalyScorer(loaded.Model)
+                    {
+                        Latent = latent,
+                        CompressedLength = image => PngCompressedLength.Nats(image, c.Channels, c.Height, c.Width),
+                    };
+                    return scorer.Score(data.Pixels.AsSpan(start * data.PixelCount, n * data.PixelCount), n, method, job.K, Seed + (ulong)start);
+                }, stopping);
+                chunk.CopyTo(scores, start);
+                var progress = (double)(start + n) / data.Count;
+                await RenewAsync(jobId, owner, progress);
+                events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Running, progress));
+            }
+            if (scores.Any(s => !double.IsFinite(s))) throw new InvalidOperationException("the model produced a non-finite score (NaN or infinity)");
+            await StoreAsync(job, owner, images, scores);
+            events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Succeeded, 1));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: release the claim so the next start (or another server) scores it again.
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Score job {JobId} failed", jobId);
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            var now = clock.GetUtcNow();
+            await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Failed).SetProperty(j => j.Error, e.Message)
+                    .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null), CancellationToken.None);
+            events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Failed, 0, e.Message));
+        }
+    }
+
+    private async Task<ImageDataset> ReadTensorAsync(Dataset dataset)
+    {
+        if (dataset.TensorHash is null) throw new InvalidOperationException($"dataset '{dataset.Name}' has no stored images");
+        await using var stream = blobs.OpenRead(dataset.TensorHash);
+        return DatasetTensorFile.Read(stream);
+    }
+
+    // The cached model is shared; its thread count is restored after this job's call.
+    private ThreadScope UseThreads(Engine.Model.Vae model) =>
+        new(model, options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount);
+
+    private readonly struct ThreadScope : IDisposable
+    {
+        private readonly Engine.Model.Vae _model;
+        private readonly int _previous;
+
+        public ThreadScope(Engine.Model.Vae model, int threads)
+        {
+            _model = model;
+            _previous = model.Threads;
+            model.Threads = threads;
+        }
+
+        public void Dispose() => _model.Threads = _previous;
+    }
+
+    private async Task RenewAsync(Guid jobId, string owner, double progress)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var lease = clock.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
+        var renewed = await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.Status == ScoreJobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Progress, progress).SetProperty(j => j.LeaseExpiresAt, lease));
+        if (renewed == 0) throw new InvalidOperationException("another server took over this score job");
+    }
+
+    private async Task StoreAsync(ScoreJob job, string owner, List<(long Id, int Index, int? Label)> images, double[] scores)
+    {
+        if (images.Count != scores.Length) throw new InvalidOperationException($"the dataset lists {images.Count} images but its tensor holds {scores.Length}");
+        var normal = JsonSerializer.Deserialize<int[]>(job.NormalClassesJson) ?? [];
+        var ordered = images.OrderBy(i => i.Index).ToList();
+        var (auroc, ap) = ScoreEvaluation.Ranking(scores, ordered.Select(i => i.Label).ToList(), normal);
+        await using var db = await contexts.CreateDbContextAsync();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.ImageScores.Where(s => s.ScoreJobId == job.Id).ExecuteDeleteAsync();
+        db.ImageScores.AddRange(ordered.Select(i => new ImageScore { ScoreJobId = job.Id, DatasetImageId = i.Id, ImageIndex = i.Index, Label = i.Label, Score = scores[i.Index] }));
+        await db.SaveChangesAsync();
+        var now = clock.GetUtcNow();
+        var finished = await db.ScoreJobs.Where(j => j.Id == job.Id && j.LeaseOwner == owner && j.Status == ScoreJobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Succeeded).SetProperty(j => j.Progress, 1)
+                .SetProperty(j => j.Auroc, auroc).SetProperty(j => j.AveragePrecision, ap).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null));
+        if (finished == 0) throw new InvalidOperationException("another server took over this score job");
+        await transaction.CommitAsync();
+    }
+}

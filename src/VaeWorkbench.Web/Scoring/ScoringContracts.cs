@@ -1,0 +1,35 @@
+using VaeWorkbench.Web.Data.Entities;
+
+namespace VaeWorkbench.Web.Scoring;
+
+public sealed record StartScoreRequest(Guid DatasetId, string? Method, int? K);
+
+public sealed record StartScoreResponse(Guid JobId);
+
+/// <summary>The threshold rule as stored (mode and value) and the score it gives on this job's scores.</summary>
+public sealed record ThresholdView(string Mode, double Value, double? Score, int Flagged);
+
+public sealed record ScoredImage(long ImageId, int Index, int? Label, double Score, bool Flagged);
+
+public sealed record ScoreJobSummary(
+    Guid Id, Guid ModelId, Guid DatasetId, string DatasetName, string Method, int K, ScoreJobStatus Status, double Progress,
+    string? Error, double? Auroc, double? AveragePrecision, DateTimeOffset CreatedAt);
+
+public sealed record ScoreJobResult(
+    Guid Id, Guid TeamId, Guid ModelId, Guid DatasetId, string Method, int K, ScoreJobStatus Status, double Progress, string? Error,
+    ThresholdView Threshold, IReadOnlyList<int> NormalClasses, IReadOnlyList<string> ClassNames, double? Auroc, double? AveragePrecision,
+    IReadOnlyList<ScoredImage> Items);
+
+/// <summary>Threshold mode (Percentile, RobustZ, Manual) with its value, and the classes to treat as normal for AUROC.</summary>
+public sealed record ScoreSettingsRequest(string? ThresholdMode, double? ThresholdValue, IReadOnlyList<int>? NormalClasses);
+
+public sealed record ReviewRequest(long ImageId, Guid ScoreJobId, string? Decision, string? Note);
+
+public sealed record ReviewView(long ImageId, ReviewVerdict Decision, string? Note, string ReviewerUserId, string Reviewer, DateTimeOffset DecidedAt);
+
+/// <summary>Progress of a scoring job for open pages.</summary>
+public sealed record ScoreUpdate(Guid JobId, ScoreJobStatus Status, double Progress, string? Error = null);
+
+public sealed record CleanedDatasetRequest(string? Name);
+
+public sealed record CleanedDatasetResponse(Guid DatasetId, int Kept, int Excluded);

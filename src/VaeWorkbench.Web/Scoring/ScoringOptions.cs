@@ -1,0 +1,19 @@
+namespace VaeWorkbench.Web.Scoring;
+
+/// <summary>How the server runs scoring jobs. Bound from the <c>Scoring</c> section.</summary>
+public sealed class ScoringOptions
+{
+    public const string SectionName = "Scoring";
+
+    /// <summary>Largest K (samples per image) a job may ask for.</summary>
+    public int MaxSamples { get; set; } = 1000;
+
+    /// <summary>Threads a scoring job uses; 0 means one per processor.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>How long a server's claim on a running job lasts without progress; a lapsed job is claimed again and restarts.</summary>
+    public int LeaseSeconds { get; set; } = 120;
+
+    /// <summary>How often an idle server looks for queued jobs it was not told about.</summary>
+    public int PollSeconds { get; set; } = 5;
+}
