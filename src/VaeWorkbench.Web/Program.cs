@@ -1,4 +1,5 @@
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
@@ -17,6 +18,7 @@ builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
 builder.AddVaeDatasets();
+builder.AddVaeAugmentation();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

@@ -3,6 +3,9 @@ using VaeWorkbench.Engine.Model;
 
 namespace VaeWorkbench.Engine.Generation;
 
+/// <summary>A prepared generation: the measured negative-ELBO ceiling (when that filter is on) and the lazy chunks.</summary>
+public sealed record GenerationRun(double? ElboThreshold, IEnumerable<GeneratedChunk> Chunks);
+
 /// <summary>
 /// One chunk of a generation: the samples the filter kept, in generation order. <see cref="Indices"/> are positions in
 /// the whole generated sequence (0-based, before filtering); labels are −1 for none; scores are NaN when not scored.
@@ -19,6 +22,14 @@ public static class Generator
 
     /// <param name="data">The source dataset: needed by every mode except Prior, and by the filter.</param>
     public static IEnumerable<GeneratedChunk> Generate(Vae model, ImageDataset? data, GenerationRequest request,
+        GenerationFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Prepare(model, data, request, filter, cancellationToken).Chunks;
+
+    /// <summary>
+    /// Checks the request and computes the mode's statistics and the filter's thresholds now (so errors surface before
+    /// any output is written); the chunks are generated lazily as they are enumerated.
+    /// </summary>
+    public static GenerationRun Prepare(Vae model, ImageDataset? data, GenerationRequest request,
         GenerationFilter? filter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -27,7 +38,7 @@ public static class Generator
         if (filter is { IsActive: true } && data is null) throw new ArgumentException("the quality filter needs the training dataset");
         var sampler = new LatentSampler(model, data, request);
         var judge = filter is { IsActive: true } ? new QualityFilter(model, data!, filter, request.Seed) : null;
-        return Chunks(model, sampler, judge, request.Count, cancellationToken);
+        return new GenerationRun(judge?.ElboThreshold, Chunks(model, sampler, judge, request.Count, cancellationToken));
     }
 
     private static IEnumerable<GeneratedChunk> Chunks(Vae model, LatentSampler sampler, QualityFilter? judge, int count, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public static class ApiExtensions
         api.MapDatasetsApi();
         api.MapRunsApi();
         api.MapModelsApi();
+        api.MapAugmentationApi();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

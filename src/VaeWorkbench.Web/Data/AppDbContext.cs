@@ -26,6 +26,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
 
+    public DbSet<AugmentedSet> AugmentedSets => Set<AugmentedSet>();
+
+    public DbSet<AugmentedImage> AugmentedImages => Set<AugmentedImage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
