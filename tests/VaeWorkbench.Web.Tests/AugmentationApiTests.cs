@@ -235,6 +235,35 @@ public sealed class AugmentationApiTests(AugmentationFixture fixture) : IClassFi
         Assert.False(blobs.Exists(hash));
     }
 
+    [Fact]
+    public async Task Merging_a_set_with_its_source_makes_a_ready_dataset_with_both_and_a_run_trains_on_it()
+    {
+        var id = await GenerateAsync(Owner, new { mode = "perClass", count = 20, seed = 8, classes = new[] { "1", "8" } });
+        await WaitForEndAsync(id);
+        var merged = await Owner.Client.PostAsJsonAsync($"/api/augmented/{id}/merge", new { name = "fashion + generated" });
+        await ApiClient.EnsureStatusAsync(merged, HttpStatusCode.Created);
+        var datasetId = (await merged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("datasetId").GetGuid();
+        var dataset = await Owner.GetJsonAsync($"/api/datasets/{datasetId}");
+        Assert.Equal("Ready", dataset.GetProperty("status").GetString());
+        Assert.Equal(AugmentationFixture.DatasetCount + 20, dataset.GetProperty("imageCount").GetInt32());
+        var source = await Owner.GetJsonAsync($"/api/datasets/{fixture.DatasetId}");
+        int Count(JsonElement d, string name) => d.GetProperty("report").GetProperty("classes").EnumerateArray()
+            .Where(c => c.GetProperty("name").GetString() == name).Select(c => c.GetProperty("count").GetInt32()).SingleOrDefault();
+        Assert.Equal(Count(source, "1") + 10, Count(dataset, "1"));
+        Assert.Equal(Count(source, "8") + 10, Count(dataset, "8"));
+        Assert.Equal(Count(source, "0"), Count(dataset, "0"));
+        // The generated images follow the originals, as stored PNGs identical in pixels to the set's.
+        var generated = PngDecoder.Decode(await Owner.Client.GetByteArrayAsync($"/api/datasets/{datasetId}/images/{AugmentationFixture.DatasetCount}.png"));
+        Assert.Equal(PngDecoder.Decode(await ImageAsync(id, 0)).Pixels, generated.Pixels);
+
+        var run = await Owner.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 1, batch = 64 });
+        await ApiClient.EnsureStatusAsync(run, HttpStatusCode.Created);
+        var runId = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var done = await Eventually.WaitForAsync(() => Owner.GetJsonAsync($"/api/runs/{runId}"),
+            r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "training on the merged dataset");
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+    }
+
     private static byte[] Read(ZipArchive zip, string name)
     {
         using var stream = (zip.GetEntry(name) ?? throw new Xunit.Sdk.XunitException($"no entry {name}")).Open();

@@ -47,6 +47,12 @@ internal static class AugmentationApi
             return TypedResults.NoContent();
         }).WithSummary("Delete a set, its rows and the images nothing else uses (Editor).");
 
+        sets.MapPost("/{id:guid}/merge", async Task<Created<MergeResult>> (Guid id, MergeRequest? request, HttpContext http, AugmentationMerge merge, CancellationToken ct) =>
+        {
+            var datasetId = await merge.MergeAsync(http.User.UserId(), id, request?.Name, ct);
+            return TypedResults.Created($"/api/datasets/{datasetId}", new MergeResult(datasetId));
+        }).WithSummary("Merge a finished set with its source dataset into a new Ready dataset, usable for training (Editor).");
+
         sets.MapGet("/{id:guid}/images", async Task<Ok<AugmentedImagePage>> (Guid id, int? skip, int? take, int? label, HttpContext http, AugmentationService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ImagesAsync(http.User.UserId(), id, skip ?? 0, take ?? 100, label, ct)))
             .WithSummary("A page of a set's images in order, optionally one class (label = index into the dataset's class names).");

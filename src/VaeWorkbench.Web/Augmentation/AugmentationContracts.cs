@@ -37,3 +37,7 @@ public sealed record AugmentationParameters(int Count, float Temperature, float 
 
 /// <summary>The stored filter (FilterJson); <see cref="ElboThreshold"/> is filled in by the job once measured.</summary>
 public sealed record AugmentationFilterSettings(double? MaxElboPercentile, float? MinDistance, string Space, int ReferenceLimit, double? ElboThreshold = null);
+
+public sealed record MergeRequest(string? Name = null);
+
+public sealed record MergeResult(Guid DatasetId);

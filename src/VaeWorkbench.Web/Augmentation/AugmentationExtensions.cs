@@ -18,6 +18,7 @@ public static class AugmentationExtensions
         builder.Services.AddScoped<AugmentationService>();
         builder.Services.AddScoped<AugmentationExport>();
         builder.Services.AddScoped<AugmentationPreview>();
+        builder.Services.AddScoped<AugmentationMerge>();
         return builder;
     }
 }
