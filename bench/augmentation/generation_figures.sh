@@ -16,7 +16,10 @@ for arch in mlp conv; do
   for run in 1 2; do
     echo "ours  $arch run $run: $("$VAE" generate --model "$WORK/$arch.vae" --count "$COUNT" --seed 1 --threads 2 --out "$WORK/ours-$arch-$run")"
     echo "torch $arch run $run: $(/usr/bin/python3 bench/augmentation/torch_generate.py --model "$arch" --count "$COUNT" --threads 2 --out "$WORK/torch-$arch-$run")"
-    rm -rf "$WORK/ours-$arch-$run" "$WORK/torch-$arch-$run"
+    # The same with one ZIP as the sink, which takes file-system overhead (one file per image) out of both.
+    echo "ours  $arch run $run zip: $("$VAE" generate --model "$WORK/$arch.vae" --count "$COUNT" --seed 1 --threads 2 --out "$WORK/ours.zip")"
+    echo "torch $arch run $run zip: $(/usr/bin/python3 bench/augmentation/torch_generate.py --model "$arch" --count "$COUNT" --threads 2 --out "$WORK/torch.zip")"
+    rm -rf "$WORK/ours-$arch-$run" "$WORK/torch-$arch-$run" "$WORK/ours.zip" "$WORK/torch.zip"
   done
 done
 
