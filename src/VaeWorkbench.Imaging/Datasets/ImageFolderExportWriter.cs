@@ -12,7 +12,7 @@ public enum ExportSource { Generated, Original }
 /// <c>class_name/000001.png</c> (<c>unlabeled/</c> without a class; originals as <c>class_name/original_000001.png</c>),
 /// then <c>manifest.csv</c> (<c>file,class,source,model,mode,seed,score</c>) and <c>provenance.json</c>.
 /// The target is a ZIP on any stream (written entry by entry, so a response body can take it without the archive
-/// ever being whole in memory) or a directory; only the manifest's rows are held until the end.
+/// ever being whole in memory) or a directory. The manifest's rows wait in a temporary file that deletes itself.
 /// </summary>
 public sealed class ImageFolderExportWriter : IDisposable
 {
@@ -20,7 +20,8 @@ public sealed class ImageFolderExportWriter : IDisposable
     private readonly ZipArchive? _zip;
     private readonly string? _directory;
     private readonly string _model, _mode, _seed;
-    private readonly StringBuilder _manifest = new("file,class,source,model,mode,seed,score\n");
+    private readonly FileStream _manifestFile = new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+    private readonly StreamWriter _manifest;
     private readonly Dictionary<(string, ExportSource), int> _counters = [];
 
     private ImageFolderExportWriter(ZipArchive? zip, string? directory, string model, string mode, string seed)
@@ -30,6 +31,8 @@ public sealed class ImageFolderExportWriter : IDisposable
         _model = model;
         _mode = mode;
         _seed = seed;
+        _manifest = new StreamWriter(_manifestFile, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        _manifest.Write("file,class,source,model,mode,seed,score\n");
     }
 
     public static ImageFolderExportWriter ToZip(Stream output, string model, string mode, string seed) =>
@@ -49,23 +52,29 @@ public sealed class ImageFolderExportWriter : IDisposable
         var number = _counters[key] = _counters.GetValueOrDefault(key) + 1;
         var file = $"{folder}/{(source == ExportSource.Original ? "original_" : "")}{number:D6}.png";
         using (var stream = OpenEntry(file, CompressionLevel.NoCompression)) writePng(stream); // PNG is compressed already
-        _manifest.Append(Csv(file)).Append(',').Append(Csv(className ?? "")).Append(',')
-            .Append(source == ExportSource.Generated ? "generated" : "original").Append(',')
-            .Append(Csv(_model)).Append(',').Append(Csv(_mode)).Append(',').Append(Csv(_seed)).Append(',')
-            .Append(score is { } s && double.IsFinite(s) ? s.ToString("R", CultureInfo.InvariantCulture) : "").Append('\n');
+        _manifest.Write(string.Join(',', Csv(file), Csv(className ?? ""), source == ExportSource.Generated ? "generated" : "original",
+            Csv(_model), Csv(_mode), Csv(_seed), score is { } s && double.IsFinite(s) ? s.ToString("R", CultureInfo.InvariantCulture) : ""));
+        _manifest.Write('\n');
         return file;
     }
 
     /// <summary>Writes <c>manifest.csv</c> and <c>provenance.json</c>; call once, after the last image.</summary>
     public void Finish(string provenanceJson)
     {
+        _manifest.Flush();
+        _manifestFile.Position = 0;
         using (var manifest = OpenEntry("manifest.csv", CompressionLevel.Fastest))
-            manifest.Write(Encoding.UTF8.GetBytes(_manifest.ToString()));
+            _manifestFile.CopyTo(manifest);
         using var provenance = OpenEntry("provenance.json", CompressionLevel.Fastest);
         provenance.Write(Encoding.UTF8.GetBytes(provenanceJson));
     }
 
-    public void Dispose() => _zip?.Dispose();
+    public void Dispose()
+    {
+        _zip?.Dispose();
+        _manifest.Dispose();
+        _manifestFile.Dispose();
+    }
 
     /// <summary>A class name as one safe path segment: separators, dots-only names and control characters are replaced.</summary>
     public static string FolderName(string? className)
