@@ -1,4 +1,5 @@
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
@@ -21,6 +22,7 @@ builder.AddVaeUi();
 builder.AddVaeDatasets();
 builder.AddVaeScoring();
 builder.AddVaeInspection();
+builder.AddVaeAugmentation();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

@@ -1,38 +1,147 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using VaeWorkbench.Engine.Generation;
 using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Imaging.Datasets;
+using VaeWorkbench.Imaging.Formats.Png;
+using VaeWorkbench.Imaging.Transforms;
 
 namespace VaeWorkbench.Cli.Commands;
 
-/// <summary><c>vae generate</c>: decodes samples from the prior into image files.</summary>
+/// <summary>
+/// <c>vae generate</c>: samples new images (prior, variations, per class, interpolations), optionally filters them,
+/// and writes PNGs in ImageFolder layout with manifest.csv and provenance.json, to a directory or a .zip.
+/// </summary>
 public sealed class GenerateCommand : ICliCommand
 {
+    private static readonly Dictionary<string, GenerationMode> Modes = new()
+    {
+        ["prior"] = GenerationMode.Prior,
+        ["variations"] = GenerationMode.Variations,
+        ["per-class"] = GenerationMode.PerClass,
+        ["interpolate"] = GenerationMode.Interpolate,
+    };
+
+    private static readonly Dictionary<string, DuplicateSpace> Spaces = new() { ["pixel"] = DuplicateSpace.Pixel, ["latent"] = DuplicateSpace.Latent };
+
     public string Name => "generate";
-    public string Summary => "sample new images from a model's prior into a directory";
+    public string Summary => "sample new images from a model into an ImageFolder directory or ZIP";
     public string Usage => """
-        usage: vae generate --model <m.vae> --out <dir> [--count N] [--seed N] [--temperature F]
-          --count        images to write (default 16)
-          --temperature  scale of z ~ N(0, t²I) (default 1)
+        usage: vae generate --model <m.vae> --out <dir|file.zip> [--mode prior|variations|per-class|interpolate]
+                            [--data <idx dir>] [--count N] [--seed N] [--temperature F] [--spread F]
+                            [--images i,j,...] [--classes a,b,...] [--max-elbo-percentile P]
+                            [--min-distance D] [--distance-space pixel|latent] [--include-originals] [--threads N]
+          --mode                 prior (default): z ~ N(0, t²I); variations: around --images of --data;
+                                 per-class: a Gaussian fitted to each class of --data; interpolate: same-class pairs
+          --count                images to generate, 1..100000 (default 16); the filter may keep fewer
+          --temperature          0.1..2 (default 1), scales prior and per-class draws
+          --spread               0..10 (default 1), scales σ around each source image in variations
+          --max-elbo-percentile  drop samples whose negative ELBO is above this percentile of --data's
+          --min-distance         drop samples closer than this L2 distance to a --data image (pixels in [0,1])
+          --include-originals    also write --data's images (as original_NNNNNN.png)
+          --threads              threads for the model (default: processor count); the images do not depend on it
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var modelPath = args.Required("model");
         var output = args.Required("out");
-        var count = args.Int("count", 16, 1, 100_000);
-        var seed = (ulong)args.Int("seed", 1, 0);
-        var temperature = (float)args.Double("temperature", 1, 0, 100);
+        var mode = args.Choice("mode", GenerationMode.Prior, Modes);
+        var dataPath = args.String("data");
+        var request = new GenerationRequest
+        {
+            Mode = mode,
+            Count = args.Int("count", 16, 1, GenerationRequest.MaxCount),
+            Seed = (ulong)args.Int("seed", 1, 0),
+            Temperature = (float)args.Double("temperature", 1, 0.1, 2),
+            Spread = (float)args.Double("spread", 1, 0, 10),
+            ImageIndices = IntList(args, "images"),
+            Classes = IntList(args, "classes"),
+        };
+        var filter = new GenerationFilter
+        {
+            MaxElboPercentile = args.Has("max-elbo-percentile") ? args.Double("max-elbo-percentile", 100, 1e-9, 100) : null,
+            MinDuplicateDistance = args.Has("min-distance") ? (float)args.Double("min-distance", 0, 0) : null,
+            DuplicateSpace = args.Choice("distance-space", DuplicateSpace.Pixel, Spaces),
+        };
+        var includeOriginals = args.Flag("include-originals");
+        var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         args.EnsureAllConsumed();
+        if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
+            throw new UsageException("--data is needed for this mode, the filter and --include-originals");
 
         var model = ModelFile.Load(modelPath).Model;
-        Directory.CreateDirectory(output);
-        var pixels = model.Sample(count, temperature, seed);
+        model.Threads = threads;
+        var data = dataPath is null ? null : DatasetLoader.Load(dataPath, DatasetSplit.Train);
         var c = model.Config;
-        for (var i = 0; i < count; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var chunks = Generator.Generate(model, data, request, filter.IsActive ? filter : null, cancellationToken);
+
+        var zip = output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        using var zipStream = zip ? File.Create(output) : null;
+        using var writer = zip
+            ? ImageFolderExportWriter.ToZip(zipStream!, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture))
+            : ImageFolderExportWriter.ToDirectory(output, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture));
+        int generated = 0, kept = 0;
+        foreach (var chunk in chunks)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.Combine(output, ImageFileWriter.FileName(i, c.Channels));
-            ImageFileWriter.Write(path, pixels.AsSpan(i * c.PixelCount, c.PixelCount), c.Channels, c.Height, c.Width);
+            for (var i = 0; i < chunk.Kept; i++)
+            {
+                var image = TensorConversion.FromChw(chunk.Pixels.AsSpan(i * c.PixelCount, c.PixelCount), c.Channels, c.Height, c.Width);
+                var label = chunk.Labels[i];
+                writer.Add(label < 0 ? null : label.ToString(CultureInfo.InvariantCulture), ExportSource.Generated, chunk.Scores[i],
+                    s => PngEncoder.Encode(image, s, CompressionLevel.Fastest));
+            }
+            generated += chunk.Generated;
+            kept += chunk.Kept;
         }
-        stdout.WriteLine($"wrote {count} images to {output}");
+        if (includeOriginals && data is not null)
+        {
+            for (var i = 0; i < data.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var image = TensorConversion.FromChw(data.Image(i), data.Channels, data.Height, data.Width);
+                writer.Add(data.Labels is null ? null : data.Labels[i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null,
+                    s => PngEncoder.Encode(image, s, CompressionLevel.Fastest));
+            }
+        }
+        writer.Finish(JsonSerializer.Serialize(new
+        {
+            model = Path.GetFullPath(modelPath),
+            dataset = dataPath is null ? null : Path.GetFullPath(dataPath),
+            mode = ModeName(mode),
+            seed = request.Seed,
+            request.Count,
+            request.Temperature,
+            request.Spread,
+            imageIndices = request.ImageIndices,
+            classes = request.Classes,
+            filter = filter.IsActive ? new { filter.MaxElboPercentile, filter.MinDuplicateDistance, space = filter.DuplicateSpace.ToString().ToLowerInvariant(), filter.ReferenceLimit } : null,
+            generated,
+            kept,
+            includeOriginals,
+            createdAt = DateTimeOffset.UtcNow,
+        }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        stdout.WriteLine(FormattableString.Invariant($"generated {generated}, kept {kept}, wrote {output} in {seconds:F2} s ({generated / seconds:F0} img/s with PNG writing)"));
         return 0;
+    }
+
+    public static string ModeName(GenerationMode mode) => Modes.First(m => m.Value == mode).Key;
+
+    private static int[]? IntList(CliArguments args, string name)
+    {
+        var text = args.String(name);
+        if (text is null) return null;
+        try
+        {
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--{name} must be a comma-separated list of whole numbers (got '{text}')");
+        }
     }
 }

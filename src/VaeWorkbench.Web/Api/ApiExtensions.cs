@@ -26,6 +26,7 @@ public static class ApiExtensions
         api.MapRunsApi();
         api.MapModelsApi();
         api.MapScoresApi();
+        api.MapAugmentationApi();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

@@ -31,6 +31,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<ImageScore> ImageScores => Set<ImageScore>();
 
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+    public DbSet<AugmentedSet> AugmentedSets => Set<AugmentedSet>();
+
+    public DbSet<AugmentedImage> AugmentedImages => Set<AugmentedImage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

@@ -58,7 +58,7 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
             .SetProperty(d => d.Status, DatasetStatus.Failed)
             .SetProperty(d => d.Error, "The server stopped during the import. Delete this dataset and upload it again."), ct);
 
-    /// <summary>Deletes the blobs among <paramref name="hashes"/> that no image row and no dataset's tensor file uses.</summary>
+    /// <summary>Deletes the blobs among <paramref name="hashes"/> that no dataset or augmented image row and no dataset's tensor file uses.</summary>
     public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default)
     {
         if (await ImportRunningAsync(ct))
@@ -72,6 +72,7 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
         {
             var used = await db.DatasetImages.Where(i => chunk.Contains(i.ContentHash)).Select(i => i.ContentHash)
                 .Concat(db.Datasets.Where(d => d.TensorHash != null && chunk.Contains(d.TensorHash)).Select(d => d.TensorHash!))
+                .Concat(db.AugmentedImages.Where(i => chunk.Contains(i.ContentHash)).Select(i => i.ContentHash))
                 .Distinct().ToListAsync(ct);
             foreach (var hash in chunk.Except(used, StringComparer.Ordinal))
             {

@@ -75,8 +75,8 @@ public sealed class DatasetImportService(
         }
     }
 
-    /// <summary>All rows and the Ready status in one transaction, so the dataset is never half-Ready.</summary>
-    private async Task SaveRowsAsync(Dataset dataset, IReadOnlyList<PendingImage> images, List<string> classNames, ImportReport report, string tensorHash, CancellationToken ct)
+    /// <summary>All rows and the Ready status in one transaction, so the dataset is never half-Ready. Also used by augmentation's merge.</summary>
+    internal async Task SaveRowsAsync(Dataset dataset, IReadOnlyList<PendingImage> images, List<string> classNames, ImportReport report, string tensorHash, CancellationToken ct)
     {
         var labelOf = classNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var batch = Math.Max(1, options.Value.InsertBatchSize);
@@ -104,7 +104,7 @@ public sealed class DatasetImportService(
     }
 
     /// <summary>Records the failure in a fresh state (the request may be cancelled) and removes blobs only this import used.</summary>
-    private async Task MarkFailedAsync(Guid datasetId, string reason, IReadOnlyCollection<string> storedHashes)
+    internal async Task MarkFailedAsync(Guid datasetId, string reason, IReadOnlyCollection<string> storedHashes)
     {
         db.ChangeTracker.Clear();
         await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(set => set

@@ -89,18 +89,77 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
-    public void GenerateWritesPgmImages()
+    public void GenerateWritesPngsReproduciblyFromTheSeed()
     {
         var model = TrainSmallModel(arch: "conv", epochs: 1);
-        var output = Path.Combine(_dir, "samples");
-        var (code, _, stderr) = CliHarness.Run("generate", "--model", model, "--count", "3", "--seed", "4", "--out", output);
+        string[] Generate(string folder, string seed)
+        {
+            var output = Path.Combine(_dir, folder);
+            var (code, stdout, stderr) = CliHarness.Run("generate", "--model", model, "--count", "5", "--seed", seed, "--out", output);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("generated 5, kept 5", stdout);
+            return Directory.GetFiles(Path.Combine(output, "unlabeled")).Order().ToArray();
+        }
+        var first = Generate("a", "4");
+        var again = Generate("b", "4");
+        var other = Generate("c", "5");
+        Assert.Equal(["000001.png", "000002.png", "000003.png", "000004.png", "000005.png"], first.Select(Path.GetFileName));
+        var image = VaeWorkbench.Imaging.Formats.Png.PngDecoder.Decode(File.ReadAllBytes(first[0]));
+        Assert.Equal((28, 28, 1), (image.Width, image.Height, image.Channels));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(File.ReadAllBytes(first[i]), File.ReadAllBytes(again[i]));
+            Assert.NotEqual(File.ReadAllBytes(first[i]), File.ReadAllBytes(other[i]));
+        }
+    }
+
+    [Fact]
+    public void PerClassGenerationWritesAZipInImageFolderLayoutWithManifestAndProvenance()
+    {
+        var model = TrainSmallModel();
+        var zipPath = Path.Combine(_dir, "set.zip");
+        var (code, stdout, stderr) = CliHarness.Run("generate", "--model", model, "--data", CliHarness.FashionMnist, "--mode", "per-class",
+            "--classes", "3,7", "--count", "6", "--seed", "2", "--out", zipPath);
         Assert.True(code == 0, stderr);
-        var files = Directory.GetFiles(output).Order().ToArray();
-        Assert.Equal(3, files.Length);
-        var bytes = File.ReadAllBytes(files[0]);
-        var header = "P5\n28 28\n255\n"u8.ToArray();
-        Assert.Equal(header, bytes[..header.Length]);
-        Assert.Equal(header.Length + 28 * 28, bytes.Length);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(zipPath);
+        Assert.Equal(["3/000001.png", "3/000002.png", "3/000003.png", "7/000001.png", "7/000002.png", "7/000003.png", "manifest.csv", "provenance.json"],
+            zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        using var reader = new StreamReader(zip.GetEntry("manifest.csv")!.Open());
+        var rows = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("file,class,source,model,mode,seed,score", rows[0]);
+        Assert.Equal("3/000001.png,3,generated,m.vae,per-class,2,", rows[1]);
+        Assert.Equal("7/000001.png,7,generated,m.vae,per-class,2,", rows[2]);
+        Assert.Equal(7, rows.Length);
+        var provenance = JsonDocument.Parse(zip.GetEntry("provenance.json")!.Open()).RootElement;
+        Assert.Equal("per-class", provenance.GetProperty("mode").GetString());
+        Assert.Equal(6, provenance.GetProperty("kept").GetInt32());
+        Assert.Equal([3, 7], provenance.GetProperty("classes").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
+    public void TheDistanceFilterOptionsReachTheGeneratorAndVariationsKeepTheirSourcesLabel()
+    {
+        var model = TrainSmallModel();
+        // Zero spread decodes each source image's mean code: all within 100 of some training image, none kept.
+        var (code, stdout, stderr) = CliHarness.Run("generate", "--model", model, "--data", CliHarness.FashionMnist, "--mode", "variations",
+            "--images", "0,1", "--spread", "0", "--count", "4", "--min-distance", "100", "--out", Path.Combine(_dir, "v"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("generated 4, kept 0", stdout);
+        (code, stdout, stderr) = CliHarness.Run("generate", "--model", model, "--data", CliHarness.FashionMnist, "--mode", "variations",
+            "--images", "0,1", "--spread", "0", "--count", "4", "--min-distance", "0", "--out", Path.Combine(_dir, "w"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("generated 4, kept 4", stdout);
+        // Labels follow the source image: training images 0 and 1 are classes 9 and 0.
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, "w", "9")).Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, "w", "0")).Length);
+    }
+
+    [Fact]
+    public void ModesThatNeedDataSaySo()
+    {
+        var (code, _, stderr) = CliHarness.Run("generate", "--model", "m.vae", "--out", _dir, "--mode", "per-class");
+        Assert.Equal(2, code);
+        Assert.Contains("--data is needed", stderr);
     }
 
     [Fact]

@@ -16,3 +16,5 @@ public sealed class Workbench : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122020000_Inspection")]
 public sealed class Inspection : SqlScriptMigration;
+[Migration("20261122030000_Augmentation")]
+public sealed class Augmentation : SqlScriptMigration;

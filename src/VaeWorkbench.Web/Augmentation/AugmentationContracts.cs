@@ -1,0 +1,43 @@
+using System.Text.Json;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Datasets;
+
+namespace VaeWorkbench.Web.Augmentation;
+
+/// <summary>The optional quality filter: a negative-ELBO percentile ceiling and/or a minimum L2 distance to training images.</summary>
+public sealed record GenerateFilterRequest(double? MaxElboPercentile = null, float? MinDistance = null, string? Space = null);
+
+/// <summary>
+/// <c>POST /api/models/{id}/generate</c>. Mode: prior | variations | perClass | interpolate. <see cref="ImageIds"/> are
+/// source-dataset image indices (variations); <see cref="Classes"/> are class names (perClass, interpolate).
+/// </summary>
+public sealed record GenerateRequest(
+    string? Mode = "prior", int Count = 100, float? Temperature = null, float? Spread = null, long? Seed = null,
+    List<int>? ImageIds = null, List<string>? Classes = null, GenerateFilterRequest? Filter = null);
+
+public sealed record GenerateAccepted(Guid AugmentedId);
+
+/// <summary>What a set records about how it was made; the API and the export's provenance.json show it.</summary>
+public sealed record AugmentedProvenance(
+    Guid ModelId, string ModelFileHash, Guid RunId, Guid DatasetId, string DatasetName, string Mode, JsonElement Parameters,
+    long Seed, JsonElement Filter, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    int Requested, int Generated, int Kept);
+
+public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error);
+
+public sealed record AugmentedImageItem(int Index, int? Label, string? ClassName, double? Score);
+
+public sealed record AugmentedImagePage(int Total, int Skip, int Take, IReadOnlyList<AugmentedImageItem> Items);
+
+/// <summary>Live progress of a generation job, for open pages.</summary>
+public sealed record AugmentationUpdate(Guid SetId, AugmentedStatus Status, int Requested, int Generated, int Kept, string? Error = null);
+
+/// <summary>The stored parameters (ParametersJson), in the form the engine request is rebuilt from.</summary>
+public sealed record AugmentationParameters(int Count, float Temperature, float Spread, List<int>? ImageIndices, List<string>? Classes, List<int>? ClassLabels);
+
+/// <summary>The stored filter (FilterJson); <see cref="ElboThreshold"/> is filled in by the job once measured.</summary>
+public sealed record AugmentationFilterSettings(double? MaxElboPercentile, float? MinDistance, string Space, int ReferenceLimit, double? ElboThreshold = null);
+
+public sealed record MergeRequest(string? Name = null);
+
+public sealed record MergeResult(Guid DatasetId);

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Augmentation;
+
+/// <summary>Augmented sets of a team: queue a generation, read a set with its provenance and images, delete it.</summary>
+public sealed class AugmentationService(
+    AppDbContext db, TeamAccess access, AugmentationEvents events, DatasetCleanup cleanup, IOptions<AugmentationOptions> options, TimeProvider clock)
+{
+    public const int MaxPageSize = 500;
+
+    /// <summary>Creates the set at once as Queued and wakes the job service. Needs the Editor role in the model's team.</summary>
+    public async Task<Guid> CreateAsync(string userId, Guid modelId, GenerateRequest request, CancellationToken ct = default)
+    {
+        var model = await db.TrainedModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, ct) ?? throw AccessDeniedException.NotFound("Model");
+        await access.RequireAsync(userId, model.TeamId, TeamRole.Editor, "Model", ct);
+        var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
+        var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, DatasetMapping.ClassNames(dataset), options.Value.FilterReferenceLimit);
+        var seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        if (seed < 0) throw new RequestRejectedException("seed must be a non-negative whole number.");
+        var set = new AugmentedSet
+        {
+            Id = Guid.NewGuid(), TeamId = model.TeamId, ModelId = model.Id, ModelFileHash = model.FileHash, DatasetId = dataset.Id,
+            Mode = AugmentationMapping.ModeName(mode), ParametersJson = JsonSerializer.Serialize(parameters, RunService.Json), Seed = seed,
+            FilterJson = JsonSerializer.Serialize(filter, RunService.Json), Status = AugmentedStatus.Queued, Requested = parameters.Count,
+            CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
+        };
+        db.AugmentedSets.Add(set);
+        await db.SaveChangesAsync(ct);
+        events.Wake();
+        return set.Id;
+    }
+
+    public async Task<AugmentedSummary> GetAsync(string userId, Guid setId, CancellationToken ct = default)
+    {
+        var set = await FindAsync(userId, setId, TeamRole.Viewer, ct);
+        return (await SummariesAsync([set], ct)).Single();
+    }
+
+    public async Task<List<AugmentedSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var sets = await db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId).OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        return await SummariesAsync(sets, ct);
+    }
+
+    /// <summary>Removes the set, its image rows and the PNGs nothing else uses. A running set is refused: wait for it to end.</summary>
+    public async Task DeleteAsync(string userId, Guid setId, CancellationToken ct = default)
+    {
+        var set = await FindAsync(userId, setId, TeamRole.Editor, ct);
+        var hashes = await db.AugmentedImages.Where(i => i.SetId == setId).Select(i => i.ContentHash).Distinct().ToListAsync(ct);
+        // Conditional on the status, so a job that claims the set at this moment either sees it gone or keeps it.
+        var deleted = await db.AugmentedSets.Where(s => s.Id == setId && s.Status != AugmentedStatus.Running).ExecuteDeleteAsync(ct);
+        if (deleted == 0) throw new RequestRejectedException("This set is being generated; delete it when the job has finished.");
+        await cleanup.DeleteUnreferencedBlobsAsync(hashes, CancellationToken.None);
+        events.Forget(set.Id);
+    }
+
+    /// <summary>A page of the set's images in order, optionally one class (<paramref name="label"/> indexes the dataset's class names).</summary>
+    public async Task<AugmentedImagePage> ImagesAsync(string userId, Guid setId, int skip, int take, int? label, CancellationToken ct = default)
+    {
+        if (skip < 0 || take is < 1 or > MaxPageSize) throw new RequestRejectedException($"skip must be ≥ 0 and take between 1 and {MaxPageSize}.");
+        var set = await FindAsync(userId, setId, TeamRole.Viewer, ct);
+        var classNames = await ClassNamesAsync(set.DatasetId, ct);
+        var query = db.AugmentedImages.AsNoTracking().Where(i => i.SetId == setId);
+        if (label is not null) query = query.Where(i => i.Label == label);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(i => i.Index).Skip(skip).Take(take).ToListAsync(ct);
+        return new AugmentedImagePage(total, skip, take,
+            rows.Select(r => new AugmentedImageItem(r.Index, r.Label, ClassName(classNames, r.Label), r.Score)).ToList());
+    }
+
+    /// <summary>The blob hash of one image's PNG, after the access check.</summary>
+    public async Task<string> ImageHashAsync(string userId, Guid setId, int index, CancellationToken ct = default)
+    {
+        await FindAsync(userId, setId, TeamRole.Viewer, ct);
+        return await db.AugmentedImages.Where(i => i.SetId == setId && i.Index == index).Select(i => i.ContentHash).FirstOrDefaultAsync(ct)
+            ?? throw AccessDeniedException.NotFound("Image");
+    }
+
+    internal async Task<AugmentedSet> FindAsync(string userId, Guid setId, TeamRole role, CancellationToken ct)
+    {
+        var set = await db.AugmentedSets.AsNoTracking().FirstOrDefaultAsync(s => s.Id == setId, ct) ?? throw AccessDeniedException.NotFound("Augmented set");
+        await access.RequireAsync(userId, set.TeamId, role, "Augmented set", ct);
+        return set;
+    }
+
+    internal async Task<List<string>> ClassNamesAsync(Guid datasetId, CancellationToken ct) =>
+        DatasetMapping.ClassNames(await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == datasetId, ct));
+
+    internal static string? ClassName(IReadOnlyList<string> classNames, int? label) =>
+        label is { } l && l >= 0 && l < classNames.Count ? classNames[l] : null;
+
+    private async Task<List<AugmentedSummary>> SummariesAsync(List<AugmentedSet> sets, CancellationToken ct)
+    {
+        var ids = sets.Select(s => s.Id).ToList();
+        var counts = await db.AugmentedImages.Where(i => ids.Contains(i.SetId)).GroupBy(i => new { i.SetId, i.Label })
+            .Select(g => new { g.Key.SetId, g.Key.Label, Count = g.Count() }).ToListAsync(ct);
+        var datasetIds = sets.Select(s => s.DatasetId).Distinct().ToList();
+        var datasets = await db.Datasets.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        var modelIds = sets.Select(s => s.ModelId).Distinct().ToList();
+        var runs = await db.TrainedModels.Where(m => modelIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.RunId, ct);
+        var userIds = sets.Select(s => s.CreatedByUserId).Distinct().ToList();
+        var users = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, ct);
+        return sets.Select(s =>
+        {
+            var classNames = DatasetMapping.ClassNames(datasets[s.DatasetId]);
+            var classes = counts.Where(c => c.SetId == s.Id).OrderBy(c => c.Label ?? int.MaxValue)
+                .Select(c => new ClassCount(ClassName(classNames, c.Label) ?? "unlabeled", c.Count)).ToList();
+            var provenance = new AugmentedProvenance(s.ModelId, s.ModelFileHash, runs.GetValueOrDefault(s.ModelId), s.DatasetId, datasets[s.DatasetId].Name,
+                s.Mode, JsonDocument.Parse(s.ParametersJson).RootElement.Clone(), s.Seed, JsonDocument.Parse(s.FilterJson).RootElement.Clone(),
+                users.GetValueOrDefault(s.CreatedByUserId, s.CreatedByUserId), s.CreatedAt, s.StartedAt, s.FinishedAt, s.Requested, s.Generated, s.Kept);
+            return new AugmentedSummary(s.Id, s.Status, classes.Sum(c => c.Count), classes, provenance, s.Error);
+        }).ToList();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Radzen;
+using VaeWorkbench.Web.Augmentation;
+using VaeWorkbench.Web.Components.Layout;
+using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Hosting;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Components.Pages.Augment;
+
+/// <summary>One augmented set: provenance, class counts, a paged grid of its images, export, merge and delete.</summary>
+public partial class AugmentedSetDetail : IDisposable
+{
+    private const int PageSize = 96;
+    private AugmentedSummary? set;
+    private List<string> classNames = [];
+    private List<string> classOptions = [];
+    private string? classFilter;
+    private List<AugmentedImageItem> images = [];
+    private int total;
+    private int skip;
+    private string? error;
+    private bool merging;
+    private Guid? mergedDatasetId;
+
+    [Parameter] public Guid Id { get; set; }
+
+    [CascadingParameter] public Workspace Workspace { get; set; } = default!;
+
+    [Inject] public ScopedRunner Run { get; set; } = default!;
+
+    [Inject] public AugmentationEvents Events { get; set; } = default!;
+
+    [Inject] public NotificationService Notifications { get; set; } = default!;
+
+    [Inject] public NavigationManager Navigation { get; set; } = default!;
+
+    [Inject] public DialogService Dialogs { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Events.Updated += OnUpdate;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            set = await Run.RunAsync<AugmentationService, AugmentedSummary>(s => s.GetAsync(Workspace.UserId, Id));
+        }
+        catch (AccessDeniedException)
+        {
+            error = "This augmented set does not exist, was deleted, or belongs to another team.";
+            return;
+        }
+        classNames = await Run.RunAsync<AugmentationService, List<string>>(s => s.ClassNamesAsync(set.Provenance.DatasetId, default));
+        classOptions = set.Classes.Select(c => c.Name).ToList();
+        await LoadImagesAsync();
+    }
+
+    private async Task LoadImagesAsync()
+    {
+        int? label = classFilter is null || classFilter == "unlabeled" ? null : classNames.IndexOf(classFilter);
+        var page = await Run.RunAsync<AugmentationService, AugmentedImagePage>(s => s.ImagesAsync(Workspace.UserId, Id, skip, PageSize, label));
+        (images, total) = (page.Items.ToList(), page.Total);
+    }
+
+    private async Task FilterAsync(string? className)
+    {
+        (classFilter, skip) = (className, 0);
+        await LoadImagesAsync();
+    }
+
+    private async Task PageChangedAsync(PagerEventArgs args)
+    {
+        skip = args.Skip;
+        await LoadImagesAsync();
+    }
+
+    private void OnUpdate(AugmentationUpdate update)
+    {
+        if (update.SetId != Id || set is null) return;
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (await Dialogs.Confirm("Delete this augmented set and its images?", "Delete set", new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" }) != true) return;
+        try
+        {
+            await Run.RunAsync<AugmentationService>(s => s.DeleteAsync(Workspace.UserId, Id));
+            Navigation.NavigateTo("augmented");
+        }
+        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
+        {
+            Notifications.Notify(NotificationSeverity.Error, "Not deleted", e.Message);
+        }
+    }
+
+    private async Task MergeAsync()
+    {
+        merging = true;
+        try
+        {
+            mergedDatasetId = await Run.RunAsync<AugmentationMerge, Guid>(m => m.MergeAsync(Workspace.UserId, Id, null));
+        }
+        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
+        {
+            Notifications.Notify(NotificationSeverity.Error, "Not merged", e.Message);
+        }
+        finally
+        {
+            merging = false;
+        }
+    }
+
+    private static string Title(AugmentedImageItem image) =>
+        $"#{image.Index} {image.ClassName ?? "unlabeled"}{(image.Score is { } s ? $" · −ELBO {s.ToString("N1", CultureInfo.CurrentCulture)}" : "")}";
+
+    public void Dispose() => Events.Updated -= OnUpdate;
+}
