@@ -2,6 +2,7 @@ using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Runs;
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
@@ -17,6 +18,7 @@ builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
 builder.AddVaeDatasets();
+builder.AddVaeRegistry();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

@@ -25,6 +25,8 @@ public static class ApiExtensions
         api.MapDatasetsApi();
         api.MapRunsApi();
         api.MapModelsApi();
+        api.MapRegistryApi();
+        api.MapAuditApi();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

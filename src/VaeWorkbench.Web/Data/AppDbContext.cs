@@ -26,6 +26,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
 
+    public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
+
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -12,3 +12,7 @@ public sealed class Initial : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122010000_Workbench")]
 public sealed class Workbench : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122040000_Registry")]
+public sealed class Registry : SqlScriptMigration;
