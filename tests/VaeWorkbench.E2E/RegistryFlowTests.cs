@@ -63,6 +63,16 @@ public sealed class RegistryFlowTests : IAsyncLifetime
         await viewer.SendAsync(await viewer.Client.PostAsJsonAsync("/api/teams/join", new { code = invite.GetProperty("code").GetString() }), HttpStatusCode.OK);
         await ApiSession.Expect(await viewer.Client.PutAsJsonAsync("/api/me/current-team", new { teamId }), HttpStatusCode.NoContent);
 
+        // The server refuses the Viewer's writes, whatever the page shows; reading and downloading work.
+        await ApiSession.Expect(await viewer.Client.PutAsJsonAsync("/api/registry/fashion-e2e/aliases/production", new { version = 1 }), HttpStatusCode.Forbidden);
+        await ApiSession.Expect(await viewer.Client.PostAsJsonAsync("/api/registry", new { runId, name = "viewer-copy" }), HttpStatusCode.Forbidden);
+        var file = new ByteArrayContent(await viewer.Client.GetByteArrayAsync("/api/registry/fashion-e2e/versions/1/download"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        await ApiSession.Expect(await viewer.Client.PostAsync("/api/registry/import",
+            new MultipartFormDataContent { { new StringContent("viewer-import"), "name" }, { file, "file", "m.vae" } }), HttpStatusCode.Forbidden);
+        var model = await viewer.GetJsonAsync("/api/registry/fashion-e2e");
+        Assert.Equal(["production"], model.GetProperty("versions")[0].GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+
         var viewerContext = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
         var viewerPage = await viewerContext.NewPageAsync();
         await FailureArtifacts.RunAsync(viewerPage, _server, "registry-viewer", async () =>
@@ -88,18 +98,21 @@ public sealed class RegistryFlowTests : IAsyncLifetime
             await viewerPage.GotoAsync("/team");
             await viewerPage.Locator("main[data-interactive='true']").WaitForAsync();
             await Assertions.Expect(viewerPage.Locator("#audit-grid")).ToContainTextAsync("registry.alias_set");
+
+            // Removal takes effect on the open page's next action.
+            await viewerPage.GotoAsync("/models");
+            await viewerPage.Locator("main[data-interactive='true']").WaitForAsync();
+            await Assertions.Expect(viewerPage.Locator("#registry-grid")).ToContainTextAsync("fashion-e2e");
+            var members = await owner.GetJsonAsync($"/api/teams/{teamId}/members");
+            var viewerId = members.EnumerateArray().First(m => m.GetProperty("email").GetString() == "viewer@example.test").GetProperty("userId").GetString();
+            await ApiSession.Expect(await owner.Client.DeleteAsync($"/api/teams/{teamId}/members/{viewerId}"), HttpStatusCode.NoContent);
+            await viewerPage.ClickAsync("#registry-search-button");
+            await Assertions.Expect(viewerPage.Locator("#registry-denied")).ToContainTextAsync("not found");
+            await Assertions.Expect(viewerPage.Locator("#registry-grid")).Not.ToContainTextAsync("fashion-e2e");
+            await ApiSession.Expect(await viewer.Client.GetAsync($"/api/registry/fashion-e2e?teamId={teamId}"), HttpStatusCode.NotFound);
         });
         await viewerContext.CloseAsync();
 
-        // The server refuses the Viewer's writes, whatever the page shows; reading and downloading work.
-        await ApiSession.Expect(await viewer.Client.PutAsJsonAsync("/api/registry/fashion-e2e/aliases/production", new { version = 1 }), HttpStatusCode.Forbidden);
-        await ApiSession.Expect(await viewer.Client.PostAsJsonAsync("/api/registry", new { runId, name = "viewer-copy" }), HttpStatusCode.Forbidden);
-        var file = new ByteArrayContent(await viewer.Client.GetByteArrayAsync("/api/registry/fashion-e2e/versions/1/download"));
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        await ApiSession.Expect(await viewer.Client.PostAsync("/api/registry/import",
-            new MultipartFormDataContent { { new StringContent("viewer-import"), "name" }, { file, "file", "m.vae" } }), HttpStatusCode.Forbidden);
-        var model = await viewer.GetJsonAsync("/api/registry/fashion-e2e");
-        Assert.Equal(["production"], model.GetProperty("versions")[0].GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
     }
 
     private async Task<Guid> TrainSmallRunAsync(ApiSession owner)

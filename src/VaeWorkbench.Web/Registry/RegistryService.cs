@@ -110,12 +110,15 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         var datasetIds = versions.Where(v => v.DatasetId is not null).Select(v => v.DatasetId!.Value).Distinct().ToList();
         var datasets = await db.Datasets.AsNoTracking().Where(d => datasetIds.Contains(d.Id) && d.TeamId == teamId && d.DeletedAt == null)
             .ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var runIds = versions.Where(v => v.RunId is not null).Select(v => v.RunId!.Value).Distinct().ToList();
+        var teamRuns = (await db.TrainingRuns.AsNoTracking().Where(r => runIds.Contains(r.Id) && r.TeamId == teamId).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
         var userIds = versions.Select(v => v.CreatedByUserId).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, ct);
         return new RegisteredModelDetails(model.Id, teamId, model.Name, model.Description, versions.Select(v => new ModelVersionSummary(
             v.Version, ParseTags(v.TagsJson), aliases.Where(a => a.VersionId == v.Id).Select(a => a.Alias).Order().ToList(), v.Description,
-            Parse(v.ConfigJson), Parse(v.MetricsJson), v.SourceModelId is null && v.RunId is null ? "import" : "run", v.RunId,
-            // A dataset in another team (after a copy) or deleted is not linked.
+            Parse(v.ConfigJson), Parse(v.MetricsJson), v.SourceModelId is null && v.RunId is null ? "import" : "run",
+            // A run or dataset in another team (after a copy), or a deleted dataset, is not linked.
+            v.RunId is { } r && teamRuns.Contains(r) ? r : null,
             v.DatasetId is { } d && datasets.ContainsKey(d) ? d : null, v.DatasetId is { } e && datasets.TryGetValue(e, out var dn) ? dn : null,
             v.FileBytes, v.ReconstructionGridHash is not null, users.GetValueOrDefault(v.CreatedByUserId, "(deleted user)"), v.CreatedAt)).ToList());
     }
