@@ -29,6 +29,7 @@ public sealed class RegistryFlowTests : IAsyncLifetime
         using var owner = await ApiSession.RegisterAsync(_server.BaseUrl, "owner@example.test", Password);
         var teamId = (await owner.GetJsonAsync("/api/me")).GetProperty("teams")[0].GetProperty("id").GetGuid();
         var runId = await TrainSmallRunAsync(owner);
+        var secondTeam = (await owner.SendAsync(await owner.Client.PostAsJsonAsync("/api/teams", new { name = "second team" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
         var ownerContext = await _browser.Browser.NewContextAsync(new() { BaseURL = _server.BaseUrl, ViewportSize = new() { Width = 1366, Height = 900 } });
         var page = await ownerContext.NewPageAsync();
@@ -49,6 +50,13 @@ public sealed class RegistryFlowTests : IAsyncLifetime
             await page.ClickAsync("#set-alias");
             await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("production");
             await Assertions.Expect(page.Locator("#version-comparison")).ToContainTextAsync("latent");
+
+            await page.ClickAsync("#copy-target");
+            await page.GetByRole(AriaRole.Option, new() { Name = "second team" }).ClickAsync();
+            await page.ClickAsync("#copy-submit");
+            await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("fashion-e2e v1 in second team");
+            var copied = await owner.GetJsonAsync($"/api/registry/fashion-e2e?teamId={secondTeam}");
+            Assert.Single(copied.GetProperty("versions").EnumerateArray());
 
             await page.GotoAsync("/registry/fashion-e2e/versions/1");
             await Assertions.Expect(page.Locator("#card-description")).ToHaveTextAsync("<script>alert(1)</script> **bold**");
