@@ -42,9 +42,8 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
             SampleGridHash = blobs.Put(samples), ReconstructionGridHash = reconstructions is null ? null : blobs.Put(reconstructions),
             CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
         };
-        var number = await AddVersionAsync(run.TeamId, name, userId, version, ct);
-        audit.Add(run.TeamId, userId, AuditActions.ModelRegistered, "ModelVersion", version.Id, new { name, version = number, runId = run.Id });
-        await db.SaveChangesAsync(ct);
+        var number = await SaveNewVersionAsync(run.TeamId, name, userId, version,
+            n => audit.Add(run.TeamId, userId, AuditActions.ModelRegistered, "ModelVersion", version.Id, new { name, version = n, runId = run.Id }), ct);
         return new RegisteredVersionResponse(name, number);
     }
 
@@ -71,9 +70,8 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
             ConfigJson = JsonSerializer.Serialize(loaded.Model.Config, RunService.Json), MetricsJson = metrics,
             SampleGridHash = blobs.Put(samples), CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
         };
-        var number = await AddVersionAsync(teamId, name, userId, version, ct);
-        audit.Add(teamId, userId, AuditActions.ModelImported, "ModelVersion", version.Id, new { name, version = number, bytes = file.Length });
-        await db.SaveChangesAsync(ct);
+        var number = await SaveNewVersionAsync(teamId, name, userId, version,
+            n => audit.Add(teamId, userId, AuditActions.ModelImported, "ModelVersion", version.Id, new { name, version = n, bytes = file.Length }), ct);
         return new RegisteredVersionResponse(name, number);
     }
 
@@ -176,13 +174,14 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
             ConfigJson = source.ConfigJson, MetricsJson = source.MetricsJson, SampleGridHash = source.SampleGridHash,
             ReconstructionGridHash = source.ReconstructionGridHash, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
         };
-        var number = await AddVersionAsync(request.TargetTeamId, targetName, userId, copy, ct);
-        var details = new { from = new { teamId, name = model.Name, version = versionNumber }, to = new { teamId = request.TargetTeamId, name = targetName, version = number } };
         var action = request.Move ? AuditActions.VersionMoved : AuditActions.VersionCopied;
-        audit.Add(teamId, userId, action, "ModelVersion", source.Id, details);
-        audit.Add(request.TargetTeamId, userId, action, "ModelVersion", copy.Id, details);
-        if (request.Move) db.ModelVersions.Remove(source);
-        await db.SaveChangesAsync(ct);
+        var number = await SaveNewVersionAsync(request.TargetTeamId, targetName, userId, copy, n =>
+        {
+            var details = new { from = new { teamId, name = model.Name, version = versionNumber }, to = new { teamId = request.TargetTeamId, name = targetName, version = n } };
+            audit.Add(teamId, userId, action, "ModelVersion", source.Id, details);
+            audit.Add(request.TargetTeamId, userId, action, "ModelVersion", copy.Id, details);
+            if (request.Move) db.ModelVersions.Remove(source);
+        }, ct);
         return new RegisteredVersionResponse(targetName, number);
     }
 
@@ -207,13 +206,37 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         await db.ModelVersions.FirstOrDefaultAsync(v => v.RegisteredModelId == model.Id && v.Version == number, ct)
         ?? throw AccessDeniedException.NotFound($"Version {number} of '{model.Name}'");
 
+    /// <summary>
+    /// Saves the version under the next number of (team, name), with the changes <paramref name="alongside"/> adds for
+    /// that number. Two registrations racing for one number (or for creating the model) collide on a unique index; the
+    /// loser starts again from a clean change tracker with the next number.
+    /// </summary>
+    private async Task<int> SaveNewVersionAsync(Guid teamId, string name, string userId, ModelVersion version, Action<int> alongside, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var number = await AddVersionAsync(teamId, name, userId, version, ct);
+            alongside(number);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return number;
+            }
+            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxSaveAttempts = 10;
+
     /// <summary>Adds the version under the next number of (team, name), creating the registered model on first use. Not saved yet.</summary>
     private async Task<int> AddVersionAsync(Guid teamId, string name, string userId, ModelVersion version, CancellationToken ct)
     {
         var model = await db.RegisteredModels.FirstOrDefaultAsync(m => m.TeamId == teamId && m.Name == name, ct);
         if (model is null)
             db.RegisteredModels.Add(model = new RegisteredModel { Id = Guid.NewGuid(), TeamId = teamId, Name = name, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow() });
-        // Two registrations racing for one number collide on the unique (model, version) index; the loser gets a DbUpdateException (500) and can retry.
         var number = 1 + (await db.ModelVersions.Where(v => v.RegisteredModelId == model.Id).MaxAsync(v => (int?)v.Version, ct) ?? 0);
         version.RegisteredModelId = model.Id;
         version.Version = number;

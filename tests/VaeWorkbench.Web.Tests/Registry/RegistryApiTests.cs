@@ -271,6 +271,31 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
         await ApiClient.AssertProblemAsync(await viewer.Client.GetAsync($"/api/teams/{fixture.TeamId}/audit?format=xml"), HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task Concurrent_registrations_of_one_name_all_succeed_with_distinct_numbers()
+    {
+        var name = Unique("race");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            Owner.Client.PostAsJsonAsync("/api/registry", new { runId = fixture.RunId, name })));
+        foreach (var response in responses) await ApiClient.EnsureStatusAsync(response, HttpStatusCode.Created);
+        var numbers = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32()));
+        Assert.Equal([1, 2, 3, 4, 5, 6], numbers.Order());
+        var model = Assert.Single((await Owner.GetJsonAsync($"/api/registry?q={name}")).EnumerateArray());
+        Assert.Equal(6, model.GetProperty("versionCount").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("+1", "'+1")]
+    [InlineData("-1", "'-1")]
+    [InlineData("@SUM", "'@SUM")]
+    [InlineData("line\nbreak", "\"line\nbreak\"")]
+    public void Csv_cells_are_quoted_and_formulas_defused(string value, string cell) =>
+        Assert.Equal(cell, Audit.AuditCsv.Cell(value));
+
     private async Task<int> RegisterAsync(string name, string[]? tags = null, string? description = null)
     {
         var response = await Owner.Client.PostAsJsonAsync("/api/registry", new { runId = fixture.RunId, name, tags, description });
