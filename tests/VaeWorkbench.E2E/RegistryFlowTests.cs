@@ -58,6 +58,18 @@ public sealed class RegistryFlowTests : IAsyncLifetime
             var copied = await owner.GetJsonAsync($"/api/registry/fashion-e2e?teamId={secondTeam}");
             Assert.Single(copied.GetProperty("versions").EnumerateArray());
 
+            var exported = await owner.Client.GetByteArrayAsync("/api/registry/fashion-e2e/versions/1/download");
+            await page.GotoAsync("/registry/import");
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+            await page.FillAsync("#import-name", "imported-e2e");
+            await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "broken.vae", MimeType = "application/octet-stream", Buffer = exported[..1000] });
+            await page.ClickAsync("#import-submit");
+            await Assertions.Expect(page.Locator("#import-error")).ToContainTextAsync("not a valid .vae model file");
+            await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "model.vae", MimeType = "application/octet-stream", Buffer = exported });
+            await page.ClickAsync("#import-submit");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/registry/imported-e2e$"), new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("import");
+
             await page.GotoAsync("/registry/fashion-e2e/versions/1");
             await Assertions.Expect(page.Locator("#card-description")).ToHaveTextAsync("<script>alert(1)</script> **bold**");
             await Assertions.Expect(page.Locator("#card-samples")).ToBeVisibleAsync();
