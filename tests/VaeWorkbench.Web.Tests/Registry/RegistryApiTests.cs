@@ -243,6 +243,7 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
         await RegisterAsync(name);
         await SetAliasAsync(name, "production", 1);
         await Owner.Client.GetByteArrayAsync($"/api/registry/{name}/versions/1/download");
+        await Owner.Client.GetByteArrayAsync($"/api/models/{fixture.ModelId}/file");
         var viewer = await TrainedRun.JoinAsAsync(fixture.Factory, Owner, fixture.TeamId, "Viewer");
 
         var all = (await viewer.GetJsonAsync($"/api/teams/{fixture.TeamId}/audit")).EnumerateArray().ToList();
@@ -250,6 +251,7 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
         Assert.Contains("run.started", actions);
         Assert.Contains("member.invited", actions);
         Assert.Contains("member.joined", actions);
+        Assert.Contains("model.downloaded", actions);
         var mine = all.Where(e => e.GetProperty("details").TryGetProperty("name", out var n) && n.GetString() == name)
             .Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Equal(["registry.downloaded", "registry.alias_set", "registry.registered"], mine);
