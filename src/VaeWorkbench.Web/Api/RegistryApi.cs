@@ -91,7 +91,7 @@ internal static class RegistryApi
     private static async Task<IResult> GridAsync(string name, int version, Guid? teamId, bool reconstructions, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct)
     {
         var hash = await service.GridAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, reconstructions, ct)
-            ?? throw AccessDeniedException.NotFound("This version has no reconstruction grid (it was imported); it");
+            ?? throw AccessDeniedException.NotFound("A reconstruction grid (an imported version has none)");
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, max-age=86400";
         return TypedResults.Stream(blobs.OpenRead(hash), "image/png");

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Registry;
@@ -16,6 +19,7 @@ internal static class ModelImportValidator
         LoadedModel loaded;
         try
         {
+            RefuseConfigLargerThanFile(file);
             loaded = ModelFile.Load(file);
         }
         catch (InvalidModelFileException e)
@@ -40,6 +44,39 @@ internal static class ModelImportValidator
         if (pixels.Any(v => !float.IsFinite(v) || v < 0f || v > 1f)) throw Rejected("the decoder gives pixels outside [0, 1] for a zero image");
         return loaded;
     }
+
+    /// <summary>
+    /// The loader builds the model its config describes before it reads the weights, so a small file whose config asks
+    /// for a huge model would allocate up to the engine's parameter limit (800 MB) per request. Its float32 weights must be
+    /// in the file, so a config that needs far more bytes than the file has is refused first. The engine's estimate is close
+    /// to the real count (never above twice it, tested), hence the factor of two: a valid file is never refused.
+    /// </summary>
+    internal static void RefuseConfigLargerThanFile(byte[] file)
+    {
+        var (_, metadata) = SafeTensors.Read(file);
+        if (!metadata.TryGetValue("config", out var json)) return; // the loader gives the precise message
+        VaeConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<VaeConfig>(json, ConfigJson);
+        }
+        catch (JsonException)
+        {
+            return; // likewise
+        }
+        if (config is null) return;
+        var parameters = config.EstimateParameterCount();
+        if (parameters * 4 > 2L * file.Length)
+            throw Rejected($"its config describes a model of about {parameters:N0} parameters, but the file has only {file.Length:N0} bytes");
+    }
+
+    /// <summary>The model file's JSON conventions (snake_case names and enums), as <see cref="ModelFile"/> writes them.</summary>
+    private static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     private static RequestRejectedException Rejected(string reason) => new($"This is not a valid .vae model file: {reason}. Nothing was stored.");
 }

@@ -143,6 +143,7 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
         });
         var missingTensor = Rewrite(loaded, tensors => tensors.RemoveAt(tensors.Count - 1));
         var badConfig = Rewrite(loaded, metadata: m => m["config"] = "{\"architecture\":\"mlp\",\"latent\":-3}");
+        var hugeConfig = Rewrite(loaded, metadata: m => m["config"] = "{\"architecture\":\"mlp\",\"latent\":20,\"hidden\":[90000]}");
         var notAModel = Rewrite(loaded, metadata: m => m["format"] = "something-else");
         var headerGarbage = (byte[])good.Clone();
         headerGarbage[9] = (byte)'!';
@@ -161,6 +162,7 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
             ("tensor missing", missingTensor),
             ("invalid architecture", badConfig),
             ("not a VaeWorkbench model", notAModel),
+            ("config far larger than the file", hugeConfig),
             ("random bytes", Enumerable.Range(0, 5000).Select(i => (byte)(i * 37)).ToArray()),
         };
         var before = await StoredCountsAsync();
@@ -297,6 +299,27 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
     [InlineData("line\nbreak", "\"line\nbreak\"")]
     public void Csv_cells_are_quoted_and_formulas_defused(string value, string cell) =>
         Assert.Equal(cell, Audit.AuditCsv.Cell(value));
+
+    [Fact]
+    public void The_engines_parameter_estimate_is_within_a_factor_of_two_of_the_real_count_for_the_presets()
+    {
+        // ModelImportValidator relies on this to refuse a config far larger than its file before allocating the model.
+        foreach (var config in new[] { Engine.Model.VaeConfig.MlpPreset(), Engine.Model.VaeConfig.ConvPreset(), Engine.Model.VaeConfig.ConvPreset(3, 64) })
+        {
+            var real = new Engine.Model.Vae(config, seed: 1).ParameterCount;
+            // Never above twice the real count (a valid file is never refused); near it (the check has teeth).
+            Assert.InRange(config.EstimateParameterCount(), real / 2, 2 * real);
+        }
+    }
+
+    [Fact]
+    public async Task A_config_far_larger_than_its_file_is_refused_before_the_model_is_built()
+    {
+        var good = await Owner.Client.GetByteArrayAsync($"/api/models/{fixture.ModelId}/file");
+        var huge = Rewrite(ModelFile.Load(good), metadata: m => m["config"] = "{\"architecture\":\"mlp\",\"latent\":20,\"hidden\":[90000]}");
+        var problem = await ApiClient.AssertProblemAsync(await ImportAsync(Unique("huge"), huge), HttpStatusCode.BadRequest);
+        Assert.Contains("parameters, but the file has only", problem.GetProperty("detail").GetString());
+    }
 
     private async Task<int> RegisterAsync(string name, string[]? tags = null, string? description = null)
     {
