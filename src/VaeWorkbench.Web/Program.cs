@@ -4,6 +4,7 @@ using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Inspection;
+using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 
@@ -23,6 +24,7 @@ builder.AddVaeDatasets();
 builder.AddVaeScoring();
 builder.AddVaeInspection();
 builder.AddVaeAugmentation();
+builder.AddVaeRegistry();
 
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();

@@ -27,6 +27,8 @@ public static class ApiExtensions
         api.MapModelsApi();
         api.MapScoresApi();
         api.MapAugmentationApi();
+        api.MapRegistryApi();
+        api.MapAuditApi();
 
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
@@ -23,9 +24,10 @@ internal static class ModelsApi
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), modelId, ct)))
             .WithSummary("A model: its run, dataset, engine config and final metrics.");
 
-        models.MapGet("/{modelId:guid}/file", async Task<FileStreamHttpResult> (Guid modelId, HttpContext http, ModelService service, BlobStore blobs, CancellationToken ct) =>
+        models.MapGet("/{modelId:guid}/file", async Task<FileStreamHttpResult> (Guid modelId, HttpContext http, ModelService service, AuditLog audit, BlobStore blobs, CancellationToken ct) =>
         {
             var (hash, _) = await service.FileAsync(http.User.UserId(), modelId, ct);
+            await audit.RecordModelDownloadAsync(http.User.UserId(), modelId, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", $"model-{modelId:N}.vae");
         }).WithSummary("Download the model as a .vae file (safetensors with the config, history and optimizer state in __metadata__).");

@@ -34,6 +34,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<AugmentedSet> AugmentedSets => Set<AugmentedSet>();
 
     public DbSet<AugmentedImage> AugmentedImages => Set<AugmentedImage>();
+    public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
+
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

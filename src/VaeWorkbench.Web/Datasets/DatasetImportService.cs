@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Imaging.Datasets;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Options;
@@ -18,7 +19,7 @@ namespace VaeWorkbench.Web.Datasets;
 /// </summary>
 public sealed class DatasetImportService(
     AppDbContext db, TeamAccess access, BlobStore blobs, DatasetCleanup cleanup, IOptions<DatasetOptions> options,
-    TimeProvider clock, ILogger<DatasetImportService> logger)
+    TimeProvider clock, ILogger<DatasetImportService> logger, AuditLog audit)
 {
     public const int MaxNameLength = 200;
     public static readonly int[] ImageSizes = [28, 32, 64];
@@ -56,6 +57,7 @@ public sealed class DatasetImportService(
             var tensorHash = await writer.WriteTensorFileAsync(classNames, ct);
             var report = Report(found, writer, classNames, limits.MaxReportedFiles);
             await SaveRowsAsync(dataset, writer.Images, classNames, report, tensorHash, ct);
+            await audit.RecordAsync(teamId, userId, AuditActions.DatasetUploaded, "Dataset", dataset.Id, new { name, images = found.Imported, skipped = report.SkippedCount }, ct);
             logger.LogInformation("Imported dataset {DatasetId} with {Count} images ({Skipped} skipped)", dataset.Id, found.Imported, report.SkippedCount);
             return DatasetImportResult.From(DatasetMapping.ToSummary(dataset));
         }

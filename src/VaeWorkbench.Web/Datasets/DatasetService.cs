@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Teams;
@@ -9,7 +10,7 @@ namespace VaeWorkbench.Web.Datasets;
 /// Reading and managing a team's datasets. Every method that names a dataset or a team checks the caller's role through
 /// <see cref="TeamAccess"/>: Viewer to read, Editor to change. A dataset of another team, or a deleted one, is "not found".
 /// </summary>
-public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvider clock)
+public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvider clock, AuditLog audit)
 {
     public const int MaxPageSize = 500;
 
@@ -38,6 +39,7 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
     {
         var dataset = await FindAsync(userId, datasetId, TeamRole.Editor, ct, track: true);
         dataset.Name = DatasetImportService.ValidName(name);
+        audit.Add(dataset.TeamId, userId, AuditActions.DatasetRenamed, "Dataset", dataset.Id, new { name = dataset.Name });
         await db.SaveChangesAsync(ct);
     }
 
@@ -48,6 +50,7 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         if (dataset.Status == DatasetStatus.Importing)
             throw new RequestRejectedException("This dataset is still importing; delete it when the import has finished.");
         dataset.DeletedAt = clock.GetUtcNow();
+        audit.Add(dataset.TeamId, userId, AuditActions.DatasetDeleted, "Dataset", dataset.Id, new { name = dataset.Name });
         await db.SaveChangesAsync(ct);
     }
 

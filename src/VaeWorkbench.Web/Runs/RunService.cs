@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Teams;
@@ -17,7 +18,7 @@ public sealed record EpochPoint(int Epoch, double TrainLoss, double? ValLoss, do
 public sealed record RunDetails(RunSummary Summary, RunSettings Settings, IReadOnlyList<EpochPoint> History, Guid TeamId);
 
 /// <summary>Creating, reading and cancelling training runs. Every call checks the caller's role in the run's team.</summary>
-public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock)
+public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock, AuditLog audit)
 {
     /// <summary>camelCase with enums as names ("mlp", "bernoulli"), for settings, configs and metrics stored as JSON.</summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -54,6 +55,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
             Status = RunStatus.Queued, Epochs = epochs, CreatedByUserId = userId, CreatedAt = now, QueueOrder = now.UtcTicks,
         };
         db.TrainingRuns.Add(run);
+        audit.Add(teamId, userId, AuditActions.RunStarted, "Run", run.Id, new { datasetId = dataset.Id, epochs });
         await db.SaveChangesAsync(ct);
         signal.Wake();
         return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == run.Id), ct)).Single();
@@ -89,6 +91,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancelRequested, true), ct);
             if (flagged == 0) throw new RequestRejectedException($"The run has already finished ({run.Status}).");
         }
+        await audit.RecordAsync(run.TeamId, userId, AuditActions.RunCancelled, "Run", run.Id, ct: ct);
         signal.Wake();
         return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == runId), ct)).Single();
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Options;
@@ -11,7 +12,7 @@ public sealed record TeamSummary(Guid Id, string Name, TeamRole Role, bool IsPer
 public sealed record MemberSummary(string UserId, string Email, TeamRole Role, DateTimeOffset JoinedAt);
 
 /// <summary>Teams, memberships and invites. Every method that names a team checks the caller's role through <see cref="TeamAccess"/>.</summary>
-public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<AuthOptions> authOptions, TimeProvider clock)
+public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<AuthOptions> authOptions, TimeProvider clock, AuditLog audit)
 {
     public const int MaxNameLength = 100;
 
@@ -44,6 +45,7 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
         await access.RequireAsync(userId, teamId, TeamRole.Owner, ct: ct);
         var team = await db.Teams.FirstAsync(t => t.Id == teamId, ct);
         team.Name = ValidName(name);
+        audit.Add(teamId, userId, AuditActions.TeamRenamed, "Team", teamId, new { name = team.Name });
         await db.SaveChangesAsync(ct);
     }
 
@@ -84,6 +86,7 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
             Id = Guid.NewGuid(), TeamId = teamId, Role = role, CodeHash = SecretCodes.Hash(code), CreatedByUserId = userId,
             CreatedAt = now, ExpiresAt = now.AddDays(authOptions.Value.InviteValidDays),
         });
+        audit.Add(teamId, userId, AuditActions.InviteCreated, "Team", teamId, new { role });
         await db.SaveChangesAsync(ct);
         return code;
     }
@@ -112,6 +115,7 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
             db.TeamMembers.Add(new TeamMember { TeamId = invite.TeamId, UserId = userId, Role = invite.Role, JoinedAt = now });
         else if (existing.Role < invite.Role)
             existing.Role = invite.Role;
+        audit.Add(invite.TeamId, userId, AuditActions.MemberJoined, "Member", userId, new { role = invite.Role, inviteId = invite.Id });
         await db.SaveChangesAsync(ct);
         return await GetAsync(userId, invite.TeamId, ct);
     }
@@ -123,6 +127,7 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
         var member = await db.TeamMembers.FirstOrDefaultAsync(m => m.TeamId == teamId && m.UserId == memberUserId, ct)
             ?? throw AccessDeniedException.NotFound("Member");
         if (member.Role == TeamRole.Owner && role != TeamRole.Owner) await EnsureAnotherOwnerAsync(teamId, memberUserId, ct);
+        audit.Add(teamId, userId, AuditActions.MemberRoleChanged, "Member", memberUserId, new { from = member.Role, to = role });
         member.Role = role;
         await db.SaveChangesAsync(ct);
     }
@@ -135,6 +140,7 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
             ?? throw AccessDeniedException.NotFound("Member");
         if (member.Role == TeamRole.Owner) await EnsureAnotherOwnerAsync(teamId, memberUserId, ct);
         db.TeamMembers.Remove(member);
+        audit.Add(teamId, userId, AuditActions.MemberRemoved, "Member", memberUserId, new { role = member.Role, left = memberUserId == userId });
         await db.SaveChangesAsync(ct);
     }
 

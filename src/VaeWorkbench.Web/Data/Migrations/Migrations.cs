@@ -18,3 +18,5 @@ public sealed class Workbench : SqlScriptMigration;
 public sealed class Inspection : SqlScriptMigration;
 [Migration("20261122030000_Augmentation")]
 public sealed class Augmentation : SqlScriptMigration;
+[Migration("20261122040000_Registry")]
+public sealed class Registry : SqlScriptMigration;

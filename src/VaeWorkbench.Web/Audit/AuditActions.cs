@@ -1,0 +1,33 @@
+namespace VaeWorkbench.Web.Audit;
+
+/// <summary>The actions the audit log records. Names are stable: filters and exported CSV files rely on them.</summary>
+public static class AuditActions
+{
+    public const string DatasetUploaded = "dataset.uploaded";
+    public const string DatasetRenamed = "dataset.renamed";
+    public const string DatasetDeleted = "dataset.deleted";
+    public const string RunStarted = "run.started";
+    public const string RunCancelled = "run.cancelled";
+    public const string ModelDownloaded = "model.downloaded";
+    public const string ModelRegistered = "registry.registered";
+    public const string ModelImported = "registry.imported";
+    public const string VersionDownloaded = "registry.downloaded";
+    public const string AliasSet = "registry.alias_set";
+    public const string VersionCopied = "registry.copied";
+    public const string VersionMoved = "registry.moved";
+    public const string VersionDeleted = "registry.deleted";
+    public const string InviteCreated = "member.invited";
+    public const string MemberJoined = "member.joined";
+    public const string MemberRoleChanged = "member.role_changed";
+    public const string MemberRemoved = "member.removed";
+    public const string TeamRenamed = "team.renamed";
+    /// <summary>For the review workflow (anomaly review) to record its decisions.</summary>
+    public const string ReviewRecorded = "review.recorded";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
+        VersionDownloaded, AliasSet, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
+        MemberRemoved, TeamRenamed, ReviewRecorded,
+    ];
+}

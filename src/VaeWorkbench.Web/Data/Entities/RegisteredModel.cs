@@ -1,0 +1,18 @@
+namespace VaeWorkbench.Web.Data.Entities;
+
+/// <summary>A named model in a team's registry ("fashion-shirts"); its versions are the team's shared assets.</summary>
+public sealed class RegisteredModel
+{
+    public Guid Id { get; set; }
+
+    public Guid TeamId { get; set; }
+
+    /// <summary>Unique within the team.</summary>
+    public required string Name { get; set; }
+
+    public string Description { get; set; } = "";
+
+    public required string CreatedByUserId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
