@@ -95,6 +95,12 @@ public sealed class ScoresApiTests : IDisposable
         Assert.All(reviews, r => Assert.Equal(editor.Email, r.GetProperty("reviewer").GetString()));
         Assert.Equal("Anomaly", reviews.Single(r => r.GetProperty("imageId").GetInt64() == flagged[1]).GetProperty("decision").GetString());
 
+        // Every decision is in the team's audit log, with who made it.
+        var teamId = (await owner.GetJsonAsync("/api/me")).GetProperty("currentTeamId").GetGuid();
+        var audited = (await owner.GetJsonAsync($"/api/teams/{teamId}/audit?action=review.recorded")).EnumerateArray().ToList();
+        Assert.Equal(4, audited.Count);
+        Assert.Equal(3, audited.Count(a => a.GetProperty("userEmail").GetString() == editor.Email));
+
         var csv = await viewer.Client.GetStringAsync($"/api/scores/{jobId}/reviews.csv");
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("image,class,score,method,decision,reviewer,decided_at,note", lines[0]);

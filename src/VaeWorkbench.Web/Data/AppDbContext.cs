@@ -31,9 +31,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<ImageScore> ImageScores => Set<ImageScore>();
 
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+
     public DbSet<AugmentedSet> AugmentedSets => Set<AugmentedSet>();
 
     public DbSet<AugmentedImage> AugmentedImages => Set<AugmentedImage>();
+
     public DbSet<RegisteredModel> RegisteredModels => Set<RegisteredModel>();
 
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Audit;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +11,7 @@ using VaeWorkbench.Web.Teams;
 namespace VaeWorkbench.Web.Scoring;
 
 /// <summary>Review decisions on scored images, shared by the whole team. Editor decides; Viewer reads and exports.</summary>
-public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeProvider clock)
+public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeProvider clock, AuditLog audit)
 {
     public async Task<ReviewView> DecideAsync(string userId, ReviewRequest request, CancellationToken ct = default)
     {
@@ -31,6 +32,7 @@ public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeP
         decision.Note = note;
         decision.ReviewerUserId = userId;
         decision.DecidedAt = clock.GetUtcNow();
+        audit.Add(job.TeamId, userId, AuditActions.ReviewRecorded, "Image", request.ImageId, new { scoreJobId = job.Id, decision = verdict.ToString() });
         await db.SaveChangesAsync(ct);
         var reviewer = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(ct) ?? userId;
         return new ReviewView(decision.DatasetImageId, verdict, note, userId, reviewer, decision.DecidedAt);

@@ -92,6 +92,26 @@ public sealed class EndpointPermissionTests(PermissionFixture fixture) : IClassF
             await Json(HttpMethod.Post, $"/api/registry/{PermissionFixture.ModelName}/versions/1/copy?teamId={f.TeamId}", new { targetTeamId = await caller.PersonalTeamIdAsync() })),
         ["DELETE /api/registry/{name}/versions/{version:int}"] = new(Need.Owner, async (f, _) =>
             new HttpRequestMessage(HttpMethod.Delete, $"/api/registry/{PermissionFixture.ModelName}/versions/{await f.NewVersionAsync()}?teamId={f.TeamId}")),
+
+        ["POST /api/models/{modelId:guid}/scores"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/scores", new { datasetId = f.UploadedDatasetId, method = "recon" })),
+        ["GET /api/models/{modelId:guid}/scores"] = new(Need.Viewer, (f, _) => Get($"/api/models/{f.ModelId}/scores")),
+        ["GET /api/scores/{jobId:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/scores/{f.ScoreJobId}")),
+        ["PUT /api/scores/{jobId:guid}/settings"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/scores/{f.ScoreJobId}/settings", new { thresholdMode = "percentile", thresholdValue = 99 })),
+        ["GET /api/scores/{jobId:guid}/reviews"] = new(Need.Viewer, (f, _) => Get($"/api/scores/{f.ScoreJobId}/reviews")),
+        ["GET /api/scores/{jobId:guid}/reviews.csv"] = new(Need.Viewer, (f, _) => Get($"/api/scores/{f.ScoreJobId}/reviews.csv")),
+        // Allowed callers get 400 (no image is confirmed as an anomaly), refused ones 403/404.
+        ["POST /api/scores/{jobId:guid}/cleaned-dataset"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/cleaned-dataset", new { name = "cleaned" })),
+        ["POST /api/reviews"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, "/api/reviews", new { imageId = f.ScoredImageId, scoreJobId = f.ScoreJobId, decision = "Skip" })),
+
+        ["POST /api/models/{modelId:guid}/generate"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate", new { mode = "prior", count = 2, seed = 1 })),
+        ["POST /api/models/{modelId:guid}/generate/preview"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate/preview", new { mode = "prior", count = 2, seed = 1 })),
+        ["GET /api/augmented/"] = new(Need.Viewer, (f, _) => Get($"/api/augmented?teamId={f.TeamId}")),
+        ["GET /api/augmented/{id:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}")),
+        ["DELETE /api/augmented/{id:guid}"] = new(Need.Editor, async (f, _) => new HttpRequestMessage(HttpMethod.Delete, $"/api/augmented/{await f.NewAugmentedSetAsync()}")),
+        ["POST /api/augmented/{id:guid}/merge"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/augmented/{f.AugmentedSetId}/merge", new { name = "merged" })),
+        ["GET /api/augmented/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images")),
+        ["GET /api/augmented/{id:guid}/images/{index:int}.png"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images/0.png")),
+        ["GET /api/augmented/{id:guid}/export"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/export")),
     };
 
     [Fact]
@@ -194,6 +214,9 @@ public sealed class PermissionFixture : IAsyncLifetime
     public Guid UploadedDatasetId { get; private set; }
     public string SpareMemberId { get; private set; } = "";
     public byte[] ModelFile { get; private set; } = [];
+    public Guid ScoreJobId { get; private set; }
+    public long ScoredImageId { get; private set; }
+    public Guid AugmentedSetId { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -209,6 +232,25 @@ public sealed class PermissionFixture : IAsyncLifetime
         ModelFile = await Owner.Client.GetByteArrayAsync($"/api/models/{ModelId}/file");
         var uploaded = await Owner.UploadAsync(DatasetUploads.Form("uploaded", 28, 1, [("a.png", Imaging.Formats.Png.PngEncoder.Encode(DatasetUploads.Fashion(0).Image))], TeamId));
         UploadedDatasetId = uploaded.GetProperty("id").GetGuid();
+
+        var scoring = await Owner.Client.PostAsJsonAsync($"/api/models/{ModelId}/scores", new { datasetId = UploadedDatasetId, method = "recon" });
+        await ApiClient.EnsureStatusAsync(scoring, HttpStatusCode.Accepted);
+        ScoreJobId = (await scoring.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+        var job = await Eventually.WaitForAsync(() => Owner.GetJsonAsync($"/api/scores/{ScoreJobId}"),
+            j => j.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "the score job");
+        ScoredImageId = job.GetProperty("items")[0].GetProperty("imageId").GetInt64();
+        AugmentedSetId = await NewAugmentedSetAsync();
+    }
+
+    /// <summary>Generates a small augmented set and waits for it, for requests that read or delete one.</summary>
+    public async Task<Guid> NewAugmentedSetAsync()
+    {
+        var response = await Owner.Client.PostAsJsonAsync($"/api/models/{ModelId}/generate", new { mode = "prior", count = 2, seed = 1 });
+        await ApiClient.EnsureStatusAsync(response, HttpStatusCode.Accepted);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("augmentedId").GetGuid();
+        await Eventually.WaitForAsync(() => Owner.GetJsonAsync($"/api/augmented/{id}"),
+            a => a.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "the augmented set");
+        return id;
     }
 
     public ApiUser? User(EndpointPermissionTests.Caller caller) => caller switch

@@ -16,7 +16,11 @@ public sealed class Workbench : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122020000_Inspection")]
 public sealed class Inspection : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
 [Migration("20261122030000_Augmentation")]
 public sealed class Augmentation : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
 [Migration("20261122040000_Registry")]
 public sealed class Registry : SqlScriptMigration;
