@@ -20,7 +20,7 @@ public sealed class ProcessFaultTests
     {
         await using var first = await AppServer.StartAsync(FastLeases);
         Guid runId;
-        const int epochs = 20;
+        const int epochs = 25;
         using (var api = await ApiSession.RegisterAsync(first.BaseUrl, "kill@example.test"))
         {
             var datasetId = await api.UploadFashionMnistAsync("fashion test split");

@@ -28,20 +28,25 @@ public sealed partial class TrainingFlowTests : BrowserTest
             await page.GotoAsync($"/runs/new?dataset={datasetId}");
             await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#run-estimate")).ToContainTextAsync("per epoch", new() { Timeout = 30_000 });
-            await page.FillAsync("#run-epochs input, input#run-epochs", "6");
+            // Enough small steps that the run is still going when its page opens, even on a fast, idle machine.
+            await page.FillAsync("#run-epochs input, input#run-epochs", "30");
             await page.Locator("#run-epochs input, input#run-epochs").BlurAsync();
+            await page.FillAsync("#run-batch input, input#run-batch", "16");
+            await page.Locator("#run-batch input, input#run-batch").BlurAsync();
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "run-new.png"), FullPage = true });
             await page.ClickAsync("#start-run");
 
             await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
             await page.WaitForInteractivityAsync();
-            // The chart gains points as epochs finish, pushed by the server (the page never reloads).
-            await Assertions.Expect(page.Locator("#loss-chart[data-points='1']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
-            await Assertions.Expect(page.Locator("#loss-chart[data-points='3']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
+            // The chart gains points as epochs finish, pushed by the server (the page never reloads): it shows a
+            // part-way count first, then all 30.
+            await page.WaitForFunctionAsync(
+                "() => { const n = Number(document.querySelector('#loss-chart')?.dataset.points); return n >= 1 && n < 30; }",
+                null, new() { Timeout = 120_000, PollingInterval = 50 });
             await Assertions.Expect(page.Locator("#reconstructions")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 120_000 });
-            await Assertions.Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "6");
-            await Assertions.Expect(page.Locator("#run-progress-text")).ToContainTextAsync("Epoch 6 of 6");
+            await Assertions.Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "30");
+            await Assertions.Expect(page.Locator("#run-progress-text")).ToContainTextAsync("Epoch 30 of 30");
             await Assertions.Expect(page.Locator("#loss-chart path.rz-line")).Not.ToHaveCountAsync(0);
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "run-succeeded.png"), FullPage = true });
 
