@@ -30,25 +30,9 @@ public sealed class LatentGaussian
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), "fitting a latent Gaussian needs at least 2 codes");
         if (codes.Length != (long)count * latent) throw new ArgumentException($"expected {count}×{latent} codes, got {codes.Length}");
         if (!(ridge >= 0) || double.IsInfinity(ridge)) throw new ArgumentOutOfRangeException(nameof(ridge), "ridge must be finite and non-negative");
-        var mean = new double[latent];
-        for (var i = 0; i < count; i++)
-            for (var j = 0; j < latent; j++) mean[j] += codes[i * latent + j];
-        for (var j = 0; j < latent; j++) mean[j] /= count;
-        var cov = new double[latent * latent];
-        var centred = new double[latent];
-        for (var i = 0; i < count; i++)
-        {
-            for (var j = 0; j < latent; j++) centred[j] = codes[i * latent + j] - mean[j];
-            for (var a = 0; a < latent; a++)
-                for (var b = 0; b <= a; b++) cov[a * latent + b] += centred[a] * centred[b];
-        }
-        for (var a = 0; a < latent; a++)
-            for (var b = 0; b <= a; b++)
-            {
-                var v = cov[a * latent + b] / (count - 1) + (a == b ? ridge : 0);
-                cov[a * latent + b] = v;
-                cov[b * latent + a] = v;
-            }
+        var (mean, cov) = CodeScatter.Compute(codes, count, latent);
+        for (var i = 0; i < cov.Length; i++) cov[i] /= count - 1;
+        for (var a = 0; a < latent; a++) cov[a * latent + a] += ridge;
         return new LatentGaussian(mean, cov, Cholesky(cov, latent));
     }
 

@@ -23,18 +23,7 @@ public static class LatentProjection
     public static (float[] Points, double[] Variance) Pca(ReadOnlySpan<float> codes, int count, int latent, int iterations = 200)
     {
         Check(codes, count, latent);
-        var mean = new double[latent];
-        for (var i = 0; i < count; i++)
-            for (var j = 0; j < latent; j++) mean[j] += codes[i * latent + j];
-        for (var j = 0; j < latent; j++) mean[j] /= count;
-        var cov = new double[latent * latent];
-        var centred = new double[latent];
-        for (var i = 0; i < count; i++)
-        {
-            for (var j = 0; j < latent; j++) centred[j] = codes[i * latent + j] - mean[j];
-            for (var a = 0; a < latent; a++)
-                for (var b = 0; b < latent; b++) cov[a * latent + b] += centred[a] * centred[b];
-        }
+        var (mean, cov) = CodeScatter.Compute(codes, count, latent);
         for (var a = 0; a < cov.Length; a++) cov[a] /= count;
 
         var axes = new double[2][];
