@@ -17,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 
 builder.AddVaeStorage();
 builder.AddVaeIdentity();
+builder.AddVaeSignInRateLimiting();
 builder.AddVaeApi();
 builder.AddVaeRuns();
 builder.AddVaeUi();
@@ -29,7 +30,10 @@ builder.AddVaeRegistry();
 var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
 
+// Security headers first, so every response carries them, errors included; sign-in limits before any sign-in work.
+app.UseVaeSecurityHeaders();
 app.UseExceptionHandler();
+app.UseVaeSignInRateLimiting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests;
 
 /// <summary>The browser path: sign in through the login form, then use the API with the cookie.</summary>
-public sealed partial class CookieSessionTests : IDisposable
+public sealed class CookieSessionTests : IDisposable
 {
     private readonly WorkbenchFactory _factory = new();
 
@@ -15,7 +13,7 @@ public sealed partial class CookieSessionTests : IDisposable
     public async Task The_login_form_sets_a_cookie_that_the_api_accepts()
     {
         var user = await _factory.RegisterWithTokenAsync();
-        var browser = await SignInThroughFormAsync(user);
+        var browser = await _factory.SignInThroughFormAsync(user);
         var me = await browser.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }
@@ -24,12 +22,12 @@ public sealed partial class CookieSessionTests : IDisposable
     public async Task A_cookie_authenticated_write_without_an_antiforgery_token_gets_400_and_with_one_succeeds()
     {
         var user = await _factory.RegisterWithTokenAsync();
-        var browser = await SignInThroughFormAsync(user);
+        var browser = await _factory.SignInThroughFormAsync(user);
 
         var forged = await browser.PostAsJsonAsync("/api/teams", new { name = "forged" });
         await ApiClient.AssertProblemAsync(forged, HttpStatusCode.BadRequest);
 
-        var token = AntiforgeryField().Match(await browser.GetStringAsync("/")).Groups[1].Value;
+        var token = await BrowserForms.AntiforgeryTokenAsync(browser, "/");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = JsonContent.Create(new { name = "real" }) };
         request.Headers.Add("X-CSRF-TOKEN", token);
         await ApiClient.EnsureStatusAsync(await browser.SendAsync(request), HttpStatusCode.Created);
@@ -43,36 +41,12 @@ public sealed partial class CookieSessionTests : IDisposable
     public async Task A_wrong_password_on_the_form_shows_an_error_and_sets_no_cookie()
     {
         var user = await _factory.RegisterWithTokenAsync();
-        var browser = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await PostLoginAsync(browser, user.Email, "not-the-password");
+        var browser = _factory.NewBrowser();
+        var response = await BrowserForms.PostLoginAsync(browser, user.Email, "not-the-password");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("The e-mail or password is wrong.", await response.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
     }
-
-    private async Task<HttpClient> SignInThroughFormAsync(ApiUser user)
-    {
-        var browser = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await PostLoginAsync(browser, user.Email, user.Password);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
-
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("/account/login");
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        return await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 
     public void Dispose() => _factory.Dispose();
 }

@@ -9,10 +9,9 @@ internal static class ApiProblems
     {
         context.Response.StatusCode = status;
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        // A client that accepts no JSON (say, only text/html) still gets the problem as JSON rather than an exception.
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+            await context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Teams;
 
@@ -38,6 +39,7 @@ internal static class AuthApi
                     statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                     detail: "The e-mail or password is wrong."),
             };
-        }).WithSummary("Exchange e-mail and password for a personal access token. Failures count toward lockout.");
+        }).WithSummary("Exchange e-mail and password for a personal access token. Failures count toward lockout.")
+            .WithMetadata(new SignInRateLimitedAttribute("email"));
     }
 }
