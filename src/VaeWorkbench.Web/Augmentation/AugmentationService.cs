@@ -92,6 +92,11 @@ public sealed class AugmentationService(
         return set;
     }
 
+    /// <summary>The class names of the set's source dataset, for the set page's filter; checks the caller's access first.</summary>
+    public async Task<List<string>> ClassNamesAsync(string userId, Guid setId, CancellationToken ct = default) =>
+        await ClassNamesAsync((await FindAsync(userId, setId, TeamRole.Viewer, ct)).DatasetId, ct);
+
+    /// <summary>Unchecked: only for callers that have already checked access to the set this dataset belongs to.</summary>
     internal async Task<List<string>> ClassNamesAsync(Guid datasetId, CancellationToken ct) =>
         DatasetMapping.ClassNames(await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == datasetId, ct));
 

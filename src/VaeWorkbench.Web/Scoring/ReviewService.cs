@@ -21,7 +21,7 @@ public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeP
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         if (note is { Length: > ReviewDecisionConfiguration.MaxNoteLength }) throw new RequestRejectedException($"note is longer than {ReviewDecisionConfiguration.MaxNoteLength} characters.");
         if (!await db.ImageScores.AnyAsync(s => s.ScoreJobId == job.Id && s.DatasetImageId == request.ImageId, ct))
-            throw new RequestRejectedException("imageId is not an image scored by this job.");
+            throw AccessDeniedException.NotFound("Image"); // not scored by this job: maybe another team's, so not found
         var decision = await db.ReviewDecisions.FirstOrDefaultAsync(d => d.ScoreJobId == job.Id && d.DatasetImageId == request.ImageId, ct);
         if (decision is null)
         {

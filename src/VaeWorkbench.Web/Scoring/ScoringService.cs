@@ -23,8 +23,8 @@ public sealed class ScoringService(AppDbContext db, TeamAccess access, ScoreEven
         if (k < 1 || k > options.Value.MaxSamples) throw new RequestRejectedException($"k must be between 1 and {options.Value.MaxSamples}.");
         if (!method.UsesSamples()) k = 1;
         var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.DeletedAt == null, ct);
-        // Another team's dataset is "not found" exactly like a missing one.
-        if (dataset is null || dataset.TeamId != model.TeamId) throw new RequestRejectedException("datasetId does not name a dataset of this model's team.");
+        // Another team's dataset is "not found" exactly like a missing one (404, as for every foreign id).
+        if (dataset is null || dataset.TeamId != model.TeamId) throw AccessDeniedException.NotFound("Dataset");
         if (dataset.Status != DatasetStatus.Ready) throw new RequestRejectedException($"dataset '{dataset.Name}' is not ready ({dataset.Status}).");
         var training = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
         if (training.Channels != dataset.Channels || training.ImageSize != dataset.ImageSize)

@@ -13,7 +13,7 @@ namespace VaeWorkbench.Web.Tests.Registry;
 /// For a team-scoped rule, a member below the minimum role gets 403, a non-member 404 (the team's ids are another team's
 /// ids to them: IDOR), and anonymous callers 401; members at or above it are not refused.
 /// </summary>
-public sealed class EndpointPermissionTests(PermissionFixture fixture) : IClassFixture<PermissionFixture>
+public sealed partial class EndpointPermissionTests(PermissionFixture fixture) : IClassFixture<PermissionFixture>
 {
     public enum Need { Anonymous, AnyUser, Viewer, Editor, Owner }
 
@@ -197,7 +197,7 @@ public sealed class EndpointPermissionTests(PermissionFixture fixture) : IClassF
 }
 
 /// <summary>A team with an Owner, an Editor and a Viewer, a stranger in no team of theirs, a trained run, and a registered model.</summary>
-public sealed class PermissionFixture : IAsyncLifetime
+public sealed partial class PermissionFixture : IAsyncLifetime
 {
     public const string ModelName = "perm-model";
 
@@ -240,6 +240,7 @@ public sealed class PermissionFixture : IAsyncLifetime
             j => j.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "the score job");
         ScoredImageId = job.GetProperty("items")[0].GetProperty("imageId").GetInt64();
         AugmentedSetId = await NewAugmentedSetAsync();
+        await InitializeStrangerAsync();
     }
 
     /// <summary>Generates a small augmented set and waits for it, for requests that read or delete one.</summary>

@@ -55,7 +55,7 @@ public partial class AugmentedSetDetail : IDisposable
             error = "This augmented set does not exist, was deleted, or belongs to another team.";
             return;
         }
-        classNames = await Run.RunAsync<AugmentationService, List<string>>(s => s.ClassNamesAsync(set.Provenance.DatasetId, default));
+        classNames = await Run.RunAsync<AugmentationService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, Id));
         classOptions = set.Classes.Select(c => c.Name).ToList();
         await LoadImagesAsync();
     }

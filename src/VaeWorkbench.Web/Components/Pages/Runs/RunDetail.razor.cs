@@ -65,7 +65,8 @@ public partial class RunDetail : IDisposable
 
     private void OnUpdate(RunUpdate update)
     {
-        if (update.RunId != RunId) return;
+        // Nothing of a run the caller may not read (run stays null) is taken from the live events.
+        if (update.RunId != RunId || run is null) return;
         _ = InvokeAsync(async () =>
         {
             if (update.FinishedEpoch is { } row && history.All(h => h.Epoch != row.Epoch)) history.Add(RunCurves.ToPoint(row));
