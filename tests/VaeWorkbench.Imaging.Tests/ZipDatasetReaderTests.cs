@@ -49,6 +49,7 @@ public class ZipDatasetReaderTests
     [InlineData("a\\..\\evil.png", "backslash")]
     [InlineData("a//evil.png", "empty or '.' path segment")]
     [InlineData("./evil.png", "empty or '.' path segment")]
+    [InlineData("c/x\u202Egnp.exe", "bidirectional control character")]
     public void Unsafe_entry_names_are_refused_and_the_rest_still_read(string name, string reason)
     {
         var entries = DatasetReader.ReadZip(Zip((name, Png(1)), ("ok/fine.png", Png(2)))).ToList();
@@ -79,6 +80,45 @@ public class ZipDatasetReaderTests
 
         Assert.Contains("zip bomb", Assert.IsType<DatasetSkip>(entries[0]).Reason);
         Assert.IsType<DatasetImage>(entries[1]);
+    }
+
+    [Fact]
+    public void A_bomb_of_a_gigabyte_is_stopped_while_inflating_with_memory_bounded_by_the_entry_limit()
+    {
+        var stream = new MemoryStream();
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        using (var entry = archive.CreateEntry("c/bomb.png", CompressionLevel.SmallestSize).Open())
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++) entry.Write(zeros); // 1 GB of zeros, about 1 MB compressed
+        }
+        var bomb = stream.ToArray();
+        var byEntryBytes = new DatasetReadOptions { MaxEntryBytes = 1 << 20 };
+        DatasetReader.ReadZip(new MemoryStream(bomb), byEntryBytes).ToList(); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var skip = Assert.IsType<DatasetSkip>(DatasetReader.ReadZip(new MemoryStream(bomb), byEntryBytes).Single());
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal("entry inflates to more than 1048576 bytes", skip.Reason);
+        // The entry buffer grows by doubling, so it may reach twice the limit; never anywhere near the gigabyte.
+        Assert.True(allocated < 8 << 20, $"allocated {allocated} bytes on a 1 GB bomb with a 1 MB entry limit");
+    }
+
+    [Fact]
+    public void Many_small_entries_that_each_pass_the_ratio_are_stopped_by_the_archive_ratio()
+    {
+        // 3000 entries of 60 KB of zeros: each is under the 64 KB ratio exemption, together 180 MB from about 0.5 MB.
+        var zeros = new byte[60 * 1024];
+        var zip = Zip(Enumerable.Range(0, 3000).Select(i => ($"c/{i}.bmp", zeros)).ToArray());
+
+        var entries = DatasetReader.ReadZip(zip, new DatasetReadOptions { MaxCompressionRatio = 20 }).Cast<DatasetSkip>().ToList();
+
+        var ratio = $"the archive inflates more than 20x its {zip.Length} bytes (zip bomb?)";
+        Assert.Equal(ratio, entries[^2].Reason);
+        Assert.Equal("(archive)", entries[^1].Name);
+        Assert.EndsWith($"later entries not read: {ratio}", entries[^1].Reason);
+        Assert.InRange((entries.Count - 1) * (long)zeros.Length, 20 * zip.Length, 20 * zip.Length + zeros.Length);
     }
 
     [Fact]

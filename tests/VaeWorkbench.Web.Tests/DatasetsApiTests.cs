@@ -57,7 +57,8 @@ public sealed class DatasetsApiTests : IDisposable
         await ApiClient.EnsureStatusAsync(png, HttpStatusCode.OK);
         Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", png.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal($"inline; filename=\"{id:N}-3.png\"", png.Content.Headers.ContentDisposition?.ToString());
+        var stem = Path.GetFileNameWithoutExtension(images[3].Name);
+        Assert.Equal($"inline; filename=\"{stem}.png\"; filename*=UTF-8''{stem}.png", png.Content.Headers.ContentDisposition?.ToString());
         Assert.Equal(images[3].Image.Pixels, ImageDecoder.Decode(await png.Content.ReadAsByteArrayAsync()).Pixels);
         await ApiClient.AssertProblemAsync(await user.Client.GetAsync($"/api/datasets/{id}/images/300.png"), HttpStatusCode.NotFound);
     }

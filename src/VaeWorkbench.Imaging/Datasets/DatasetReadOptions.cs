@@ -17,9 +17,13 @@ public sealed record DatasetReadOptions
     /// <summary>Most bytes all entries of one ZIP together may inflate to, counted while inflating.</summary>
     public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>Largest inflated/compressed ratio of an entry; zip bombs reach thousands, real images rarely exceed 20.</summary>
+    /// <summary>
+    /// Largest inflated/compressed ratio of an entry, and of the whole archive (all inflated bytes over the archive's
+    /// length, which stops many small entries, or overlapping ones, that each pass alone). Zip bombs reach thousands;
+    /// real images rarely exceed 20.
+    /// </summary>
     public double MaxCompressionRatio { get; init; } = 200;
 
-    /// <summary>Entries this small may exceed the ratio (a blank 64x64 PNG inside a ZIP compresses very well).</summary>
+    /// <summary>Entries (and archives) inflating to no more than this may exceed the ratio (a blank 64x64 PNG inside a ZIP compresses very well).</summary>
     public long RatioExemptBytes { get; init; } = 64 * 1024;
 }

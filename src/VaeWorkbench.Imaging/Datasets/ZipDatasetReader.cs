@@ -23,6 +23,7 @@ internal static class ZipDatasetReader
             if (entries.Count > options.MaxEntries)
                 throw new InvalidImageException($"ZIP archive holds {entries.Count} entries, limit is {options.MaxEntries}");
             var wrapper = SingleWrappingFolder(entries);
+            var totalLimit = TotalLimit(stream.Length, options);
             long total = 0;
             for (var i = 0; i < entries.Count; i++)
             {
@@ -46,7 +47,7 @@ internal static class ZipDatasetReader
                     yield return new DatasetSkip(name, "symbolic link entry, not followed");
                     continue;
                 }
-                var (data, reason, totalExceeded) = Inflate(entry, stream.Length, options, options.MaxTotalBytes - total);
+                var (data, reason, totalExceeded) = Inflate(entry, stream.Length, options, totalLimit.Bytes - total, totalLimit.Reason);
                 total += data?.Length ?? 0;
                 if (data is null)
                 {
@@ -54,7 +55,7 @@ internal static class ZipDatasetReader
                     if (totalExceeded)
                     {
                         if (i + 1 < entries.Count)
-                            yield return new DatasetSkip("(archive)", $"{entries.Count - i - 1} later entries not read: the archive inflates to more than {options.MaxTotalBytes} bytes");
+                            yield return new DatasetSkip("(archive)", $"{entries.Count - i - 1} later entries not read: {totalLimit.Reason}");
                         yield break;
                     }
                     continue;
@@ -82,10 +83,24 @@ internal static class ZipDatasetReader
     }
 
     /// <summary>
+    /// What all entries together may inflate to: the total limit, or the archive's own length times the ratio limit when
+    /// that is less. Entries that share compressed data (overlapping entries) or many small ones that each pass the
+    /// per-entry ratio are stopped by this count.
+    /// </summary>
+    private static (long Bytes, string Reason) TotalLimit(long archiveLength, DatasetReadOptions options)
+    {
+        var byRatio = (long)Math.Min(long.MaxValue / 2, Math.Max(options.RatioExemptBytes, options.MaxCompressionRatio * archiveLength));
+        return byRatio < options.MaxTotalBytes
+            ? (byRatio, $"the archive inflates more than {options.MaxCompressionRatio}x its {archiveLength} bytes (zip bomb?)")
+            : (options.MaxTotalBytes, $"archive total inflated size passes {options.MaxTotalBytes} bytes");
+    }
+
+    /// <summary>
     /// Inflates one entry into memory, stopping as soon as it passes the per-entry, remaining-total or ratio limit.
     /// The compressed size bounds what the inflater may consume, so the ratio check is against real input.
     /// </summary>
-    private static (byte[]? Data, string? Reason, bool TotalExceeded) Inflate(ZipArchiveEntry entry, long archiveLength, DatasetReadOptions options, long remainingTotal)
+    private static (byte[]? Data, string? Reason, bool TotalExceeded) Inflate(ZipArchiveEntry entry, long archiveLength, DatasetReadOptions options,
+        long remainingTotal, string totalReason)
     {
         var compressed = entry.CompressedLength;
         if (compressed > archiveLength) return (null, $"entry claims {compressed} compressed bytes in a {archiveLength}-byte archive", false);
@@ -105,7 +120,7 @@ internal static class ZipDatasetReader
                 if (output.Length > ratioLimit)
                     return (null, $"entry inflates more than {options.MaxCompressionRatio}x its {compressed} compressed bytes (zip bomb?)", false);
                 if (output.Length > remainingTotal)
-                    return (null, $"archive total inflated size passes {options.MaxTotalBytes} bytes", true);
+                    return (null, totalReason, true);
             }
             return (output.ToArray(), null, false);
         }

@@ -15,7 +15,10 @@ public static class ZipEntryNames
         if (name[0] == '/') return "absolute path";
         if (name.Length >= 2 && name[1] == ':' && char.IsAsciiLetter(name[0])) return "drive letter in entry name";
         foreach (var c in name)
+        {
             if (char.IsControl(c)) return "control character in entry name";
+            if (IsBidiControl(c)) return "bidirectional control character in entry name";
+        }
         var segments = name.TrimEnd('/').Split('/');
         foreach (var segment in segments)
         {
@@ -24,6 +27,13 @@ public static class ZipEntryNames
         }
         return null;
     }
+
+    /// <summary>
+    /// LRM/RLM, ALM, the embeddings and overrides (U+202A..E) and the isolates (U+2066..9): invisible characters that
+    /// reorder what follows them, so "x\u202Egnp.exe" shows as "xexe.png".
+    /// </summary>
+    public static bool IsBidiControl(char c) =>
+        c is '\u200E' or '\u200F' or '\u061C' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>macOS resource forks and dot-files that archivers add and that are never images.</summary>
     public static bool IsSystemClutter(string name) =>

@@ -83,11 +83,12 @@ internal static class DatasetsApi
 
     private static async Task<IResult> ImagePngAsync(Guid id, int index, HttpContext http, DatasetService service, BlobStore blobs, CancellationToken ct)
     {
-        var (_, hash) = await service.ImageWithHashAsync(http.User.UserId(), id, index, ct);
+        var (image, hash) = await service.ImageWithHashAsync(http.User.UserId(), id, index, ct);
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, max-age=86400";
-        // The download name is made of the ids only: the original file name is user data and never goes in a header.
-        http.Response.Headers.ContentDisposition = $"inline; filename=\"{id:N}-{index.ToString(CultureInfo.InvariantCulture)}.png\"";
+        // The stored bytes are always our own PNG encoding; the original name only suggests what to call the download.
+        http.Response.Headers.ContentDisposition = DownloadNames.ContentDisposition(
+            "inline", image.OriginalName, ".png", $"{id:N}-{index.ToString(CultureInfo.InvariantCulture)}");
         return TypedResults.Stream(blobs.OpenRead(hash), "image/png");
     }
 

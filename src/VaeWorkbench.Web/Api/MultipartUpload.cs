@@ -44,12 +44,13 @@ internal sealed class MultipartUpload : IDisposable
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw new RequestRejectedException("Every multipart section needs a Content-Disposition of form-data.");
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                // filename* is already decoded (RFC 5987); a quoted filename may hold escapes (\") that only unescaping removes.
+                var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.UnescapeAsQuotedString(disposition.FileName).Value;
                 if (disposition.IsFileDisposition() || !string.IsNullOrEmpty(fileName))
                 {
                     if (upload.Files.Count >= limits.MaxFilesPerUpload)
                         throw new RequestRejectedException($"An upload holds at most {limits.MaxFilesPerUpload} files; put many images in a ZIP.");
-                    total += await upload.SaveFileAsync(section.Body, DisplayName(fileName), blobs, limits.MaxUploadBytes - total, ct);
+                    total += await upload.SaveFileAsync(section.Body, UploadNames.FileName(fileName), blobs, limits.MaxUploadBytes - total, limits.MaxUploadBytes, ct);
                 }
                 else
                 {
@@ -67,21 +68,11 @@ internal sealed class MultipartUpload : IDisposable
         }
     }
 
-    private async Task<long> SaveFileAsync(Stream body, string name, BlobStore blobs, long remaining, CancellationToken ct)
+    private async Task<long> SaveFileAsync(Stream body, string name, BlobStore blobs, long remaining, long maxUploadBytes, CancellationToken ct)
     {
         var path = blobs.NewTempPath(".upload");
+        var written = await UploadFileWriter.SaveAsync(body, path, name, remaining, maxUploadBytes, progress: null, ct);
         Files.Add(new UploadedFile(name, path));
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        var buffer = new byte[1 << 16];
-        long written = 0;
-        int n;
-        while ((n = await body.ReadAsync(buffer, ct)) > 0)
-        {
-            written += n;
-            if (written > remaining)
-                throw new RequestRejectedException($"The upload is larger than Datasets:MaxUploadBytes ({remaining + written - n} bytes were left when '{name}' passed it).");
-            await file.WriteAsync(buffer.AsMemory(0, n), ct);
-        }
         return written;
     }
 
@@ -98,28 +89,8 @@ internal sealed class MultipartUpload : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    /// <summary>The browser's file name without any folder part; shown to users, never used as a path.</summary>
-    private static string DisplayName(string? fileName)
-    {
-        var name = (fileName ?? "").Replace('\\', '/');
-        name = name[(name.LastIndexOf('/') + 1)..].Trim();
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray());
-        if (name.Length == 0) name = "upload";
-        return name.Length > 200 ? name[..200] : name;
-    }
-
     public void Dispose()
     {
-        foreach (var file in Files)
-        {
-            try
-            {
-                if (File.Exists(file.TempPath)) File.Delete(file.TempPath);
-            }
-            catch (IOException)
-            {
-                // A leftover work file is harmless; the work folder holds nothing else of value.
-            }
-        }
+        foreach (var file in Files) UploadFileWriter.TryDelete(file.TempPath);
     }
 }

@@ -44,7 +44,11 @@ public sealed class DatasetImportService(
             // Decoding, resizing and encoding are CPU work on synchronous readers: keep them off the caller's thread
             // (a Blazor circuit or a request thread).
             var limits = options.Value;
-            var readOptions = new DatasetReadOptions { MaxEntries = limits.MaxImagesPerDataset, MaxTotalBytes = limits.MaxZipInflatedBytes };
+            var readOptions = new DatasetReadOptions
+            {
+                MaxEntries = limits.MaxImagesPerDataset, MaxTotalBytes = limits.MaxZipInflatedBytes,
+                MaxEntryBytes = limits.MaxZipEntryBytes, MaxCompressionRatio = limits.MaxZipCompressionRatio,
+            };
             var found = await Task.Run(() => DatasetImporter.Import(UploadEntrySource.Read(request.Files, readOptions, ct), writer.Add, ct), ct);
             if (found.Imported == 0)
                 throw new RequestRejectedException(found.Skipped.Count == 0
@@ -126,8 +130,10 @@ public sealed class DatasetImportService(
         // The Imaging report lists duplicates among the skips too; the API reports them once, as duplicates.
         var skipped = found.Skipped.Where(s => !duplicateNames.Contains(s.Name)).ToList();
         return new ImportReport(classes, unlabeled,
-            skipped.Take(maxListed).Select(s => new SkippedItem(s.Name, s.Reason)).ToList(), skipped.Count,
-            found.Duplicates.Take(maxListed).Select(d => new DuplicateItem(d.Name, d.DuplicateOf)).ToList(), found.Duplicates.Count);
+            skipped.Take(maxListed).Select(s => new SkippedItem(Shown(s.Name), s.Reason)).ToList(), skipped.Count,
+            found.Duplicates.Take(maxListed).Select(d => new DuplicateItem(Shown(d.Name), Shown(d.DuplicateOf))).ToList(), found.Duplicates.Count);
+
+        static string Shown(string name) => UploadNames.Clean(name, ImportWriter.MaxOriginalNameLength);
     }
 
     private void Validate(NewDatasetRequest request)

@@ -16,6 +16,9 @@ public sealed record PendingImage(int Index, string? ClassName, string OriginalN
 /// </summary>
 public sealed class ImportWriter : IDisposable
 {
+    /// <summary>Longest original name kept (the column's length); ZIP entry names keep their folders, so they may pass a file name's limit.</summary>
+    public const int MaxOriginalNameLength = 400;
+
     private readonly BlobStore _blobs;
     private readonly NormalizeOptions _normalize;
     private readonly string _pixelPath;
@@ -44,8 +47,7 @@ public sealed class ImportWriter : IDisposable
         var hash = _blobs.Put(PngEncoder.Encode(normalized));
         _storedHashes.Add(hash);
         _pixels.Write(ToChannelsFirst(normalized.Pixels, normalized.Channels));
-        var name = entry.Name.Length > 400 ? entry.Name[..397] + "..." : entry.Name;
-        _images.Add(new PendingImage(_images.Count, entry.Label, name, hash));
+        _images.Add(new PendingImage(_images.Count, entry.Label, UploadNames.Clean(entry.Name, MaxOriginalNameLength), hash));
     }
 
     /// <summary>Class names in label order: numerically when all are numbers (IDX "0".."9"), else in ordinal order.</summary>

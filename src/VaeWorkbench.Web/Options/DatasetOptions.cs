@@ -20,6 +20,15 @@ public sealed class DatasetOptions
     /// <summary>Most bytes all entries of one ZIP may inflate to.</summary>
     public long MaxZipInflatedBytes { get; set; } = 2L << 30;
 
+    /// <summary>Most bytes one ZIP entry may inflate to, counted while inflating (never taken from the entry's header).</summary>
+    public long MaxZipEntryBytes { get; set; } = 32L << 20;
+
+    /// <summary>
+    /// Largest inflated/compressed ratio, for each ZIP entry (above 64 KB) and for the whole archive (inflated bytes of all
+    /// entries over the archive's size). Zip bombs reach thousands; real image archives stay far below 200.
+    /// </summary>
+    public double MaxZipCompressionRatio { get; set; } = 200;
+
     /// <summary>Rows written per database round trip during an import.</summary>
     public int InsertBatchSize { get; set; } = 1000;
 

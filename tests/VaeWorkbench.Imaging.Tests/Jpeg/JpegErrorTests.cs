@@ -42,6 +42,18 @@ public class JpegErrorTests
     }
 
     [Fact]
+    public void LargestFrameASofCanDeclareFailsFromTheHeaderWithoutAllocating()
+    {
+        var flood = WithSize(Baseline(), 65535, 65535);
+        Fails(flood); // warm up: first-call JIT and exception setup allocate too
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Fails(flood);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal("JPEG SOF declares 65535x65535, limit is 16384x16384", e.Message);
+        Assert.True(allocated < 100_000, $"allocated {allocated} bytes for a frame of {65535L * 65535} pixels");
+    }
+
+    [Fact]
     public void TinyFileWithHugeFrameAllocatesLittle()
     {
         // 16000x4000 is within the default limits, but the scan has nowhere near one bit per block, so it is refused

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace VaeWorkbench.Web.Tests.Infrastructure;
 
@@ -24,7 +25,7 @@ public sealed record ApiUser(string Email, string Password, string Token, HttpCl
 
 public static class ApiClient
 {
-    public static async Task<ApiUser> RegisterWithTokenAsync(this WorkbenchFactory factory, string? email = null, string? inviteCode = null)
+    public static async Task<ApiUser> RegisterWithTokenAsync(this WebApplicationFactory<Program> factory, string? email = null, string? inviteCode = null)
     {
         email ??= $"user-{Guid.NewGuid():N}@example.test";
         const string password = "correct-horse-battery";

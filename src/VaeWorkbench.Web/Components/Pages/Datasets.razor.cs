@@ -92,10 +92,13 @@ public partial class Datasets : IDisposable
         var received = new List<UploadedFile>();
         try
         {
+            long total = 0;
             foreach (var item in uploads)
             {
                 status = $"Uploading {item.Name}…";
-                received.Add(new UploadedFile(item.Name, await ReceiveAsync(item)));
+                var path = Blobs.NewTempPath(".upload");
+                total += await ReceiveAsync(item, path, Limits.MaxUploadBytes - total);
+                received.Add(new UploadedFile(item.Name, path));
             }
             status = "Importing: decoding, normalising and storing every image…";
             StateHasChanged();
@@ -110,47 +113,35 @@ public partial class Datasets : IDisposable
             if (lastImport is null) status = "The import did not finish; see the message.";
             await LoadAsync();
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or Microsoft.JSInterop.JSException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or RequestRejectedException or Microsoft.JSInterop.JSException)
         {
-            // The browser went away mid-upload, the file outgrew the limit, or the disk is full.
+            // The browser went away mid-upload, the file outgrew the limit (whatever size it declared), or the disk is full.
             status = $"The upload failed: {e.Message}";
         }
         finally
         {
-            foreach (var file in received) TryDelete(file.TempPath);
+            foreach (var file in received) UploadFileWriter.TryDelete(file.TempPath);
             busy = false;
         }
     }
 
-    /// <summary>Copies one browser file to a work file in chunks, updating its progress bar as it goes.</summary>
-    private async Task<string> ReceiveAsync(UploadItem item)
+    /// <summary>
+    /// Copies one browser file to a work file in chunks, updating its progress bar as it goes. The browser's declared size
+    /// is not trusted: the bytes are counted against what the upload may still carry, and the work file goes on failure.
+    /// </summary>
+    private async Task<long> ReceiveAsync(UploadItem item, string path, long remaining)
     {
-        var path = Blobs.NewTempPath(".upload");
-        try
+        await using var source = item.File.OpenReadStream(Limits.MaxUploadBytes);
+        var lastShown = -1;
+        var received = await UploadFileWriter.SaveAsync(source, path, item.Name, remaining, Limits.MaxUploadBytes, count =>
         {
-            await using var source = item.File.OpenReadStream(Limits.MaxUploadBytes);
-            await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            var buffer = new byte[1 << 16];
-            var lastShown = -1;
-            int n;
-            while ((n = await source.ReadAsync(buffer)) > 0)
-            {
-                await target.WriteAsync(buffer.AsMemory(0, n));
-                item.Received += n;
-                if (item.Percent != lastShown)
-                {
-                    lastShown = item.Percent;
-                    StateHasChanged();
-                }
-            }
-            item.Received = item.Size;
-            return path;
-        }
-        catch
-        {
-            TryDelete(path);
-            throw;
-        }
+            item.Received = count;
+            if (item.Percent == lastShown) return;
+            lastShown = item.Percent;
+            StateHasChanged();
+        }, CancellationToken.None);
+        item.Received = item.Size;
+        return received;
     }
 
     private void StartRename(DatasetSummary dataset)
@@ -188,18 +179,6 @@ public partial class Datasets : IDisposable
         }
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // A leftover work file is harmless.
-        }
-    }
-
     internal static string FormatBytes(long bytes) => bytes switch
     {
         >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
@@ -214,12 +193,12 @@ public partial class Datasets : IDisposable
     {
         public IBrowserFile File { get; } = file;
 
-        public string Name { get; } = file.Name;
+        public string Name { get; } = UploadNames.FileName(file.Name);
 
         public long Size { get; } = file.Size;
 
         public long Received { get; set; }
 
-        public int Percent => Size == 0 ? 100 : (int)(100 * Received / Size);
+        public int Percent => Size == 0 ? 100 : (int)(100 * Math.Min(Received, Size) / Size);
     }
 }

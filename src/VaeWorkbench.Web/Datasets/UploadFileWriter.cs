@@ -1,0 +1,64 @@
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Datasets;
+
+/// <summary>
+/// Copies one uploaded file (a multipart section over the API, an <c>IBrowserFile</c> stream on the Datasets page) to a
+/// work file, counting the bytes that actually arrive. Declared sizes (Content-Length, a part's headers, the browser's
+/// <c>File.size</c>) are never trusted: the copy stops as soon as the count passes what the upload may still carry, and
+/// the work file is deleted on any failure. Memory use is one 64 KB buffer, whatever the client sends.
+/// </summary>
+public static class UploadFileWriter
+{
+    private const int BufferBytes = 1 << 16;
+
+    /// <summary>Writes <paramref name="source"/> to <paramref name="path"/> (a new file); returns the bytes written.</summary>
+    /// <param name="remaining">Bytes the upload may still carry, after the files before this one.</param>
+    /// <param name="maxUploadBytes">The whole upload's limit, for the message.</param>
+    /// <param name="progress">Called with the running count after each chunk.</param>
+    /// <exception cref="RequestRejectedException">The bytes passed <paramref name="remaining"/>.</exception>
+    public static async Task<long> SaveAsync(Stream source, string path, string name, long remaining, long maxUploadBytes,
+        Action<long>? progress, CancellationToken ct)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferBytes, FileOptions.Asynchronous);
+            var buffer = new byte[BufferBytes];
+            long written = 0;
+            int n;
+            // Never ask for more than one byte past the budget, so a hostile stream is not read further than needed to tell.
+            while ((n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(0, remaining - written) + 1)), ct)) > 0)
+            {
+                written += n;
+                if (written > remaining)
+                    throw new RequestRejectedException(
+                        $"The upload is larger than Datasets:MaxUploadBytes ({maxUploadBytes} bytes): '{name}' passed it after {written} of its bytes.");
+                await file.WriteAsync(buffer.AsMemory(0, n), ct);
+                progress?.Invoke(written);
+            }
+            return written;
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a work file; one left behind is harmless (the work folder holds nothing else of value).</summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Left for the next cleanup.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Left for the next cleanup.
+        }
+    }
+}
