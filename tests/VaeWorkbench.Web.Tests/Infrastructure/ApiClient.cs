@@ -24,7 +24,7 @@ public sealed record ApiUser(string Email, string Password, string Token, HttpCl
 
 public static class ApiClient
 {
-    public static async Task<ApiUser> RegisterWithTokenAsync(this WorkbenchFactory factory, string? email = null, string? inviteCode = null)
+    public static async Task<ApiUser> RegisterWithTokenAsync(this Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, string? email = null, string? inviteCode = null)
     {
         email ??= $"user-{Guid.NewGuid():N}@example.test";
         const string password = "correct-horse-battery";

@@ -41,7 +41,7 @@ public sealed class SqliteWriteLoadTests(ITestOutputHelper output) : IDisposable
     {
         var factory = _root.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(_log)));
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("VWB_LOAD_SECONDS"), out var s) && s > 0 ? s : 120;
-        var owner = await RegisterAsync(factory);
+        var owner = await factory.RegisterWithTokenAsync();
         var teamId = await owner.PersonalTeamIdAsync();
         var (jobId, imageIds) = await ScoredImagesAsync(factory, owner, teamId, PrivateImagesPerReviewer * Reviewers + SharedImages);
         var trainings = await StartEndlessTrainingsAsync(factory, owner, teamId);
@@ -128,19 +128,6 @@ public sealed class SqliteWriteLoadTests(ITestOutputHelper output) : IDisposable
         if (sorted.Count == 0) return "n/a";
         double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
         return $"p50 {At(0.5):F0} ms, p95 {At(0.95):F0} ms, max {sorted[^1]:F0} ms";
-    }
-
-    private static async Task<ApiUser> RegisterAsync(WebApplicationFactory<Program> factory)
-    {
-        var email = $"load-{Guid.NewGuid():N}@example.test";
-        const string password = "correct-horse-battery";
-        var anonymous = factory.CreateClient();
-        await ApiClient.EnsureStatusAsync(await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password }), HttpStatusCode.Created);
-        var token = await anonymous.PostAsJsonAsync("/api/auth/token", new { email, password, name = "load" });
-        await ApiClient.EnsureStatusAsync(token, HttpStatusCode.OK);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
-        return new ApiUser(email, password, "", client);
     }
 
     /// <summary>A one-epoch model scored on its 300 training images: a score job whose images reviewers can decide on.</summary>
