@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Runs;
@@ -20,11 +21,13 @@ internal static class RunsApi
     {
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireAuthorization();
 
-        runs.MapPost("/", async Task<Created<RunCreatedResponse>> (RunSettings settings, HttpContext http, RunService service, CancellationToken ct) =>
+        runs.MapPost("/", async Task<Created<RunCreatedResponse>> (
+            RunSettings settings, [FromHeader(Name = RunSubmissionKey.Header)] string? submissionKey, HttpContext http, RunService service, CancellationToken ct) =>
         {
-            var run = await service.CreateAsync(http.User.UserId(), settings, ct);
+            var run = await service.CreateAsync(http.User.UserId(), settings, submissionKey, ct);
             return TypedResults.Created($"/api/runs/{run.Id}", new RunCreatedResponse(run.Id, run.Status, run.QueuePosition));
-        }).WithSummary("Queue a training run on a dataset (Editor). Missing fields take the defaults: the mlp preset, 10 epochs, batch 128, lr 1e-3.");
+        }).WithSummary("Queue a training run on a dataset (Editor). Missing fields take the defaults: the mlp preset, 10 epochs, batch 128, lr 1e-3. " +
+            "With an Idempotency-Key header, repeating the request (a retry, a double click) answers with the same run instead of queueing another.");
 
         runs.MapGet("/", async Task<Ok<List<RunSummary>>> (Guid? teamId, HttpContext http, RunService runService, TeamService teams, CancellationToken ct) =>
         {

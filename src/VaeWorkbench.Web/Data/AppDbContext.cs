@@ -24,6 +24,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<RunEpoch> RunEpochs => Set<RunEpoch>();
 
+    public DbSet<RunSubmission> RunSubmissions => Set<RunSubmission>();
+
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
 
     public DbSet<ScoreJob> ScoreJobs => Set<ScoreJob>();

@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.Extensions.Options;
 using Radzen;
+using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Components;
 
 namespace VaeWorkbench.Web.Hosting;
@@ -14,6 +17,15 @@ public static class UiExtensions
         // `dotnet run` serves them too. A published app has the files on disk and no manifest, so this is a no-op there.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddOptions<CircuitRetentionOptions>().Bind(builder.Configuration.GetSection(CircuitRetentionOptions.SectionName))
+            .Validate(o => o.DisconnectedRetentionSeconds is >= 1 and <= 86_400, "Circuits:DisconnectedRetentionSeconds must be between 1 and 86400")
+            .Validate(o => o.MaxRetainedDisconnected is >= 0 and <= 100_000, "Circuits:MaxRetainedDisconnected must be between 0 and 100000")
+            .ValidateOnStart();
+        builder.Services.AddOptions<CircuitOptions>().Configure<IOptions<CircuitRetentionOptions>>((circuits, retention) =>
+        {
+            circuits.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(retention.Value.DisconnectedRetentionSeconds);
+            circuits.DisconnectedCircuitMaxRetained = retention.Value.MaxRetainedDisconnected;
+        });
         builder.Services.AddRadzenComponents();
         builder.Services.AddRadzenCookieThemeService(o =>
         {

@@ -26,9 +26,13 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Queues a run in the team that owns the dataset; the caller must be an Editor there.</summary>
-    public async Task<RunSummary> CreateAsync(string userId, RunSettings settings, CancellationToken ct = default)
+    /// <summary>
+    /// Queues a run in the team that owns the dataset; the caller must be an Editor there. With a submission key, a
+    /// repeated submission (even a concurrent one) returns the run the first created instead of queueing another.
+    /// </summary>
+    public async Task<RunSummary> CreateAsync(string userId, RunSettings settings, string? submissionKey = null, CancellationToken ct = default)
     {
+        RunSubmissionKey.Validate(submissionKey);
         var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == settings.DatasetId && d.DeletedAt == null, ct)
             ?? throw AccessDeniedException.NotFound("Dataset");
         var teamId = dataset.TeamId;
@@ -48,17 +52,43 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         if (dataset.ImageCount - validationCount < 1)
             throw new RequestRejectedException($"Dataset '{dataset.Name}' has {dataset.ImageCount} images; after the validation split none are left to train on.");
 
+        var settingsJson = JsonSerializer.Serialize(settings, Json);
+        if (submissionKey is not null && await SubmittedRunAsync(userId, submissionKey, settingsJson, ct) is { } earlier) return earlier;
+
         var now = clock.GetUtcNow();
         var run = new TrainingRun
         {
-            Id = Guid.NewGuid(), TeamId = teamId, DatasetId = dataset.Id, SettingsJson = JsonSerializer.Serialize(settings, Json),
+            Id = Guid.NewGuid(), TeamId = teamId, DatasetId = dataset.Id, SettingsJson = settingsJson,
             Status = RunStatus.Queued, Epochs = epochs, CreatedByUserId = userId, CreatedAt = now, QueueOrder = now.UtcTicks,
         };
         db.TrainingRuns.Add(run);
+        if (submissionKey is not null) db.RunSubmissions.Add(new RunSubmission { UserId = userId, Key = submissionKey, RunId = run.Id });
         audit.Add(teamId, userId, AuditActions.RunStarted, "Run", run.Id, new { datasetId = dataset.Id, epochs });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (submissionKey is not null && SqliteErrors.IsDuplicateKey(e))
+        {
+            // The same submission raced this one and committed first (the run, its key and its audit entry are one
+            // transaction, so nothing of this attempt is stored): answer with that run.
+            db.ChangeTracker.Clear();
+            return await SubmittedRunAsync(userId, submissionKey, settingsJson, ct)
+                ?? throw new InvalidOperationException("The submission key conflicted, but no run holds it.", e);
+        }
         signal.Wake();
         return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == run.Id), ct)).Single();
+    }
+
+    /// <summary>The run an earlier submission with this key created, or null; the key must not be reused for other settings.</summary>
+    private async Task<RunSummary?> SubmittedRunAsync(string userId, string submissionKey, string settingsJson, CancellationToken ct)
+    {
+        var earlier = await db.RunSubmissions.Where(s => s.UserId == userId && s.Key == submissionKey)
+            .Join(db.TrainingRuns, s => s.RunId, r => r.Id, (s, r) => new { r.Id, r.SettingsJson }).FirstOrDefaultAsync(ct);
+        if (earlier is null) return null;
+        if (earlier.SettingsJson != settingsJson)
+            throw new RequestRejectedException($"This {RunSubmissionKey.Header} was already used for a run with other settings; send a new key for a new run.");
+        return (await SummariesAsync(db.TrainingRuns.Where(r => r.Id == earlier.Id), ct)).Single();
     }
 
     public async Task<RunDetails> GetAsync(string userId, Guid runId, CancellationToken ct = default)

@@ -22,20 +22,37 @@ public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeP
         if (note is { Length: > ReviewDecisionConfiguration.MaxNoteLength }) throw new RequestRejectedException($"note is longer than {ReviewDecisionConfiguration.MaxNoteLength} characters.");
         if (!await db.ImageScores.AnyAsync(s => s.ScoreJobId == job.Id && s.DatasetImageId == request.ImageId, ct))
             throw AccessDeniedException.NotFound("Image"); // not scored by this job: maybe another team's, so not found
-        var decision = await db.ReviewDecisions.FirstOrDefaultAsync(d => d.ScoreJobId == job.Id && d.DatasetImageId == request.ImageId, ct);
+        ReviewDecision decision;
+        try
+        {
+            decision = await SaveDecisionAsync(userId, job, request.ImageId, verdict, note, ct);
+        }
+        catch (DbUpdateException e) when (SqliteErrors.IsDuplicateKey(e))
+        {
+            // Another reviewer's first decision on this image committed between our read and our insert: nothing of
+            // ours was stored (decision and audit entry are one transaction), so decide again, now as an update.
+            db.ChangeTracker.Clear();
+            decision = await SaveDecisionAsync(userId, job, request.ImageId, verdict, note, ct);
+        }
+        var reviewer = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(ct) ?? userId;
+        return new ReviewView(decision.DatasetImageId, verdict, note, userId, reviewer, decision.DecidedAt);
+    }
+
+    private async Task<ReviewDecision> SaveDecisionAsync(string userId, ScoreJob job, long imageId, ReviewVerdict verdict, string? note, CancellationToken ct)
+    {
+        var decision = await db.ReviewDecisions.FirstOrDefaultAsync(d => d.ScoreJobId == job.Id && d.DatasetImageId == imageId, ct);
         if (decision is null)
         {
-            decision = new ReviewDecision { ScoreJobId = job.Id, DatasetImageId = request.ImageId, ReviewerUserId = userId };
+            decision = new ReviewDecision { ScoreJobId = job.Id, DatasetImageId = imageId, ReviewerUserId = userId };
             db.ReviewDecisions.Add(decision);
         }
         decision.Decision = verdict;
         decision.Note = note;
         decision.ReviewerUserId = userId;
         decision.DecidedAt = clock.GetUtcNow();
-        audit.Add(job.TeamId, userId, AuditActions.ReviewRecorded, "Image", request.ImageId, new { scoreJobId = job.Id, decision = verdict.ToString() });
+        audit.Add(job.TeamId, userId, AuditActions.ReviewRecorded, "Image", imageId, new { scoreJobId = job.Id, decision = verdict.ToString() });
         await db.SaveChangesAsync(ct);
-        var reviewer = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(ct) ?? userId;
-        return new ReviewView(decision.DatasetImageId, verdict, note, userId, reviewer, decision.DecidedAt);
+        return decision;
     }
 
     public async Task<List<ReviewView>> ListAsync(string userId, Guid jobId, CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Imaging.Transforms;
@@ -14,7 +15,7 @@ namespace VaeWorkbench.Web.Tests.Infrastructure;
 /// </summary>
 public static class DatasetImageRows
 {
-    public static async Task<List<long>> AddAsync(WorkbenchFactory factory, Guid datasetId)
+    public static async Task<List<long>> AddAsync(WebApplicationFactory<Program> factory, Guid datasetId)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Imaging.Formats;
@@ -21,7 +22,7 @@ public static class TestDatasets
         return (IdxReader.ReadImages(images), IdxReader.ReadLabels(Path.Combine(FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz")));
     });
 
-    public static async Task<Guid> CreateFashionMnistAsync(this WorkbenchFactory factory, Guid teamId, int count, string name = "fashion")
+    public static async Task<Guid> CreateFashionMnistAsync(this WebApplicationFactory<Program> factory, Guid teamId, int count, string name = "fashion")
     {
         var (images, labels) = TestSplit.Value;
         using var scope = factory.Services.CreateScope();

@@ -14,6 +14,10 @@ public partial class NewRun : IDisposable
     private readonly RunForm form = new();
     private List<DatasetChoice> datasets = [];
     private bool submitting;
+
+    // One key per form: however often this form is submitted (a double click, a click during a reconnect), the server
+    // creates one run for it. A new visit to the page is a new form and a new key.
+    private readonly string submissionKey = Guid.NewGuid().ToString("N");
     private string? formError;
     private string estimateText = "";
     private CancellationTokenSource? estimateDelay;
@@ -79,7 +83,7 @@ public partial class NewRun : IDisposable
         formError = null;
         try
         {
-            var run = await Run.RunAsync<RunService, RunSummary>(s => s.CreateAsync(Workspace.UserId, submitted.ToSettings()));
+            var run = await Run.RunAsync<RunService, RunSummary>(s => s.CreateAsync(Workspace.UserId, submitted.ToSettings(), submissionKey));
             Navigation.NavigateTo($"runs/{run.Id}");
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException or FormatException)
