@@ -9,5 +9,8 @@ if (args.Length > 0 && args[0] == "gemm") return GemmQuick.Run(args[1..]);
 // "imaging-vs-native <png>": our PNG decode against pngtopnm and Pillow in the same run (see Imaging/PngVersusNative.cs).
 if (args.Length > 0 && args[0] == PngVersusNative.Command) return PngVersusNative.Run(args[1..]);
 
+// "generate-breakdown <model.vae> [count] [threads]": where `vae generate` spends its time, stage by stage.
+if (args.Length > 0 && args[0] == GenerationBreakdown.Command) return GenerationBreakdown.Run(args[1..]);
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -93,4 +93,62 @@ public class PngEncoderTests
             Assert.Equal(Crc32.ComputeNaive(data), Crc32.Compute(data));
         }
     }
+
+    [Fact]
+    public void Vectorised_filter_choice_matches_the_apply_and_score_reference_for_every_width_and_pixel_size()
+    {
+        var random = new Random(11);
+        for (var bpp = 1; bpp <= 4; bpp++)
+            for (var width = 1; width <= 70; width++)
+                for (var trial = 0; trial < 6; trial++)
+                {
+                    var row = new byte[width * bpp];
+                    var prior = new byte[width * bpp];
+                    // Small values near a level (smooth images), noise, and extremes exercise every filter's win and the ties.
+                    var level = random.Next(256);
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = (byte)(trial switch { 0 => random.Next(256), 1 => level + random.Next(3), 2 => 0, 3 => 255, _ => level + i * trial });
+                        prior[i] = (byte)(trial == 4 ? row[i] : random.Next(256));
+                    }
+                    var expected = PngRowFilters.ChooseNaive(row, prior, bpp);
+                    Assert.Equal(expected, PngRowFilters.Choose(row, prior, bpp));
+                    Assert.Equal(expected, PngRowFilters.ChooseScalar(row, prior, bpp));
+                }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Fastest_level_uses_our_deflate_and_round_trips_through_both_decoders(int channels)
+    {
+        foreach (var image in new[] { TestImages.Random(31, 17, channels, channels), TestImages.Gradient(64, 40, channels), TestImages.Random(1, 1, channels, 9) })
+        {
+            var png = PngEncoder.Encode(image, System.IO.Compression.CompressionLevel.Fastest);
+            var idat = PngDecoderTests.PngChunksOf(png).Single(c => c.Type == "IDAT").Body;
+
+            Assert.Equal(Formats.Zlib.ZlibEncoder.ForThisThread.Compress(Formats.Png.PngRowFilters.FilterAll(image)).ToArray(), idat);
+            Assert.Equal(image.Pixels, PngDecoder.Decode(png).Pixels);
+        }
+    }
+
+    [Fact]
+    public void Batch_encoding_gives_the_same_files_on_any_thread_count()
+    {
+        var random = new Random(4);
+        var chw = Enumerable.Range(0, 50 * 3 * 9 * 7).Select(_ => random.NextSingle() * 1.2f - 0.1f).ToArray();
+
+        var one = PngBatchEncoder.FromChw(chw, 5, 40, 3, 9, 7, threads: 1);
+        var three = PngBatchEncoder.FromChw(chw, 5, 40, 3, 9, 7, threads: 3);
+
+        Assert.Equal(one, three);
+        for (var i = 0; i < 40; i++)
+        {
+            var expected = Transforms.TensorConversion.FromChw(chw.AsSpan((5 + i) * 189, 189), 3, 9, 7);
+            Assert.Equal(PngEncoder.Encode(expected, System.IO.Compression.CompressionLevel.Fastest), one[i]);
+            Assert.Equal(expected.Pixels, PngDecoder.Decode(one[i]).Pixels);
+        }
+    }
 }

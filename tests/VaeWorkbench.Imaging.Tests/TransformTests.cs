@@ -131,4 +131,20 @@ public class TransformTests
         Assert.Equal(new byte[] { 0, 255, 0, 128 }, image.Pixels);
         Assert.Throws<ArgumentException>(() => TensorConversion.FromChw(new float[5], 1, 2, 2));
     }
+
+    [Fact]
+    public void Vectorised_byte_quantising_matches_the_scalar_reference_for_every_tail_length()
+    {
+        var random = new Random(6);
+        var special = new[] { float.NaN, -0f, 0f, 1f, -1f, 2f, float.PositiveInfinity, float.NegativeInfinity, 0.5f / 255f, 1.5f / 255f, 2.5f / 255f, 254.5f / 255f };
+        for (var length = 0; length < 100; length++)
+        {
+            var source = Enumerable.Range(0, length).Select(i => i % 5 == 0 ? special[random.Next(special.Length)] : random.NextSingle() * 1.4f - 0.2f).ToArray();
+            var expected = new byte[length];
+            var actual = new byte[length];
+            UnitFloatToByte.ConvertNaive(source, expected);
+            UnitFloatToByte.Convert(source, actual);
+            Assert.Equal(expected, actual);
+        }
+    }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using VaeWorkbench.Engine.Generation;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Imaging.Datasets;
 using VaeWorkbench.Imaging.Formats.Png;
-using VaeWorkbench.Imaging.Transforms;
 
 namespace VaeWorkbench.Cli.Commands;
 
@@ -86,24 +84,24 @@ public sealed class GenerateCommand : ICliCommand
         int generated = 0, kept = 0;
         foreach (var chunk in chunks)
         {
+            var pngs = PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, threads);
             for (var i = 0; i < chunk.Kept; i++)
             {
-                var image = TensorConversion.FromChw(chunk.Pixels.AsSpan(i * c.PixelCount, c.PixelCount), c.Channels, c.Height, c.Width);
                 var label = chunk.Labels[i];
-                writer.Add(label < 0 ? null : label.ToString(CultureInfo.InvariantCulture), ExportSource.Generated, chunk.Scores[i],
-                    s => PngEncoder.Encode(image, s, CompressionLevel.Fastest));
+                writer.Add(label < 0 ? null : label.ToString(CultureInfo.InvariantCulture), ExportSource.Generated, chunk.Scores[i], pngs[i]);
             }
             generated += chunk.Generated;
             kept += chunk.Kept;
         }
         if (includeOriginals && data is not null)
         {
-            for (var i = 0; i < data.Count; i++)
+            for (var start = 0; start < data.Count; start += Generator.ChunkSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var image = TensorConversion.FromChw(data.Image(i), data.Channels, data.Height, data.Width);
-                writer.Add(data.Labels is null ? null : data.Labels[i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null,
-                    s => PngEncoder.Encode(image, s, CompressionLevel.Fastest));
+                var n = Math.Min(Generator.ChunkSize, data.Count - start);
+                var pngs = PngBatchEncoder.FromChw(data.Pixels, start, n, data.Channels, data.Height, data.Width, threads);
+                for (var i = 0; i < n; i++)
+                    writer.Add(data.Labels is null ? null : data.Labels[start + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, pngs[i]);
             }
         }
         writer.Finish(JsonSerializer.Serialize(new

@@ -44,7 +44,11 @@ public sealed class ImageFolderExportWriter : IDisposable
         return new(null, directory, model, mode, seed);
     }
 
-    /// <summary>Adds one PNG (already encoded) and returns its path inside the export.</summary>
+    /// <summary>Adds one encoded PNG file and returns its path inside the export.</summary>
+    public string Add(string? className, ExportSource source, double? score, byte[] png) =>
+        Add(className, source, score, s => s.Write(png));
+
+    /// <summary>Adds one PNG, written by <paramref name="writePng"/>, and returns its path inside the export.</summary>
     public string Add(string? className, ExportSource source, double? score, Action<Stream> writePng)
     {
         var folder = FolderName(className);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace VaeWorkbench.Imaging.Formats;
 
 /// <summary>The CRC-32 of PNG chunks and ZIP entries (reflected polynomial 0xEDB88320), slicing by 4 bytes.</summary>
@@ -11,6 +12,7 @@ internal static class Crc32
 
     public static uint Finish(uint state) => ~state;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         var t0 = Tables[0];

@@ -34,13 +34,12 @@ public static class TensorConversion
         if (channels is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1 to 4");
         if (data.Length != plane * channels)
             throw new ArgumentException($"tensor holds {data.Length} floats, {channels}x{height}x{width} needs {plane * channels}", nameof(data));
+        var planar = new byte[plane * channels];
+        UnitFloatToByte.Convert(data, planar);
+        if (channels == 1) return new Image(width, height, 1, planar);
         var pixels = new byte[plane * channels];
         for (var c = 0; c < channels; c++)
-            for (var i = 0; i < plane; i++)
-            {
-                var v = data[c * plane + i];
-                pixels[i * channels + c] = float.IsNaN(v) ? (byte)0 : (byte)MathF.Round(Math.Clamp(v, 0f, 1f) * 255f);
-            }
+            for (var i = 0; i < plane; i++) pixels[i * channels + c] = planar[c * plane + i];
         return new Image(width, height, channels, pixels);
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,7 +5,6 @@ using VaeWorkbench.Engine.Data;
 using VaeWorkbench.Engine.Generation;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Imaging.Formats.Png;
-using VaeWorkbench.Imaging.Transforms;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
@@ -67,12 +65,12 @@ public sealed class AugmentationJobRunner(
             foreach (var chunk in run.Chunks)
             {
                 var rows = new List<AugmentedImage>(chunk.Kept);
+                var pngs = PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, model.Threads);
                 for (var i = 0; i < chunk.Kept; i++)
                 {
-                    var png = PngEncoder.Encode(TensorConversion.FromChw(chunk.Pixels.AsSpan(i * c.PixelCount, c.PixelCount), c.Channels, c.Height, c.Width), CompressionLevel.Fastest);
                     rows.Add(new AugmentedImage
                     {
-                        SetId = setId, Index = kept + i, Label = chunk.Labels[i] < 0 ? null : chunk.Labels[i], ContentHash = blobs.Put(png),
+                        SetId = setId, Index = kept + i, Label = chunk.Labels[i] < 0 ? null : chunk.Labels[i], ContentHash = blobs.Put(pngs[i]),
                         Score = double.IsFinite(chunk.Scores[i]) ? chunk.Scores[i] : null,
                     });
                 }

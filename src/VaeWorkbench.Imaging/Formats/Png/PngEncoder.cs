@@ -1,12 +1,15 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using VaeWorkbench.Imaging.Formats.Zlib;
 
 namespace VaeWorkbench.Imaging.Formats.Png;
 
 /// <summary>
-/// Writes 8-bit grey, grey+alpha, RGB or RGBA PNG. Each scanline gets the filter whose output has the smallest
-/// sum of absolute (signed) byte values, the heuristic libpng and the PNG spec recommend; the data is compressed
-/// with <see cref="ZLibStream"/>.
+/// Writes 8-bit grey, grey+alpha, RGB or RGBA PNG. Each scanline gets the filter chosen by <see cref="PngRowFilters"/>.
+/// <see cref="CompressionLevel.Fastest"/> compresses with our own <see cref="ZlibEncoder"/> (built for the many small
+/// images generation writes: dynamic Huffman codes and lazy LZ77 matching, about zlib's default ratio on them); the
+/// other levels use System.IO.Compression's zlib.
 /// </summary>
 public static class PngEncoder
 {
@@ -14,56 +17,43 @@ public static class PngEncoder
 
     public static byte[] Encode(Image image, CompressionLevel level = CompressionLevel.Optimal)
     {
-        using var output = new MemoryStream();
-        Encode(image, output, level);
-        return output.ToArray();
-    }
-
-    public static void Encode(Image image, Stream output, CompressionLevel level = CompressionLevel.Optimal)
-    {
+        var filtered = PngRowFilters.FilterAll(image);
+        if (level == CompressionLevel.Fastest) return Assemble(image, ZlibEncoder.ForThisThread.Compress(filtered));
         var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, level, leaveOpen: true))
-            WriteFilteredRows(image, zlib);
+            zlib.Write(filtered);
+        return Assemble(image, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
+    }
 
-        output.Write(PngChunks.Signature);
+    public static void Encode(Image image, Stream output, CompressionLevel level = CompressionLevel.Optimal) =>
+        output.Write(Encode(image, level));
+
+    // Signature, IHDR, the zlib stream in IDAT chunks of at most 1 MiB, IEND: built in one array, written once.
+    private static byte[] Assemble(Image image, ReadOnlySpan<byte> zlibData)
+    {
+        var idatChunks = Math.Max(1, (zlibData.Length + MaxIdatChunk - 1) / MaxIdatChunk);
+        var png = new byte[PngChunks.Signature.Length + (12 + 13) + 12 * idatChunks + zlibData.Length + 12];
+        PngChunks.Signature.CopyTo(png);
+        var at = PngChunks.Signature.Length;
         Span<byte> ihdr = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, image.Width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], image.Height);
         ihdr[8] = 8;
         ihdr[9] = (byte)(image.Channels switch { 1 => PngColorType.Grey, 2 => PngColorType.GreyAlpha, 3 => PngColorType.Rgb, _ => PngColorType.Rgba });
-        WriteChunk(output, "IHDR"u8, ihdr);
-        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        for (var at = 0; at < data.Length; at += MaxIdatChunk)
-            WriteChunk(output, "IDAT"u8, data.Slice(at, Math.Min(MaxIdatChunk, data.Length - at)));
-        WriteChunk(output, "IEND"u8, []);
-    }
-
-    private static void WriteFilteredRows(Image image, Stream zlib)
-    {
-        var stride = image.Stride;
-        var bpp = image.Channels;
-        var candidates = new byte[5][];
-        for (var f = 0; f < 5; f++) candidates[f] = new byte[stride + 1];
-        var zeros = new byte[stride];
-        for (var y = 0; y < image.Height; y++)
+        at = WriteChunk(png, at, "IHDR"u8, ihdr);
+        var offset = 0;
+        do
         {
-            var row = image.Pixels.AsSpan(y * stride, stride);
-            var prior = y == 0 ? zeros : image.Pixels.AsSpan((y - 1) * stride, stride);
-            var best = 0;
-            var bestScore = long.MaxValue;
-            for (var f = 0; f < 5; f++)
-            {
-                var line = candidates[f];
-                line[0] = (byte)f;
-                Filter(f, row, prior, bpp, line.AsSpan(1));
-                var score = SumOfAbsoluteDifferences(line.AsSpan(1));
-                if (score < bestScore) (best, bestScore) = (f, score);
-            }
-            zlib.Write(candidates[best]);
-        }
+            var piece = zlibData.Slice(offset, Math.Min(MaxIdatChunk, zlibData.Length - offset));
+            at = WriteChunk(png, at, "IDAT"u8, piece);
+            offset += piece.Length;
+        } while (offset < zlibData.Length);
+        WriteChunk(png, at, "IEND"u8, []);
+        return png;
     }
 
     /// <summary>Applies filter <paramref name="type"/> to one scanline; the exact inverse of <see cref="PngScanlines.Unfilter"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Filter(int type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
     {
         var n = row.Length;
@@ -91,21 +81,13 @@ public static class PngEncoder
         }
     }
 
-    private static long SumOfAbsoluteDifferences(ReadOnlySpan<byte> filtered)
+    private static int WriteChunk(byte[] png, int at, ReadOnlySpan<byte> type, ReadOnlySpan<byte> body)
     {
-        long sum = 0;
-        foreach (var b in filtered) sum += Math.Abs((int)(sbyte)b);
-        return sum;
-    }
-
-    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> body)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, body.Length);
-        output.Write(word);
-        output.Write(type);
-        output.Write(body);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Finish(Crc32.Update(Crc32.Update(Crc32.Start, type), body)));
-        output.Write(word);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(at), body.Length);
+        type.CopyTo(png.AsSpan(at + 4));
+        body.CopyTo(png.AsSpan(at + 8));
+        var crc = Crc32.Finish(Crc32.Update(Crc32.Start, png.AsSpan(at + 4, 4 + body.Length)));
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(at + 8 + body.Length), crc);
+        return at + 12 + body.Length;
     }
 }

@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace VaeWorkbench.Imaging.Formats.Png;
+
+/// <summary>
+/// The five filters' scores for one scanline (sum of |signed filtered byte|), 32 samples at a time in 16-bit lanes.
+/// The row and the prior row are copied behind <c>bpp</c> zero bytes, so the left neighbours a and c are plain loads
+/// at an offset for every pixel size, the first pixel included. Exact: the same scores as the scalar loop.
+/// </summary>
+internal static class PngFilterScores
+{
+    private const int Lanes = 32;
+    // Each 16-bit lane gains at most 2 · 128 per block; flushing every 64 blocks stays far below 32767.
+    private const int BlocksPerFlush = 64;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+
+    /// <summary>Fills <paramref name="scores"/>[0..5] for filters None, Sub, Up, Average and Paeth.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<long> scores)
+    {
+        var n = row.Length;
+        var padded = n + bpp + Lanes;
+        Span<byte> buffer = padded * 2 <= 4096 ? stackalloc byte[padded * 2] : new byte[padded * 2];
+        buffer.Clear();
+        var current = buffer[..padded];
+        var above = buffer[padded..];
+        row.CopyTo(current[bpp..]);
+        prior.CopyTo(above[bpp..]);
+        scores[..5].Clear();
+        var sums = new Sums();
+        ref var x = ref MemoryMarshal.GetReference(current);
+        ref var b = ref MemoryMarshal.GetReference(above);
+        for (int i = 0, block = 0; i < n; i += Lanes, block++)
+        {
+            var valid = Math.Min(Lanes, n - i);
+            Accumulate(ref sums,
+                Vector256.LoadUnsafe(ref x, (nuint)(i + bpp)), Vector256.LoadUnsafe(ref x, (nuint)i),
+                Vector256.LoadUnsafe(ref b, (nuint)(i + bpp)), Vector256.LoadUnsafe(ref b, (nuint)i), valid);
+            if (block % BlocksPerFlush == BlocksPerFlush - 1) sums.FlushInto(scores);
+        }
+        sums.FlushInto(scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref Sums sums, Vector256<byte> x, Vector256<byte> a, Vector256<byte> b, Vector256<byte> c, int valid)
+    {
+        if (valid < Lanes)
+        {
+            // Lanes past the row end would score the padding; zero x, a, b and c there so every filter gives 0.
+            var keep = Vector256.LessThan(Vector256.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31), Vector256.Create((byte)valid));
+            (x, a, b, c) = (x & keep, a & keep, b & keep, c & keep);
+        }
+        var (x0, x1) = Vector256.Widen(x);
+        var (a0, a1) = Vector256.Widen(a);
+        var (b0, b1) = Vector256.Widen(b);
+        var (c0, c1) = Vector256.Widen(c);
+        Half(ref sums, x0.AsInt16(), a0.AsInt16(), b0.AsInt16(), c0.AsInt16());
+        Half(ref sums, x1.AsInt16(), a1.AsInt16(), b1.AsInt16(), c1.AsInt16());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Half(ref Sums sums, Vector256<short> x, Vector256<short> a, Vector256<short> b, Vector256<short> c)
+    {
+        sums.None += SignedByteMagnitude(x);
+        sums.Sub += SignedByteMagnitude(x - a);
+        sums.Up += SignedByteMagnitude(x - b);
+        sums.Average += SignedByteMagnitude(x - Vector256.ShiftRightLogical(a + b, 1));
+        var pa = Vector256.Abs(b - c);
+        var pb = Vector256.Abs(a - c);
+        var pc = Vector256.Abs(a + b - c - c);
+        var pickA = Vector256.LessThanOrEqual(pa, pb) & Vector256.LessThanOrEqual(pa, pc);
+        var pickB = Vector256.LessThanOrEqual(pb, pc);
+        var predictor = Vector256.ConditionalSelect(pickA, a, Vector256.ConditionalSelect(pickB, b, c));
+        sums.Paeth += SignedByteMagnitude(x - predictor);
+    }
+
+    // |(sbyte)low byte| of each lane: sign-extend the low byte, then take the magnitude.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> SignedByteMagnitude(Vector256<short> v) =>
+        Vector256.Abs(Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(v, 8), 8));
+
+    private struct Sums
+    {
+        public Vector256<short> None, Sub, Up, Average, Paeth;
+
+        public void FlushInto(Span<long> scores)
+        {
+            scores[0] += Total(None);
+            scores[1] += Total(Sub);
+            scores[2] += Total(Up);
+            scores[3] += Total(Average);
+            scores[4] += Total(Paeth);
+            this = default;
+        }
+
+        private static long Total(Vector256<short> v)
+        {
+            var (low, high) = Vector256.Widen(v);
+            return Vector256.Sum(low + high);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using System.Buffers.Binary;
+
+namespace VaeWorkbench.Imaging.Formats.Zlib;
+
+/// <summary>
+/// Collects a DEFLATE bit stream, least significant bit first (RFC 1951 §3.1.1), into a growable buffer that is
+/// reused across encodes. Huffman codes must be passed already bit-reversed.
+/// </summary>
+internal sealed class DeflateBitWriter
+{
+    private byte[] _buffer = new byte[4096];
+    private int _length;
+    private ulong _bits;
+    private int _count;
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    public void Reset(int expectedBytes)
+    {
+        if (_buffer.Length < expectedBytes + 16) _buffer = new byte[expectedBytes + 16];
+        _length = 0;
+        _bits = 0;
+        _count = 0;
+    }
+
+    /// <summary>Appends the low <paramref name="bitCount"/> (0 to 32) bits of <paramref name="value"/>; higher bits must be zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteBits(uint value, int bitCount)
+    {
+        _bits |= (ulong)value << _count;
+        _count += bitCount;
+        if (_count < 32) return;
+        EnsureRoom(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), (uint)_bits);
+        _length += 4;
+        _bits >>= 32;
+        _count -= 32;
+    }
+
+    /// <summary>Pads with zero bits to the next byte boundary and flushes every pending bit.</summary>
+    public void AlignToByte()
+    {
+        EnsureRoom(8);
+        while (_count > 0)
+        {
+            _buffer[_length++] = (byte)_bits;
+            _bits >>= 8;
+            _count = Math.Max(0, _count - 8);
+        }
+    }
+
+    /// <summary>Appends whole bytes; only valid at a byte boundary (after <see cref="AlignToByte"/>).</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (_count != 0) throw new InvalidOperationException("raw bytes need a byte boundary");
+        EnsureRoom(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    private void EnsureRoom(int bytes)
+    {
+        if (_length + bytes <= _buffer.Length) return;
+        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
+    }
+}

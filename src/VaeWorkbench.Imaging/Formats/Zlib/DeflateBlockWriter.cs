@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using static VaeWorkbench.Imaging.Formats.Zlib.DeflateTables;
+
+namespace VaeWorkbench.Imaging.Formats.Zlib;
+
+/// <summary>
+/// Writes one DEFLATE block from LZ77 symbols as whichever of dynamic Huffman, fixed Huffman or stored is smallest
+/// (the costs are counted exactly, in bits, before anything is written). A symbol is a literal byte (below 65536) or
+/// a match packed as <c>length &lt;&lt; 16 | distance</c>.
+/// </summary>
+internal sealed class DeflateBlockWriter
+{
+    private readonly int[] _literalFrequencies = new int[LiteralLengthCodes];
+    private readonly int[] _distanceFrequencies = new int[DistanceCodes];
+    private readonly byte[] _literalLengths = new byte[LiteralLengthCodes];
+    private readonly byte[] _distanceLengths = new byte[DistanceCodes];
+    private readonly ushort[] _literalCodes = new ushort[LiteralLengthCodes];
+    private readonly ushort[] _distanceCodes = new ushort[DistanceCodes];
+    private readonly int[] _codeLengthFrequencies = new int[CodeLengthCodes];
+    private readonly byte[] _codeLengthLengths = new byte[CodeLengthCodes];
+    private readonly ushort[] _codeLengthCodes = new ushort[CodeLengthCodes];
+    // Run-length tokens of the code lengths: symbol 0..18 in the low byte, its extra-bits value above.
+    private readonly int[] _tokens = new int[LiteralLengthCodes + DistanceCodes];
+    private readonly byte[] _allLengths = new byte[LiteralLengthCodes + DistanceCodes];
+
+    public static bool IsMatch(int symbol) => symbol >= 1 << 16;
+
+    public static int Match(int length, int distance) => length << 16 | distance;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Write(DeflateBitWriter output, ReadOnlySpan<int> symbols, ReadOnlySpan<byte> raw, bool final)
+    {
+        Count(symbols);
+        HuffmanCode.BuildLengths(_literalFrequencies, _literalLengths, 15);
+        HuffmanCode.BuildLengths(_distanceFrequencies, _distanceLengths, 15);
+        var literalCount = LiteralLengthCodes;
+        while (literalCount > 257 && _literalLengths[literalCount - 1] == 0) literalCount--;
+        var distanceCount = DistanceCodes;
+        while (distanceCount > 1 && _distanceLengths[distanceCount - 1] == 0) distanceCount--;
+        var tokenCount = Tokenize(literalCount, distanceCount);
+        HuffmanCode.BuildLengths(_codeLengthFrequencies, _codeLengthLengths, 7);
+        var codeLengthCount = CodeLengthCodes;
+        while (codeLengthCount > 4 && _codeLengthLengths[CodeLengthOrder[codeLengthCount - 1]] == 0) codeLengthCount--;
+
+        long extraBits = ExtraBits();
+        var dynamicBits = 3 + 14 + 3L * codeLengthCount + TokenBits(tokenCount) + DataBits(_literalLengths, _distanceLengths) + extraBits;
+        var fixedBits = 3 + DataBits(FixedLiteralLengths, FixedDistanceLengths) + extraBits;
+        var storedBits = 8L * (raw.Length + 5L * Math.Max(1, (raw.Length + 65534) / 65535)) + 10;
+        if (storedBits < dynamicBits && storedBits < fixedBits)
+        {
+            WriteStored(output, raw, final);
+            return;
+        }
+        if (fixedBits <= dynamicBits)
+        {
+            output.WriteBits(final ? 3u : 2u, 3); // BFINAL, BTYPE = 01
+            WriteSymbols(output, symbols, FixedLiteralLengths, FixedLiteralCodes, FixedDistanceLengths, FixedDistanceCodes);
+            return;
+        }
+        output.WriteBits(final ? 5u : 4u, 3); // BFINAL, BTYPE = 10
+        output.WriteBits((uint)(literalCount - 257), 5);
+        output.WriteBits((uint)(distanceCount - 1), 5);
+        output.WriteBits((uint)(codeLengthCount - 4), 4);
+        HuffmanCode.BuildCodes(_codeLengthLengths, _codeLengthCodes);
+        for (var i = 0; i < codeLengthCount; i++) output.WriteBits(_codeLengthLengths[CodeLengthOrder[i]], 3);
+        for (var t = 0; t < tokenCount; t++)
+        {
+            var symbol = _tokens[t] & 0xFF;
+            output.WriteBits(_codeLengthCodes[symbol], _codeLengthLengths[symbol]);
+            if (symbol >= 16) output.WriteBits((uint)(_tokens[t] >> 8), symbol == 16 ? 2 : symbol == 17 ? 3 : 7);
+        }
+        HuffmanCode.BuildCodes(_literalLengths, _literalCodes);
+        HuffmanCode.BuildCodes(_distanceLengths, _distanceCodes);
+        WriteSymbols(output, symbols, _literalLengths, _literalCodes, _distanceLengths, _distanceCodes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Count(ReadOnlySpan<int> symbols)
+    {
+        Array.Clear(_literalFrequencies);
+        Array.Clear(_distanceFrequencies);
+        foreach (var symbol in symbols)
+        {
+            if (!IsMatch(symbol))
+            {
+                _literalFrequencies[symbol]++;
+                continue;
+            }
+            _literalFrequencies[257 + LengthCode[symbol >> 16]]++;
+            _distanceFrequencies[DistanceCode(symbol & 0xFFFF)]++;
+        }
+        _literalFrequencies[EndOfBlock] = 1;
+    }
+
+    // Run-length codes the concatenated lengths with 16 (repeat the previous 3–6 times), 17 (3–10 zeros) and
+    // 18 (11–138 zeros), and counts the tokens' frequencies.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Tokenize(int literalCount, int distanceCount)
+    {
+        var total = literalCount + distanceCount;
+        _literalLengths.AsSpan(0, literalCount).CopyTo(_allLengths);
+        _distanceLengths.AsSpan(0, distanceCount).CopyTo(_allLengths.AsSpan(literalCount));
+        Array.Clear(_codeLengthFrequencies);
+        var count = 0;
+        for (var i = 0; i < total;)
+        {
+            var value = _allLengths[i];
+            var run = 1;
+            while (i + run < total && _allLengths[i + run] == value) run++;
+            i += run;
+            if (value == 0)
+            {
+                for (; run >= 11; run -= Math.Min(run, 138)) count = Add(count, 18, Math.Min(run, 138) - 11);
+                if (run >= 3)
+                {
+                    count = Add(count, 17, run - 3);
+                    run = 0;
+                }
+            }
+            else
+            {
+                count = Add(count, value, 0);
+                run--;
+                for (; run >= 3; run -= Math.Min(run, 6)) count = Add(count, 16, Math.Min(run, 6) - 3);
+            }
+            for (; run > 0; run--) count = Add(count, value, 0);
+        }
+        return count;
+    }
+
+    private int Add(int count, int symbol, int extra)
+    {
+        _tokens[count] = symbol | extra << 8;
+        _codeLengthFrequencies[symbol]++;
+        return count + 1;
+    }
+
+    private long TokenBits(int tokenCount)
+    {
+        long bits = 0;
+        for (var t = 0; t < tokenCount; t++)
+        {
+            var symbol = _tokens[t] & 0xFF;
+            bits += _codeLengthLengths[symbol] + (symbol == 16 ? 2 : symbol == 17 ? 3 : symbol == 18 ? 7 : 0);
+        }
+        return bits;
+    }
+
+    private long DataBits(byte[] literalLengths, byte[] distanceLengths)
+    {
+        long bits = 0;
+        for (var s = 0; s < LiteralLengthCodes; s++) bits += (long)_literalFrequencies[s] * literalLengths[s];
+        for (var d = 0; d < DistanceCodes; d++) bits += (long)_distanceFrequencies[d] * distanceLengths[d];
+        return bits;
+    }
+
+    private long ExtraBits()
+    {
+        long bits = 0;
+        for (var c = 0; c < LengthExtra.Length; c++) bits += (long)_literalFrequencies[257 + c] * LengthExtra[c];
+        for (var d = 0; d < DistanceCodes; d++) bits += (long)_distanceFrequencies[d] * DistanceExtra[d];
+        return bits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteSymbols(DeflateBitWriter output, ReadOnlySpan<int> symbols, byte[] literalLengths, ushort[] literalCodes,
+        byte[] distanceLengths, ushort[] distanceCodes)
+    {
+        foreach (var symbol in symbols)
+        {
+            if (!IsMatch(symbol))
+            {
+                output.WriteBits(literalCodes[symbol], literalLengths[symbol]);
+                continue;
+            }
+            var length = symbol >> 16;
+            var lengthCode = LengthCode[length];
+            output.WriteBits(literalCodes[257 + lengthCode], literalLengths[257 + lengthCode]);
+            output.WriteBits((uint)(length - LengthBase[lengthCode]), LengthExtra[lengthCode]);
+            var distance = symbol & 0xFFFF;
+            var distanceCode = DistanceCode(distance);
+            output.WriteBits(distanceCodes[distanceCode], distanceLengths[distanceCode]);
+            output.WriteBits((uint)(distance - DistanceBase[distanceCode]), DistanceExtra[distanceCode]);
+        }
+        output.WriteBits(literalCodes[EndOfBlock], literalLengths[EndOfBlock]);
+    }
+
+    private static void WriteStored(DeflateBitWriter output, ReadOnlySpan<byte> raw, bool final)
+    {
+        do
+        {
+            var piece = raw[..Math.Min(65535, raw.Length)];
+            raw = raw[piece.Length..];
+            output.WriteBits(final && raw.IsEmpty ? 1u : 0u, 3); // BFINAL, BTYPE = 00
+            output.AlignToByte();
+            output.WriteBits((uint)piece.Length | (uint)(~piece.Length & 0xFFFF) << 16, 32);
+            output.WriteBytes(piece);
+        } while (!raw.IsEmpty);
+    }
+}
