@@ -65,6 +65,8 @@ public sealed class TrainingJobRunner(
 
             trainer.EpochCompleted += report =>
             {
+                // Another server resumed this run from the shared checkpoint: do not overwrite it with this copy's state.
+                if (lease.Stop == JobStop.LeaseLost) throw new OperationCanceledException(lease.Token);
                 ModelFile.Save(checkpoint, trainer.Model, trainer);
                 var row = ToRow(runId, report);
                 RecordEpochs(runId, owner, [row]);
