@@ -8,6 +8,7 @@ using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
 
@@ -23,13 +24,11 @@ public sealed class AugmentationJobRunner(
     BlobStore blobs,
     AugmentationEvents events,
     IOptions<AugmentationOptions> options,
-    TimeProvider clock,
     ILogger<AugmentationJobRunner> logger)
 {
-    public void Run(Guid setId, string owner, CancellationToken stopping)
+    public async Task RunAsync(JobLease<AugmentedSet, AugmentedStatus> lease)
     {
-        using var job = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var leaseLost = false;
+        var setId = lease.Id;
         AugmentedSet set;
         Dataset dataset;
         using (var db = contexts.CreateDbContext())
@@ -37,14 +36,11 @@ public sealed class AugmentationJobRunner(
             set = db.AugmentedSets.AsNoTracking().Single(s => s.Id == setId);
             dataset = db.Datasets.AsNoTracking().Single(d => d.Id == set.DatasetId);
             // A job claimed again after its server died starts over: generation is deterministic, so it ends the same.
-            db.AugmentedImages.Where(i => i.SetId == setId).ExecuteDelete();
+            // Only while this server holds the job: a late duplicate must not delete the holder's images.
+            using var transaction = db.Database.BeginTransaction();
+            db.AugmentedImages.Where(i => i.SetId == setId && lease.Held(db).Any()).ExecuteDelete();
+            transaction.Commit();
         }
-        using var heartbeat = new Timer(_ =>
-        {
-            if (RenewLease(setId, owner)) return;
-            leaseLost = true;
-            job.Cancel();
-        }, null, TimeSpan.FromSeconds(options.Value.HeartbeatSeconds), TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
 
         int generated = 0, kept = 0;
         try
@@ -60,7 +56,7 @@ public sealed class AugmentationJobRunner(
                 using var stream = blobs.OpenRead(dataset.TensorHash);
                 data = DatasetTensorFile.Read(stream);
             }
-            var run = Generator.Prepare(model, data, request, filter, job.Token);
+            var run = Generator.Prepare(model, data, request, filter, lease.Token);
             var c = model.Config;
             foreach (var chunk in run.Chunks)
             {
@@ -76,64 +72,38 @@ public sealed class AugmentationJobRunner(
                 }
                 generated += chunk.Generated;
                 kept += chunk.Kept;
-                using (var db = contexts.CreateDbContext())
-                using (var transaction = db.Database.BeginTransaction())
+                await using (var db = await contexts.CreateDbContextAsync())
+                await using (var transaction = await db.Database.BeginTransactionAsync())
                 {
                     db.AugmentedImages.AddRange(rows);
-                    db.SaveChanges();
-                    var owned = db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner == owner && s.Status == AugmentedStatus.Running)
-                        .ExecuteUpdate(u => u.SetProperty(s => s.Generated, generated).SetProperty(s => s.Kept, kept));
-                    if (owned == 0) throw new OperationCanceledException("the job lost its lease");
-                    transaction.Commit();
+                    await db.SaveChangesAsync();
+                    // Without the lease this throws and the rows above roll back: only the holder adds images.
+                    await lease.UpdateAsync(db, u => u.Set(s => s.Generated, generated).Set(s => s.Kept, kept));
+                    await transaction.CommitAsync();
                 }
                 Publish(set, AugmentedStatus.Running, generated, kept);
             }
             var filterJson = filter is null ? set.FilterJson
                 : JsonSerializer.Serialize(AugmentationMapping.Filter(set)! with { ElboThreshold = run.ElboThreshold }, RunService.Json);
-            End(set, owner, AugmentedStatus.Succeeded, null, filterJson);
+            await using (var db = await contexts.CreateDbContextAsync())
+                if (!await lease.CompleteAsync(db, AugmentedStatus.Succeeded, u => u.Set(s => s.FilterJson, filterJson))) return;
             Publish(set, AugmentedStatus.Succeeded, generated, kept);
             logger.LogInformation("Augmented set {SetId}: generated {Generated}, kept {Kept}", setId, generated, kept);
         }
-        catch (OperationCanceledException) when (job.IsCancellationRequested || leaseLost)
+        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
         {
-            // Shutting down (or another server took over): leave it Running; an expired lease makes it claimable again.
-            logger.LogWarning("Augmented set {SetId}: stopped after {Generated} samples ({Reason})", setId, generated, leaseLost ? "lease lost" : "shutdown");
+            // Shutting down: give the job back so the next start generates it again at once. Lease lost: it is another server's.
+            logger.LogWarning("Augmented set {SetId}: stopped after {Generated} samples ({Reason})", setId, generated, lease.Stop);
+            if (lease.Stop == JobStop.Shutdown) await lease.ReleaseAsync();
         }
         catch (Exception e)
         {
             // Bad parameters for this dataset (a class with one image), a broken file: this set fails, the server goes on.
             logger.LogError(e, "Augmented set {SetId} failed", setId);
-            End(set, owner, AugmentedStatus.Failed, e.Message, set.FilterJson);
-            Publish(set, AugmentedStatus.Failed, generated, kept, e.Message);
+            if (await lease.FailAsync(AugmentedStatus.Failed, e.Message)) Publish(set, AugmentedStatus.Failed, generated, kept, e.Message);
         }
     }
 
     private void Publish(AugmentedSet set, AugmentedStatus status, int generated, int kept, string? error = null) =>
         events.Publish(new AugmentationUpdate(set.Id, status, set.Requested, generated, kept, error));
-
-    private bool RenewLease(Guid setId, string owner)
-    {
-        try
-        {
-            using var db = contexts.CreateDbContext();
-            var lease = clock.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
-            return db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner == owner && s.Status == AugmentedStatus.Running)
-                .ExecuteUpdate(u => u.SetProperty(s => s.LeaseExpiresAt, lease)) == 1;
-        }
-        catch (Exception e)
-        {
-            // A busy database for one beat is not a lost lease; the next beat tries again.
-            logger.LogWarning(e, "Augmented set {SetId}: lease renewal failed", setId);
-            return true;
-        }
-    }
-
-    private void End(AugmentedSet set, string owner, AugmentedStatus status, string? error, string filterJson)
-    {
-        using var db = contexts.CreateDbContext();
-        var now = clock.GetUtcNow();
-        db.AugmentedSets.Where(s => s.Id == set.Id && s.LeaseOwner == owner)
-            .ExecuteUpdate(u => u.SetProperty(s => s.Status, status).SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, now)
-                .SetProperty(s => s.FilterJson, filterJson).SetProperty(s => s.LeaseOwner, (string?)null).SetProperty(s => s.LeaseExpiresAt, (DateTimeOffset?)null));
-    }
 }

@@ -1,7 +1,7 @@
 namespace VaeWorkbench.Web.Augmentation;
 
 /// <summary>How the server runs generation jobs. Bound from the <c>Augmentation</c> section.</summary>
-public sealed class AugmentationOptions
+public sealed class AugmentationOptions : Jobs.ILeaseTimings
 {
     public const string SectionName = "Augmentation";
 

@@ -12,7 +12,9 @@ namespace VaeWorkbench.Web.Datasets;
 public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<DatasetCleanup> logger)
 {
     /// <summary>
-    /// Purges soft-deleted datasets that no training run and no model refers to: image rows, the dataset row, and
+    /// Purges soft-deleted datasets that no training run, model, score job or augmented set refers to (queued, running or
+    /// finished: a score job's results point at the dataset's images, an augmented set's export includes its originals):
+    /// image rows, the dataset row, and
     /// every blob (image PNGs, tensor file) no remaining dataset uses. Not team-scoped: a maintenance sweep the job
     /// service calls (for example after a run is deleted). Returns how many datasets were purged.
     /// </summary>
@@ -27,7 +29,9 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
         var purgeable = await db.Datasets
             .Where(d => d.DeletedAt != null
                 && !db.TrainingRuns.Any(r => r.DatasetId == d.Id)
-                && !db.TrainedModels.Any(m => m.DatasetId == d.Id))
+                && !db.TrainedModels.Any(m => m.DatasetId == d.Id)
+                && !db.ScoreJobs.Any(j => j.DatasetId == d.Id)
+                && !db.AugmentedSets.Any(s => s.DatasetId == d.Id))
             .Select(d => new { d.Id, d.TensorHash })
             .ToListAsync(ct);
         foreach (var dataset in purgeable)

@@ -159,22 +159,5 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     }
 }
 
-/// <summary>Lets request handlers wake the job service at once instead of waiting for its next poll.</summary>
-public sealed class TrainingJobSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled; one wake-up is enough.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+/// <summary>Wakes the training queue when a run is queued.</summary>
+public sealed class TrainingJobSignal : Jobs.JobSignal;

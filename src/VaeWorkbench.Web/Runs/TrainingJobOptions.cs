@@ -1,7 +1,7 @@
 namespace VaeWorkbench.Web.Runs;
 
 /// <summary>How the server runs training jobs. Bound from the <c>Training</c> section.</summary>
-public sealed class TrainingJobOptions
+public sealed class TrainingJobOptions : Jobs.ILeaseTimings
 {
     public const string SectionName = "Training";
 

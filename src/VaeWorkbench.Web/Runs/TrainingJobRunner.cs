@@ -10,6 +10,7 @@ using VaeWorkbench.Imaging.Transforms;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Storage;
 
@@ -31,15 +32,14 @@ public sealed class TrainingJobRunner(
     private const int PreviewImages = 8;
     private const int ProgressIntervalMs = 500;
 
-    private enum StopReason { None, CancelledByUser, LeaseLost }
-
     public string CheckpointPath(Guid runId) =>
         Path.Combine(storage.Value.ResolveDataDirectory(), "checkpoints", $"{runId:N}.vae");
 
-    public async Task RunAsync(Guid runId, string owner, CancellationToken stopping)
+    /// <summary>Trains a claimed run; the lease's heartbeat turns a cancel request (or a lost lease) into a stop of the training loop.</summary>
+    public async Task RunAsync(JobLease<TrainingRun, RunStatus> lease)
     {
-        using var job = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var reason = StopReason.None;
+        var runId = lease.Id;
+        var owner = lease.Owner;
         TrainingRun run;
         Dataset dataset;
         await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
@@ -47,15 +47,6 @@ public sealed class TrainingJobRunner(
             run = await db.TrainingRuns.AsNoTracking().SingleAsync(r => r.Id == runId, CancellationToken.None);
             dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == run.DatasetId, CancellationToken.None);
         }
-
-        // The heartbeat renews the lease and turns a cancel request (or a lost lease) into a stop of the training loop.
-        await using var heartbeat = new Timer(_ =>
-        {
-            var result = RenewLease(runId, owner);
-            if (result is null) return;
-            reason = result.Value;
-            job.Cancel();
-        }, null, TimeSpan.FromSeconds(jobOptions.Value.HeartbeatSeconds), TimeSpan.FromSeconds(jobOptions.Value.HeartbeatSeconds));
 
         try
         {
@@ -74,6 +65,8 @@ public sealed class TrainingJobRunner(
 
             trainer.EpochCompleted += report =>
             {
+                // Another server resumed this run from the shared checkpoint: do not overwrite it with this copy's state.
+                if (lease.Stop == JobStop.LeaseLost) throw new OperationCanceledException(lease.Token);
                 ModelFile.Save(checkpoint, trainer.Model, trainer);
                 var row = ToRow(runId, report);
                 RecordEpochs(runId, owner, [row]);
@@ -89,20 +82,20 @@ public sealed class TrainingJobRunner(
             };
             logger.LogInformation("Run {RunId}: training {Arch} on {Count} images from epoch {Epoch} of {Epochs}",
                 runId, settings.Arch, train.Count, trainer.EpochsCompleted + 1, options.Epochs);
-            trainer.Run(train, validation, job.Token);
-            await FinishAsync(run, owner, trainer, checkpoint);
+            trainer.Run(train, validation, lease.Token);
+            await FinishAsync(run, lease, trainer, checkpoint);
         }
-        catch (OperationCanceledException) when (job.IsCancellationRequested)
+        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
         {
-            if (reason == StopReason.CancelledByUser) await EndAsync(run, owner, RunStatus.Cancelled, null);
-            else if (reason == StopReason.LeaseLost) logger.LogWarning("Run {RunId}: another server took over the job; stopping here", runId);
-            else await ReleaseForRestartAsync(runId, owner);
+            if (lease.Stop == JobStop.CancelRequested) await EndAsync(run, lease, RunStatus.Cancelled, null);
+            else if (lease.Stop == JobStop.LeaseLost) logger.LogWarning("Run {RunId}: another server took over the job; stopping here", runId);
+            else await ReleaseForRestartAsync(lease);
         }
         catch (Exception e)
         {
             // A NaN loss, a bad setting or a broken file fails this run only; the server and other runs go on.
             logger.LogError(e, "Run {RunId} failed", runId);
-            await EndAsync(run, owner, RunStatus.Failed, e.Message);
+            await EndAsync(run, lease, RunStatus.Failed, e.Message);
         }
     }
 
@@ -129,7 +122,7 @@ public sealed class TrainingJobRunner(
         return new Trainer(new Vae(config, options.Seed), options);
     }
 
-    private async Task FinishAsync(TrainingRun run, string owner, Trainer trainer, string checkpoint)
+    private async Task FinishAsync(TrainingRun run, JobLease<TrainingRun, RunStatus> lease, Trainer trainer, string checkpoint)
     {
         var temp = blobs.NewTempPath(".vae");
         ModelFile.Save(temp, trainer.Model, trainer);
@@ -142,15 +135,9 @@ public sealed class TrainingJobRunner(
         await using var db = await contexts.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var now = clock.GetUtcNow();
-        var finished = await db.TrainingRuns.Where(r => r.Id == run.Id && r.LeaseOwner == owner && r.Status == RunStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Succeeded).SetProperty(r => r.FinishedAt, now)
-                .SetProperty(r => r.Epoch, trainer.EpochsCompleted).SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null));
-        if (finished == 0)
-        {
-            logger.LogWarning("Run {RunId}: finished, but this server no longer holds it; the other holder records the model", run.Id);
-            return;
-        }
-        // The unique index on RunId makes a second delivery of the same job unable to add a second model.
+        // Completing is conditional on the lease: a duplicate worker that lost it records nothing (and the unique index
+        // on RunId refuses a second model even then).
+        if (!await lease.CompleteAsync(db, RunStatus.Succeeded, u => u.Set(r => r.Epoch, trainer.EpochsCompleted))) return;
         if (!await db.TrainedModels.AnyAsync(m => m.RunId == run.Id))
         {
             db.TrainedModels.Add(new TrainedModel
@@ -168,13 +155,10 @@ public sealed class TrainingJobRunner(
         events.Forget(run.Id);
     }
 
-    private async Task EndAsync(TrainingRun run, string owner, RunStatus status, string? error)
+    private async Task EndAsync(TrainingRun run, JobLease<TrainingRun, RunStatus> lease, RunStatus status, string? error)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        var now = clock.GetUtcNow();
-        await db.TrainingRuns.Where(r => r.Id == run.Id && r.LeaseOwner == owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, now)
-                .SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null));
+        if (!await lease.CompleteAsync(db, status, u => u.Set(r => r.Error, error))) return;
         var checkpoint = CheckpointPath(run.Id);
         if (File.Exists(checkpoint)) File.Delete(checkpoint);
         var epoch = await db.TrainingRuns.Where(r => r.Id == run.Id).Select(r => r.Epoch).SingleAsync();
@@ -182,32 +166,11 @@ public sealed class TrainingJobRunner(
         events.Forget(run.Id);
     }
 
-    /// <summary>On shutdown the run stays Running with an expired lease, so the next start resumes it at once.</summary>
-    private async Task ReleaseForRestartAsync(Guid runId, string owner)
+    /// <summary>On shutdown the run stays Running without a lease, so the next start resumes it at once.</summary>
+    private async Task ReleaseForRestartAsync(JobLease<TrainingRun, RunStatus> lease)
     {
-        await using var db = await contexts.CreateDbContextAsync();
-        await db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner == owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null));
-        logger.LogInformation("Run {RunId}: stopped for shutdown; it resumes from its last checkpoint on the next start", runId);
-    }
-
-    private StopReason? RenewLease(Guid runId, string owner)
-    {
-        try
-        {
-            using var db = contexts.CreateDbContext();
-            var lease = clock.GetUtcNow().AddSeconds(jobOptions.Value.LeaseSeconds);
-            var renewed = db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner == owner)
-                .ExecuteUpdate(s => s.SetProperty(r => r.LeaseExpiresAt, lease));
-            if (renewed == 0) return StopReason.LeaseLost;
-            return db.TrainingRuns.Where(r => r.Id == runId).Select(r => r.CancelRequested).Single() ? StopReason.CancelledByUser : null;
-        }
-        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            // A busy database delays one heartbeat; the lease is long enough to survive it.
-            logger.LogWarning(e, "Run {RunId}: lease renewal failed; will retry", runId);
-            return null;
-        }
+        await lease.ReleaseAsync();
+        logger.LogInformation("Run {RunId}: stopped for shutdown; it resumes from its last checkpoint on the next start", lease.Id);
     }
 
     /// <summary>Inserts epochs that are not recorded yet and advances the run's epoch counter (only while this server holds it).</summary>

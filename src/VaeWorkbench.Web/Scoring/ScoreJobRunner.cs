@@ -7,6 +7,7 @@ using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
 
@@ -22,14 +23,15 @@ public sealed class ScoreJobRunner(
     ModelCache models,
     ScoreEvents events,
     IOptions<ScoringOptions> options,
-    TimeProvider clock,
     ILogger<ScoreJobRunner> logger)
 {
     private const int Chunk = 1024; // progress and lease renewal between chunks; other users' inference interleaves
     private const ulong Seed = 1;
 
-    public async Task RunAsync(Guid jobId, string owner, CancellationToken stopping)
+    public async Task RunAsync(JobLease<ScoreJob, ScoreJobStatus> lease)
     {
+        var jobId = lease.Id;
+        var stopping = lease.Token;
         ScoreJob job;
         await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
             job = await db.ScoreJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, CancellationToken.None);
@@ -76,29 +78,23 @@ public sealed class ScoreJobRunner(
                 }, stopping);
                 chunk.CopyTo(scores, start);
                 var progress = (double)(start + n) / data.Count;
-                await RenewAsync(jobId, owner, progress);
+                await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
+                    await lease.UpdateAsync(db, u => u.Set(j => j.Progress, progress));
                 events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Running, progress));
             }
             if (scores.Any(s => !double.IsFinite(s))) throw new InvalidOperationException("the model produced a non-finite score (NaN or infinity)");
-            await StoreAsync(job, owner, images, scores);
-            events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Succeeded, 1));
+            if (await StoreAsync(job, lease, images, scores)) events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Succeeded, 1));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Shutting down: release the claim so the next start (or another server) scores it again.
-            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-            await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Queued).SetProperty(j => j.LeaseOwner, (string?)null), CancellationToken.None);
+            // Shutting down: release the claim so the next start (or another server) scores it again at once.
+            // A lost lease needs nothing: the job is another server's now.
+            if (lease.Stop == JobStop.Shutdown) await lease.ReleaseAsync();
         }
         catch (Exception e)
         {
             logger.LogError(e, "Score job {JobId} failed", jobId);
-            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-            var now = clock.GetUtcNow();
-            await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Failed).SetProperty(j => j.Error, e.Message)
-                    .SetProperty(j => j.FinishedAt, now).SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null), CancellationToken.None);
-            events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Failed, 0, e.Message));
+            if (await lease.FailAsync(ScoreJobStatus.Failed, e.Message)) events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Failed, 0, e.Message));
         }
     }
 
@@ -128,16 +124,8 @@ public sealed class ScoreJobRunner(
         public void Dispose() => _model.Threads = _previous;
     }
 
-    private async Task RenewAsync(Guid jobId, string owner, double progress)
-    {
-        await using var db = await contexts.CreateDbContextAsync();
-        var lease = clock.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
-        var renewed = await db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.Status == ScoreJobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Progress, progress).SetProperty(j => j.LeaseExpiresAt, lease));
-        if (renewed == 0) throw new InvalidOperationException("another server took over this score job");
-    }
-
-    private async Task StoreAsync(ScoreJob job, string owner, List<(long Id, int Index, int? Label)> images, double[] scores)
+    /// <summary>Stores the scores and completes the job in one transaction, only while this server holds the job.</summary>
+    private async Task<bool> StoreAsync(ScoreJob job, JobLease<ScoreJob, ScoreJobStatus> lease, List<(long Id, int Index, int? Label)> images, double[] scores)
     {
         if (images.Count != scores.Length) throw new InvalidOperationException($"the dataset lists {images.Count} images but its tensor holds {scores.Length}");
         var normal = JsonSerializer.Deserialize<int[]>(job.NormalClassesJson) ?? [];
@@ -149,12 +137,9 @@ public sealed class ScoreJobRunner(
         await db.ImageScores.Where(s => s.ScoreJobId == job.Id).ExecuteDeleteAsync();
         db.ImageScores.AddRange(ordered.Select(i => new ImageScore { ScoreJobId = job.Id, DatasetImageId = i.Id, ImageIndex = i.Index, Label = i.Label, Score = scores[i.Index] }));
         await db.SaveChangesAsync();
-        var now = clock.GetUtcNow();
-        var finished = await db.ScoreJobs.Where(j => j.Id == job.Id && j.LeaseOwner == owner && j.Status == ScoreJobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ScoreJobStatus.Succeeded).SetProperty(j => j.Progress, 1)
-                .SetProperty(j => j.Auroc, auroc).SetProperty(j => j.AveragePrecision, ap).SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null));
-        if (finished == 0) throw new InvalidOperationException("another server took over this score job");
+        // Without the lease nothing commits: the rows above roll back, so a late duplicate leaves no second result set.
+        if (!await lease.CompleteAsync(db, ScoreJobStatus.Succeeded, u => u.Set(j => j.Progress, 1.0).Set(j => j.Auroc, auroc).Set(j => j.AveragePrecision, ap))) return false;
         await transaction.CommitAsync();
+        return true;
     }
 }

@@ -9,6 +9,7 @@ public static class ScoringExtensions
             .Validate(o => o.MaxSamples is >= 1 and <= 100_000, "Scoring:MaxSamples must be between 1 and 100000")
             .Validate(o => o.Threads is >= 0 and <= 256, "Scoring:Threads must be between 0 and 256")
             .Validate(o => o.LeaseSeconds >= 10, "Scoring:LeaseSeconds must be at least 10")
+            .Validate(o => o.HeartbeatSeconds >= 1 && o.LeaseSeconds >= 2 * o.HeartbeatSeconds, "Scoring:LeaseSeconds must be at least twice Scoring:HeartbeatSeconds")
             .ValidateOnStart();
         builder.Services.AddSingleton<ScoreEvents>();
         builder.Services.AddSingleton<ScoreJobRunner>();

@@ -1,7 +1,7 @@
 namespace VaeWorkbench.Web.Scoring;
 
 /// <summary>How the server runs scoring jobs. Bound from the <c>Scoring</c> section.</summary>
-public sealed class ScoringOptions
+public sealed class ScoringOptions : Jobs.ILeaseTimings
 {
     public const string SectionName = "Scoring";
 
@@ -11,8 +11,11 @@ public sealed class ScoringOptions
     /// <summary>Threads a scoring job uses; 0 means one per processor.</summary>
     public int Threads { get; set; }
 
-    /// <summary>How long a server's claim on a running job lasts without progress; a lapsed job is claimed again and restarts.</summary>
+    /// <summary>How long a server's claim on a running job lasts without renewal; a lapsed job is claimed again and restarts.</summary>
     public int LeaseSeconds { get; set; } = 120;
+
+    /// <summary>How often a running job renews its lease, between its chunks of progress too.</summary>
+    public int HeartbeatSeconds { get; set; } = 5;
 
     /// <summary>How often an idle server looks for queued jobs it was not told about.</summary>
     public int PollSeconds { get; set; } = 5;

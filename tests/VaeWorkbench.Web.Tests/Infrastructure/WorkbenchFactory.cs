@@ -7,10 +7,16 @@ namespace VaeWorkbench.Web.Tests.Infrastructure;
 public sealed class WorkbenchFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
-    public WorkbenchFactory(Dictionary<string, string?>? settings = null)
+    /// <param name="sharedDataDirectory">
+    /// Another factory's data directory: a second server on the same SQLite file and blob store, as two app instances
+    /// behind one load balancer would be. The factory that created the directory deletes it.
+    /// </param>
+    public WorkbenchFactory(Dictionary<string, string?>? settings = null, string? sharedDataDirectory = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "vwb-test-" + Guid.NewGuid().ToString("N"));
+        _ownsDataDirectory = sharedDataDirectory is null;
+        DataDirectory = sharedDataDirectory ?? Path.Combine(Path.GetTempPath(), "vwb-test-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>(settings ?? []) { ["Storage:DataDirectory"] = DataDirectory };
     }
 
@@ -34,7 +40,7 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(DataDirectory, recursive: true);

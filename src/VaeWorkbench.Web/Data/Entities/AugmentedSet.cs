@@ -7,7 +7,7 @@ public enum AugmentedStatus { Queued, Running, Succeeded, Failed }
 /// its parameters, seed and filter, who asked and when. The images are <see cref="AugmentedImage"/> rows over PNG blobs.
 /// Generation is deterministic in (model file, dataset, parameters, seed), so a job interrupted mid-way starts over.
 /// </summary>
-public sealed class AugmentedSet
+public sealed class AugmentedSet : Jobs.ILeasedJob<AugmentedStatus>
 {
     public Guid Id { get; set; }
 

@@ -12,7 +12,7 @@ public enum ScoreJobStatus
 /// Scoring every image of a dataset with a model: queued in the database, run by the scoring job service. The
 /// threshold settings and the normal classes are the team's current view of the result and can change afterwards.
 /// </summary>
-public sealed class ScoreJob
+public sealed class ScoreJob : Jobs.ILeasedJob<ScoreJobStatus>
 {
     public Guid Id { get; set; }
 

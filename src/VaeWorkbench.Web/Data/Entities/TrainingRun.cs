@@ -10,7 +10,7 @@ public enum RunStatus
 }
 
 /// <summary>A training job: queued in the database, run by the job service, checkpointed every epoch.</summary>
-public sealed class TrainingRun
+public sealed class TrainingRun : Jobs.ILeasedJob<RunStatus>
 {
     public Guid Id { get; set; }
 

@@ -1,0 +1,161 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+
+namespace VaeWorkbench.Web.Jobs;
+
+/// <summary>
+/// One persisted job queue, shared by training, scoring and generation. A job is claimed with one conditional UPDATE
+/// (status and lease), so of two servers (or two loops) racing for it exactly one wins; each claimed job runs on its
+/// own thread with a <see cref="JobLease{TJob,TStatus}"/> whose heartbeat renews the claim and stops the work when the
+/// claim is lost; a job whose lease lapsed (its server died) is claimed again. Idle, the queue waits for a wake-up from
+/// a request on this server or for the next poll, which finds work queued through another server.
+/// </summary>
+public abstract class LeasedJobQueue<TJob, TStatus>(
+    IDbContextFactory<AppDbContext> contexts,
+    JobSignal signal,
+    TimeProvider clock,
+    ILogger logger) : BackgroundService
+    where TJob : class, ILeasedJob<TStatus>
+    where TStatus : struct, Enum
+{
+    private readonly List<Task> _active = [];
+
+    /// <summary>Identifies this process in leases: another process (or a restart) is a different owner.</summary>
+    public string InstanceId { get; } = $"{Environment.ProcessId}/{Guid.NewGuid():N}/{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
+
+    /// <summary>What one job is called in log lines ("run", "score job").</summary>
+    protected abstract string Noun { get; }
+
+    protected abstract ILeaseTimings Timings { get; }
+
+    /// <summary>Jobs this server runs at once.</summary>
+    protected virtual int Concurrency => 1;
+
+    protected abstract TStatus Queued { get; }
+
+    protected abstract TStatus Running { get; }
+
+    protected abstract DbSet<TJob> Table(AppDbContext db);
+
+    /// <summary>The order claimable jobs are taken in (oldest first, say).</summary>
+    protected abstract IQueryable<TJob> InClaimOrder(IQueryable<TJob> claimable);
+
+    /// <summary>Columns a claim resets besides status and lease (a score job's progress, for example).</summary>
+    protected virtual void OnClaim(JobUpdate<TJob> update)
+    {
+    }
+
+    /// <summary>Whether a user asked to stop the job; read with every heartbeat.</summary>
+    protected internal virtual bool CancelRequested(AppDbContext db, Guid id) => false;
+
+    /// <summary>Does the work of one claimed job. Every write it makes is conditional on <paramref name="lease"/>.</summary>
+    protected abstract Task RunAsync(JobLease<TJob, TStatus> lease);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("Job queue {Queue} ({Instance}) started; up to {Max} at once", GetType().Name, InstanceId, Concurrency);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            _active.RemoveAll(t => t.IsCompleted);
+            var claimedAny = false;
+            try
+            {
+                while (_active.Count < Math.Max(1, Concurrency) && await TryClaimNextAsync(stoppingToken) is { } id)
+                {
+                    claimedAny = true;
+                    // A dedicated thread per job: the work is CPU-bound for minutes and must never hold a pool thread or the UI.
+                    _active.Add(Task.Factory.StartNew(() => RunClaimedAsync(id, stoppingToken),
+                        CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // A busy or briefly unavailable database postpones claiming to the next poll; it must not stop the queue.
+                logger.LogError(e, "Claiming a {Noun} failed; will retry", Noun);
+            }
+            if (claimedAny) continue;
+            try
+            {
+                // Full: wait for a job to end. Otherwise: for a wake-up or the next poll.
+                await (_active.Count >= Math.Max(1, Concurrency)
+                    ? Task.WhenAny(Task.WhenAny(_active), Task.Delay(Timeout.Infinite, stoppingToken))
+                    : (Task)signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(1, Timings.PollSeconds)), stoppingToken));
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        // Running jobs see the same token: each stops at a safe point and releases its lease.
+        await Task.WhenAll(_active);
+    }
+
+    /// <summary>Claims the first claimable job in order: queued, or running with a lapsed lease. Null when there is none.</summary>
+    internal async Task<Guid?> TryClaimNextAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var candidates = await InClaimOrder(Table(db).Where(JobExpressions<TJob, TStatus>.Claimable(Queued, Running, now)))
+            .Select(j => j.Id).Take(5).ToListAsync(ct);
+        var update = new JobUpdate<TJob>()
+            .Set(Column<TStatus>(nameof(ILeasedJob<TStatus>.Status)), Running)
+            .Set(Column<string?>(nameof(ILeasedJob<TStatus>.LeaseOwner)), InstanceId)
+            .Set(Column<DateTimeOffset?>(nameof(ILeasedJob<TStatus>.LeaseExpiresAt)), now.AddSeconds(Timings.LeaseSeconds))
+            .SetFrom(Column<DateTimeOffset?>(nameof(ILeasedJob<TStatus>.StartedAt)), KeepOr(nameof(ILeasedJob<TStatus>.StartedAt), now));
+        OnClaim(update);
+        var setters = update.Build();
+        foreach (var id in candidates)
+        {
+            // The same condition again in the UPDATE: whoever changes the row first wins, the other sees 0 rows.
+            var claimed = await Table(db).Where(JobExpressions<TJob, TStatus>.IdIs(id))
+                .Where(JobExpressions<TJob, TStatus>.Claimable(Queued, Running, now))
+                .ExecuteUpdateAsync(setters, ct);
+            if (claimed == 1)
+            {
+                logger.LogInformation("Claimed {Noun} {JobId}", Noun, id);
+                return id;
+            }
+        }
+        return null;
+    }
+
+    private async Task RunClaimedAsync(Guid id, CancellationToken stopping)
+    {
+        await using var lease = new JobLease<TJob, TStatus>(this, id, InstanceId, stopping);
+        try
+        {
+            await RunAsync(lease);
+        }
+        catch (Exception e)
+        {
+            // The job's own handler records failures; what escapes it (its row deleted under it, the database gone)
+            // must not take the queue down. The lease lapses and the job is tried again.
+            logger.LogError(e, "{Noun} {JobId} could not be run", Noun, id);
+        }
+    }
+
+    internal AppDbContext CreateContext() => contexts.CreateDbContext();
+
+    internal Task<AppDbContext> CreateContextAsync() => contexts.CreateDbContextAsync();
+
+    internal ILeaseTimings LeaseTimings => Timings;
+
+    internal TStatus RunningStatus => Running;
+
+    internal DateTimeOffset Now => clock.GetUtcNow();
+
+    internal ILogger Log => logger;
+
+    internal IQueryable<TJob> Held(AppDbContext db, Guid id, string owner) =>
+        Table(db).Where(JobExpressions<TJob, TStatus>.HeldBy(id, owner, Running));
+
+    private static Expression<Func<TJob, T>> Column<T>(string name) => JobExpressions<TJob, TStatus>.Property<T>(name);
+
+    private static Expression<Func<TJob, DateTimeOffset?>> KeepOr(string name, DateTimeOffset value) =>
+        JobExpressions<TJob, TStatus>.ColumnOr(name, value);
+}

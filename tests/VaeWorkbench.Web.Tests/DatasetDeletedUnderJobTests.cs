@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Tests.Infrastructure;
+
+namespace VaeWorkbench.Web.Tests;
+
+/// <summary>
+/// Deleting a dataset that a queued or running job uses (issue 9, item 16-18: item 17): the job is unaffected because
+/// deletion is soft, and the purge leaves the dataset alone while any job refers to it.
+/// </summary>
+public sealed class DatasetDeletedUnderJobTests : IDisposable
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
+    private readonly WorkbenchFactory _factory = new(new(WorkbenchFactory.FastTraining())
+    {
+        ["Scoring:Threads"] = "1",
+        ["Scoring:PollSeconds"] = "1",
+        ["Augmentation:Threads"] = "1",
+        ["Augmentation:PollSeconds"] = "1",
+    });
+
+    [Fact]
+    public async Task A_training_run_whose_dataset_is_deleted_while_it_runs_still_succeeds_and_the_purge_keeps_the_dataset()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
+        var runId = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 6, batch = 50, seed = 5 }), "id");
+        await Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/runs/{runId}"), r => r.GetProperty("status").GetString() != "Queued", JobTimeout, "the run to start");
+
+        await DeleteAndPurgeAsync(user, datasetId, $"/api/runs/{runId}");
+
+        var run = await WaitForEndAsync(user, $"/api/runs/{runId}");
+        Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
+        Assert.Equal(6, run.GetProperty("history").GetArrayLength());
+        Assert.Equal(0, await PurgeAsync());
+    }
+
+    [Fact]
+    public async Task A_score_job_whose_dataset_is_deleted_while_queued_still_succeeds_and_the_purge_waits_for_the_job_to_go()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var modelId = (await TrainedRun.TrainAsync(_factory, user, await user.PersonalTeamIdAsync())).ModelId;
+        var scored = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300, "to score");
+        await DatasetImageRows.AddAsync(_factory, scored);
+        // IWAE with many samples keeps the job busy long enough to be deleted under it on any machine.
+        var jobId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId = scored, method = "iwae", k = 200 }), "jobId");
+
+        await DeleteAndPurgeAsync(user, scored, $"/api/scores/{jobId}");
+
+        var job = await WaitForEndAsync(user, $"/api/scores/{jobId}");
+        Assert.True(job.GetProperty("status").GetString() == "Succeeded", job.ToString());
+        Assert.Equal(300, job.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, await PurgeAsync());
+
+        // Once nothing refers to it any more (the job went with its results), the purge removes the dataset.
+        using (var scope = _factory.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().ScoreJobs.Where(j => j.Id == jobId).ExecuteDeleteAsync();
+        Assert.Equal(1, await PurgeAsync());
+        Assert.False(await DatasetRowExistsAsync(scored));
+    }
+
+    [Fact]
+    public async Task A_generation_job_whose_dataset_is_deleted_while_queued_still_succeeds_and_the_purge_keeps_the_dataset()
+    {
+        var user = await _factory.RegisterWithTokenAsync();
+        var (_, modelId, datasetId) = await TrainedRun.TrainAsync(_factory, user, await user.PersonalTeamIdAsync());
+        // Variations read the source dataset's images while generating.
+        var setId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate",
+            new { mode = "variations", count = 3000, seed = 4, imageIds = new[] { 0, 1, 2 } }), "augmentedId");
+
+        await DeleteAndPurgeAsync(user, datasetId, $"/api/augmented/{setId}");
+
+        var set = await WaitForEndAsync(user, $"/api/augmented/{setId}");
+        Assert.True(set.GetProperty("status").GetString() == "Succeeded", set.ToString());
+        Assert.Equal(3000, set.GetProperty("count").GetInt32());
+        Assert.Equal(0, await PurgeAsync());
+    }
+
+    /// <summary>Deletes the dataset while the job is still queued or running, and shows the purge keeps it.</summary>
+    private async Task DeleteAndPurgeAsync(ApiUser user, Guid datasetId, string jobUrl)
+    {
+        await ApiClient.EnsureStatusAsync(await user.Client.DeleteAsync($"/api/datasets/{datasetId}"), HttpStatusCode.NoContent);
+        await ApiClient.AssertProblemAsync(await user.Client.GetAsync($"/api/datasets/{datasetId}"), HttpStatusCode.NotFound);
+        Assert.Equal(0, await PurgeAsync());
+        Assert.True(await DatasetRowExistsAsync(datasetId));
+        var status = (await user.GetJsonAsync(jobUrl)).GetProperty("status").GetString();
+        Assert.True(status is "Queued" or "Running", $"the job had already ended ({status}) when its dataset was deleted; the test needs a longer job");
+    }
+
+    private async Task<int> PurgeAsync()
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DatasetCleanup>().PurgeDeletedAsync();
+    }
+
+    private async Task<bool> DatasetRowExistsAsync(Guid datasetId)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Datasets.AnyAsync(d => d.Id == datasetId);
+    }
+
+    private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response, string property)
+    {
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(property).GetGuid();
+    }
+
+    private static Task<JsonElement> WaitForEndAsync(ApiUser user, string url) =>
+        Eventually.WaitForAsync(() => user.GetJsonAsync(url),
+            j => j.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled", JobTimeout, $"{url} to end");
+
+    public void Dispose() => _factory.Dispose();
+}
