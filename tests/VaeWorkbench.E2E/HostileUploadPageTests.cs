@@ -113,6 +113,67 @@ public sealed class HostileUploadPageTests : BrowserTest
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Kestrel_refuses_a_declared_length_over_the_limit_and_reads_no_further_than_a_small_one()
+    {
+        using var api = await ApiSession.RegisterAsync(Server.BaseUrl, "trudy@example.test");
+        var token = api.Client.DefaultRequestHeaders.Authorization!.Parameter!;
+
+        // Declares more than the endpoint's body limit (the cap plus 1 MB for the form): 413 before any body byte is sent.
+        var (tooLong, _) = await RawPostAsync(token, declaredLength: Cap + (2 << 20), body: []);
+        Assert.Equal(413, tooLong);
+
+        // Declares 300 bytes and sends 4 MB more: the server reads the 300 (a file part cut short: 400) and no further.
+        var head = "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nshort\r\n" +
+                   "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.png\"\r\n\r\n";
+        var body = System.Text.Encoding.ASCII.GetBytes(head).Concat(new byte[300 + (4 << 20)]).ToArray();
+        var (cutShort, detail) = await RawPostAsync(token, declaredLength: 300, body);
+        Assert.Equal(400, cutShort);
+        Assert.Contains("The upload of 'a.png' ended before it was complete", detail);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Server.DataDirectory, "tmp")));
+    }
+
+    /// <summary>
+    /// A POST written straight to a socket, so the Content-Length can lie. The body is sent alongside reading the answer
+    /// (the server may stop reading and close); returns the status and the first response's body.
+    /// </summary>
+    private async Task<(int Status, string Body)> RawPostAsync(string token, long declaredLength, byte[] body)
+    {
+        var uri = new Uri(Server.BaseUrl);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        var request = $"POST /api/datasets HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {token}\r\n" +
+                      $"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {declaredLength}\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                for (var at = 0; at < body.Length; at += 1 << 16) await stream.WriteAsync(body.AsMemory(at, Math.Min(1 << 16, body.Length - at)));
+            }
+            catch (IOException)
+            {
+                // The server answered and closed the connection: expected for a lying client.
+            }
+        });
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII, false, 1, leaveOpen: true);
+        var statusLine = await reader.ReadLineAsync() ?? "";
+        long length = 0;
+        var chunked = false;
+        for (var line = await reader.ReadLineAsync(); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync())
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = long.Parse(line[15..].Trim());
+            if (line.Equals("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) chunked = true;
+        }
+        if (chunked) length = Convert.ToInt64(await reader.ReadLineAsync(), 16); // the problem document comes in one chunk
+        var text = new char[length];
+        await reader.ReadBlockAsync(text);
+        tcp.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        await sending;
+        return (int.Parse(statusLine.Split(' ')[1]), new string(text));
+    }
+
     private sealed record HostileFile(string Name, byte[] Bytes, long? DeclaredSize = null);
 
     /// <summary>
