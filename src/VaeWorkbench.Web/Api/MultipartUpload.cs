@@ -40,7 +40,7 @@ internal sealed class MultipartUpload : IDisposable
         {
             var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
             long total = 0;
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            while (await NextSectionAsync(reader, ct) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw new RequestRejectedException("Every multipart section needs a Content-Disposition of form-data.");
@@ -76,15 +76,34 @@ internal sealed class MultipartUpload : IDisposable
         return written;
     }
 
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(ct);
+        }
+        catch (Exception e) when (UploadFileWriter.IsBrokenUpload(e))
+        {
+            throw new RequestRejectedException($"The multipart body is incomplete or malformed: {e.Message}");
+        }
+    }
+
     private static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
     {
         var buffer = new byte[MaxFieldBytes + 1];
         var length = 0;
-        int n;
-        while ((n = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        try
         {
-            length += n;
-            if (length > MaxFieldBytes) throw new RequestRejectedException($"The form field '{name}' is longer than {MaxFieldBytes} bytes.");
+            int n;
+            while ((n = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+            {
+                length += n;
+                if (length > MaxFieldBytes) throw new RequestRejectedException($"The form field '{name}' is longer than {MaxFieldBytes} bytes.");
+            }
+        }
+        catch (Exception e) when (UploadFileWriter.IsBrokenUpload(e))
+        {
+            throw new RequestRejectedException($"The multipart body is incomplete or malformed: {e.Message}");
         }
         return Encoding.UTF8.GetString(buffer, 0, length);
     }

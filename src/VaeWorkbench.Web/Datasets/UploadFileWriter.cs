@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Datasets;
@@ -27,7 +28,7 @@ public static class UploadFileWriter
             long written = 0;
             int n;
             // Never ask for more than one byte past the budget, so a hostile stream is not read further than needed to tell.
-            while ((n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(0, remaining - written) + 1)), ct)) > 0)
+            while ((n = await ReadAsync(source, buffer.AsMemory(0, (int)Math.Min(buffer.Length, Math.Max(0, remaining - written) + 1)), name, ct)) > 0)
             {
                 written += n;
                 if (written > remaining)
@@ -44,6 +45,25 @@ public static class UploadFileWriter
             throw;
         }
     }
+
+    /// <summary>
+    /// A sender whose stream breaks or ends early (a body shorter than its multipart framing, a browser gone mid-file) made a
+    /// bad request, not a server error. Kestrel's own refusals (body over its size limit: 413) keep their status.
+    /// </summary>
+    private static async ValueTask<int> ReadAsync(Stream source, Memory<byte> buffer, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer, ct);
+        }
+        catch (Exception e) when (IsBrokenUpload(e))
+        {
+            throw new RequestRejectedException($"The upload of '{name}' ended before it was complete: {e.Message}");
+        }
+    }
+
+    /// <summary>The sender's stream broke or its framing is invalid (multipart readers throw InvalidDataException for that).</summary>
+    public static bool IsBrokenUpload(Exception e) => e is InvalidDataException || e is IOException and not BadHttpRequestException;
 
     /// <summary>Deletes a work file; one left behind is harmless (the work folder holds nothing else of value).</summary>
     public static void TryDelete(string path)
