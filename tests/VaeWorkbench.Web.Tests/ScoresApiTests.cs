@@ -87,7 +87,8 @@ public sealed class ScoresApiTests : IDisposable
         await DecideAsync(editor, flagged[2], jobId, "Skip", "line one\nline two");
         await DecideAsync(editor, flagged[1], jobId, "Anomaly", "changed my mind"); // replaces the owner's decision
         await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync("/api/reviews", new { imageId = flagged[0], scoreJobId = jobId, decision = "Maybe" }), HttpStatusCode.BadRequest);
-        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync("/api/reviews", new { imageId = 999_999, scoreJobId = jobId, decision = "Normal" }), HttpStatusCode.BadRequest);
+        // An image this job did not score reads as not found, like another team's image (EndpointPermissionTests).
+        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync("/api/reviews", new { imageId = 999_999, scoreJobId = jobId, decision = "Normal" }), HttpStatusCode.NotFound);
         await ApiClient.AssertProblemAsync(await stranger.Client.PostAsJsonAsync("/api/reviews", new { imageId = flagged[0], scoreJobId = jobId, decision = "Normal" }), HttpStatusCode.NotFound);
 
         var reviews = (await viewer.GetJsonAsync($"/api/scores/{jobId}/reviews")).EnumerateArray().ToList();
