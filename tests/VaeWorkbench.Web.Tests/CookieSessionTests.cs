@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests;
 
 /// <summary>The browser path: sign in through the login form, then use the API with the cookie.</summary>
-public sealed partial class CookieSessionTests : IDisposable
+public sealed class CookieSessionTests : IDisposable
 {
     private readonly WorkbenchFactory _factory = new();
 
@@ -50,29 +49,10 @@ public sealed partial class CookieSessionTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/me")).StatusCode);
     }
 
-    private async Task<HttpClient> SignInThroughFormAsync(ApiUser user)
-    {
-        var browser = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await PostLoginAsync(browser, user.Email, user.Password);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignInThroughFormAsync(ApiUser user) => _factory.SignInThroughFormAsync(user);
 
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("/account/login");
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        return await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, string email, string password) =>
+        BrowserSignIn.PostLoginAsync(browser, email, password);
 
     public void Dispose() => _factory.Dispose();
 }

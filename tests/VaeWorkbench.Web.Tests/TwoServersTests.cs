@@ -39,8 +39,8 @@ public sealed class TwoServersTests : IDisposable
         var runId = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 8, batch = 50, seed = 9 }), "id");
 
         await DeliverAgainAsync(runId, async db => (await db.TrainingRuns.Where(r => r.Id == runId).Select(r => new { r.Status, r.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, past)));
 
         var run = await WaitForEndAsync(user, $"/api/runs/{runId}");
         Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
@@ -61,8 +61,8 @@ public sealed class TwoServersTests : IDisposable
         var jobId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "iwae", k = 300 }), "jobId");
 
         await DeliverAgainAsync(jobId, async db => (await db.ScoreJobs.Where(j => j.Id == jobId).Select(j => new { j.Status, j.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, past)));
 
         var job = await WaitForEndAsync(user, $"/api/scores/{jobId}");
         Assert.True(job.GetProperty("status").GetString() == "Succeeded", job.ToString());
@@ -80,8 +80,8 @@ public sealed class TwoServersTests : IDisposable
         var setId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate", new { mode = "prior", count = 6000, seed = 2 }), "augmentedId");
 
         await DeliverAgainAsync(setId, async db => (await db.AugmentedSets.Where(s => s.Id == setId).Select(s => new { s.Status, s.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner != null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, past)));
 
         var set = await WaitForEndAsync(user, $"/api/augmented/{setId}");
         Assert.True(set.GetProperty("status").GetString() == "Succeeded", set.ToString());
@@ -98,14 +98,14 @@ public sealed class TwoServersTests : IDisposable
     /// Waits until one server runs the job, then keeps expiring its lease (its server "stalls") until the other server
     /// claims it: from then on both have worked on the job, and only the lease decides whose writes count.
     /// </summary>
-    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, Task<int>> expire)
+    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, DateTimeOffset?, Task<int>> expire)
     {
         var first = await Eventually.WaitForAsync(() => ReadAsync(read), l => l.Owner is not null || l.Status is not ("Queued" or "Running"),
             JobTimeout, $"job {jobId} to be claimed");
         Assert.True(first.Owner is not null, $"job {jobId} ended before the test could deliver it again: {first}");
         var second = await Eventually.WaitForAsync(async () =>
         {
-            await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+            await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>(), DateTimeOffset.UtcNow.AddSeconds(-1));
             await Task.Delay(100);
             return await ReadAsync(read);
         }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobTimeout, $"the other server to claim job {jobId}");

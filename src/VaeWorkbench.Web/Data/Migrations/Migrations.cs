@@ -24,3 +24,7 @@ public sealed class Augmentation : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122040000_Registry")]
 public sealed class Registry : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122060000_ImportLease")]
+public sealed class ImportLease : SqlScriptMigration;
