@@ -28,7 +28,7 @@ public sealed class CookieSessionTests : IDisposable
         var forged = await browser.PostAsJsonAsync("/api/teams", new { name = "forged" });
         await ApiClient.AssertProblemAsync(forged, HttpStatusCode.BadRequest);
 
-        var token = AntiforgeryField().Match(await browser.GetStringAsync("/")).Groups[1].Value;
+        var token = BrowserSignIn.AntiforgeryField().Match(await browser.GetStringAsync("/")).Groups[1].Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = JsonContent.Create(new { name = "real" }) };
         request.Headers.Add("X-CSRF-TOKEN", token);
         await ApiClient.EnsureStatusAsync(await browser.SendAsync(request), HttpStatusCode.Created);

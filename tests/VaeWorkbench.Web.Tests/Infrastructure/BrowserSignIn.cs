@@ -29,5 +29,5 @@ public static partial class BrowserSignIn
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    public static partial Regex AntiforgeryField();
 }
