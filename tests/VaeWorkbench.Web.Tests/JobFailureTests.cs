@@ -14,7 +14,6 @@ namespace VaeWorkbench.Web.Tests;
 /// </summary>
 public sealed class JobFailureTests : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
     private readonly WorkbenchFactory _factory = new(new(WorkbenchFactory.FastTraining()) { ["Scoring:Threads"] = "1", ["Scoring:PollSeconds"] = "1" });
 
     [Fact]
@@ -25,24 +24,25 @@ public sealed class JobFailureTests : IDisposable
         var (_, modelId, _) = await TrainedRun.TrainAsync(_factory, user, teamId);
         var damaged = await _factory.CreateFashionMnistAsync(teamId, 200, "damaged");
         await DatasetImageRows.AddAsync(_factory, damaged);
-        var healthy = await _factory.CreateFashionMnistAsync(teamId, 200, "healthy");
+        // A different image count, so the healthy dataset does not share the damaged one's content-addressed tensor file.
+        var healthy = await _factory.CreateFashionMnistAsync(teamId, 150, "healthy");
         await DamageTensorAsync(damaged);
 
-        var failedRun = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId = damaged, epochs = 1 }), "id");
-        var goodRun = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId = healthy, epochs = 1 }), "id");
-        var failedScore = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId = damaged, method = "recon" }), "jobId");
+        var failedRun = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId = damaged, epochs = 1 }), "id");
+        var goodRun = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId = healthy, epochs = 1 }), "id");
+        var failedScore = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId = damaged, method = "recon" }), "jobId");
 
-        var run = await WaitForEndAsync(user, $"/api/runs/{failedRun}");
+        var run = await JobApi.WaitForEndAsync(user, $"/api/runs/{failedRun}");
         Assert.Equal("Failed", run.GetProperty("status").GetString());
         var reason = run.GetProperty("error").GetString()!;
         Assert.Contains("dataset 'damaged' is damaged", reason);
         Assert.Contains("Upload it again", reason);
-        var score = await WaitForEndAsync(user, $"/api/scores/{failedScore}");
+        var score = await JobApi.WaitForEndAsync(user, $"/api/scores/{failedScore}");
         Assert.Equal("Failed", score.GetProperty("status").GetString());
         Assert.Contains("dataset 'damaged' is damaged", score.GetProperty("error").GetString());
 
         // The server goes on: the next run succeeds and requests are answered.
-        Assert.Equal("Succeeded", (await WaitForEndAsync(user, $"/api/runs/{goodRun}")).GetProperty("status").GetString());
+        Assert.Equal("Succeeded", (await JobApi.WaitForEndAsync(user, $"/api/runs/{goodRun}")).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/me")).StatusCode);
 
         // The run's page shows the same reason.
@@ -62,16 +62,6 @@ public sealed class JobFailureTests : IDisposable
         for (var i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++) bytes[i] ^= 0xFF;
         await File.WriteAllBytesAsync(path, bytes);
     }
-
-    private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response, string property)
-    {
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(property).GetGuid();
-    }
-
-    private static Task<JsonElement> WaitForEndAsync(ApiUser user, string url) =>
-        Eventually.WaitForAsync(() => user.GetJsonAsync(url),
-            j => j.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled", JobTimeout, $"{url} to end");
 
     public void Dispose() => _factory.Dispose();
 }
