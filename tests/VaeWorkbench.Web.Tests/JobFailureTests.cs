@@ -49,7 +49,7 @@ public sealed class JobFailureTests : IDisposable
         var browser = await _factory.SignInThroughFormAsync(user);
         var page = await browser.GetStringAsync($"/runs/{failedRun}");
         Assert.Contains("id=\"run-error\"", page);
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), page);
+        Assert.Contains(reason, WebUtility.HtmlDecode(page));
     }
 
     /// <summary>Flips bytes in the middle of the stored tensor file, keeping its length, as a bad disk would.</summary>
