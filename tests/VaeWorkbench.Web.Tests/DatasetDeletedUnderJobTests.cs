@@ -14,7 +14,6 @@ namespace VaeWorkbench.Web.Tests;
 /// </summary>
 public sealed class DatasetDeletedUnderJobTests : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
     private readonly WorkbenchFactory _factory = new(new(WorkbenchFactory.FastTraining())
     {
         ["Scoring:Threads"] = "1",
@@ -28,12 +27,12 @@ public sealed class DatasetDeletedUnderJobTests : IDisposable
     {
         var user = await _factory.RegisterWithTokenAsync();
         var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
-        var runId = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 6, batch = 50, seed = 5 }), "id");
-        await Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/runs/{runId}"), r => r.GetProperty("status").GetString() != "Queued", JobTimeout, "the run to start");
+        var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 6, batch = 50, seed = 5 }), "id");
+        await Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/runs/{runId}"), r => r.GetProperty("status").GetString() != "Queued", JobApi.Timeout, "the run to start");
 
         await DeleteAndPurgeAsync(user, datasetId, $"/api/runs/{runId}");
 
-        var run = await WaitForEndAsync(user, $"/api/runs/{runId}");
+        var run = await JobApi.WaitForEndAsync(user, $"/api/runs/{runId}");
         Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
         Assert.Equal(6, run.GetProperty("history").GetArrayLength());
         Assert.Equal(0, await PurgeAsync());
@@ -47,11 +46,11 @@ public sealed class DatasetDeletedUnderJobTests : IDisposable
         var scored = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300, "to score");
         await DatasetImageRows.AddAsync(_factory, scored);
         // IWAE with many samples keeps the job busy long enough to be deleted under it on any machine.
-        var jobId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId = scored, method = "iwae", k = 200 }), "jobId");
+        var jobId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId = scored, method = "iwae", k = 200 }), "jobId");
 
         await DeleteAndPurgeAsync(user, scored, $"/api/scores/{jobId}");
 
-        var job = await WaitForEndAsync(user, $"/api/scores/{jobId}");
+        var job = await JobApi.WaitForEndAsync(user, $"/api/scores/{jobId}");
         Assert.True(job.GetProperty("status").GetString() == "Succeeded", job.ToString());
         Assert.Equal(300, job.GetProperty("items").GetArrayLength());
         Assert.Equal(0, await PurgeAsync());
@@ -69,12 +68,12 @@ public sealed class DatasetDeletedUnderJobTests : IDisposable
         var user = await _factory.RegisterWithTokenAsync();
         var (_, modelId, datasetId) = await TrainedRun.TrainAsync(_factory, user, await user.PersonalTeamIdAsync());
         // Variations read the source dataset's images while generating.
-        var setId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate",
+        var setId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate",
             new { mode = "variations", count = 3000, seed = 4, imageIds = new[] { 0, 1, 2 } }), "augmentedId");
 
         await DeleteAndPurgeAsync(user, datasetId, $"/api/augmented/{setId}");
 
-        var set = await WaitForEndAsync(user, $"/api/augmented/{setId}");
+        var set = await JobApi.WaitForEndAsync(user, $"/api/augmented/{setId}");
         Assert.True(set.GetProperty("status").GetString() == "Succeeded", set.ToString());
         Assert.Equal(3000, set.GetProperty("count").GetInt32());
         Assert.Equal(0, await PurgeAsync());
@@ -102,16 +101,6 @@ public sealed class DatasetDeletedUnderJobTests : IDisposable
         await using var scope = _factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Datasets.AnyAsync(d => d.Id == datasetId);
     }
-
-    private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response, string property)
-    {
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(property).GetGuid();
-    }
-
-    private static Task<JsonElement> WaitForEndAsync(ApiUser user, string url) =>
-        Eventually.WaitForAsync(() => user.GetJsonAsync(url),
-            j => j.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled", JobTimeout, $"{url} to end");
 
     public void Dispose() => _factory.Dispose();
 }

@@ -74,8 +74,11 @@ public sealed class RunsApiTests : IDisposable
 
         var run = await WaitForStatusAsync(user, runId, "Failed");
 
-        var error = run.GetProperty("error").GetString();
+        var error = run.GetProperty("error").GetString()!;
         Assert.Matches("NaN|infinite", error);
+        // The run's page shows the same reason.
+        var page = await (await _factory.SignInThroughFormAsync(user)).GetStringAsync($"/runs/{runId}");
+        Assert.Contains(error, System.Net.WebUtility.HtmlDecode(page));
         await ApiClient.EnsureStatusAsync(await user.Client.GetAsync("/api/me"), HttpStatusCode.OK);
         var next = await CreateRunAsync(user, new { datasetId, epochs = 1 });
         await WaitForStatusAsync(user, next, "Succeeded");

@@ -14,7 +14,6 @@ namespace VaeWorkbench.Web.Tests;
 /// </summary>
 public sealed class TwoServersTests : IDisposable
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
     private static readonly Dictionary<string, string?> Settings = new(WorkbenchFactory.FastTraining())
     {
         ["Scoring:Threads"] = "1", ["Scoring:HeartbeatSeconds"] = "1", ["Scoring:LeaseSeconds"] = "10", ["Scoring:PollSeconds"] = "1",
@@ -36,13 +35,13 @@ public sealed class TwoServersTests : IDisposable
     {
         var user = await _first.RegisterWithTokenAsync();
         var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
-        var runId = await CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 8, batch = 50, seed = 9 }), "id");
+        var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 8, batch = 50, seed = 9 }), "id");
 
         await DeliverAgainAsync(runId, async db => (await db.TrainingRuns.Where(r => r.Id == runId).Select(r => new { r.Status, r.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, past)));
 
-        var run = await WaitForEndAsync(user, $"/api/runs/{runId}");
+        var run = await JobApi.WaitForEndAsync(user, $"/api/runs/{runId}");
         Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
         await using var scope = _first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -58,13 +57,13 @@ public sealed class TwoServersTests : IDisposable
         var modelId = (await TrainedRun.TrainAsync(_first, user, await user.PersonalTeamIdAsync())).ModelId;
         var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300, "scored");
         await DatasetImageRows.AddAsync(_first, datasetId);
-        var jobId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "iwae", k = 300 }), "jobId");
+        var jobId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "iwae", k = 300 }), "jobId");
 
         await DeliverAgainAsync(jobId, async db => (await db.ScoreJobs.Where(j => j.Id == jobId).Select(j => new { j.Status, j.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, past)));
 
-        var job = await WaitForEndAsync(user, $"/api/scores/{jobId}");
+        var job = await JobApi.WaitForEndAsync(user, $"/api/scores/{jobId}");
         Assert.True(job.GetProperty("status").GetString() == "Succeeded", job.ToString());
         await using var scope = _first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -77,13 +76,13 @@ public sealed class TwoServersTests : IDisposable
     {
         var user = await _first.RegisterWithTokenAsync();
         var modelId = (await TrainedRun.TrainAsync(_first, user, await user.PersonalTeamIdAsync())).ModelId;
-        var setId = await CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate", new { mode = "prior", count = 6000, seed = 2 }), "augmentedId");
+        var setId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate", new { mode = "prior", count = 6000, seed = 2 }), "augmentedId");
 
         await DeliverAgainAsync(setId, async db => (await db.AugmentedSets.Where(s => s.Id == setId).Select(s => new { s.Status, s.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
-            db => db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner != null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            (db, past) => db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, past)));
 
-        var set = await WaitForEndAsync(user, $"/api/augmented/{setId}");
+        var set = await JobApi.WaitForEndAsync(user, $"/api/augmented/{setId}");
         Assert.True(set.GetProperty("status").GetString() == "Succeeded", set.ToString());
         await using var scope = _first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -98,17 +97,17 @@ public sealed class TwoServersTests : IDisposable
     /// Waits until one server runs the job, then keeps expiring its lease (its server "stalls") until the other server
     /// claims it: from then on both have worked on the job, and only the lease decides whose writes count.
     /// </summary>
-    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, Task<int>> expire)
+    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, DateTimeOffset?, Task<int>> expire)
     {
         var first = await Eventually.WaitForAsync(() => ReadAsync(read), l => l.Owner is not null || l.Status is not ("Queued" or "Running"),
-            JobTimeout, $"job {jobId} to be claimed");
+            JobApi.Timeout, $"job {jobId} to be claimed");
         Assert.True(first.Owner is not null, $"job {jobId} ended before the test could deliver it again: {first}");
         var second = await Eventually.WaitForAsync(async () =>
         {
-            await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+            await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>(), DateTimeOffset.UtcNow.AddSeconds(-1));
             await Task.Delay(100);
             return await ReadAsync(read);
-        }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobTimeout, $"the other server to claim job {jobId}");
+        }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobApi.Timeout, $"the other server to claim job {jobId}");
         Assert.True(second.Status == "Running" && second.Owner != first.Owner, $"job {jobId} ended before the other server claimed it: {second}");
     }
 
@@ -123,16 +122,6 @@ public sealed class TwoServersTests : IDisposable
         foreach (var server in new[] { _first, _second })
             Assert.Equal(HttpStatusCode.OK, (await server.CreateClient().GetAsync("/healthz")).StatusCode);
     }
-
-    private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response, string property)
-    {
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(property).GetGuid();
-    }
-
-    private static Task<JsonElement> WaitForEndAsync(ApiUser user, string url) =>
-        Eventually.WaitForAsync(() => user.GetJsonAsync(url),
-            j => j.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled", JobTimeout, $"{url} to end");
 
     public void Dispose()
     {

@@ -52,9 +52,7 @@ public sealed class AugmentationJobRunner(
             ImageDataset? data = null;
             if (request.Mode != GenerationMode.Prior || filter is not null)
             {
-                if (dataset.TensorHash is null) throw new InvalidOperationException($"dataset '{dataset.Name}' has no stored images");
-                using var stream = blobs.OpenRead(dataset.TensorHash);
-                data = DatasetTensorFile.Read(stream);
+                data = DatasetTensorLoader.Load(blobs, dataset);
             }
             var run = Generator.Prepare(model, data, request, filter, lease.Token);
             var c = model.Config;

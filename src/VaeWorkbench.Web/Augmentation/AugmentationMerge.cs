@@ -14,7 +14,7 @@ namespace VaeWorkbench.Web.Augmentation;
 /// Merges a finished set with its source dataset into a new dataset, written exactly as an import writes one (the same
 /// <see cref="ImportWriter"/> for PNGs and the packed tensor, the same row writer), so training uses it like any other.
 /// </summary>
-public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets, DatasetImportService importer, BlobStore blobs, TimeProvider clock)
+public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets, DatasetImportService importer, BlobStore blobs, ImportLeases leases, TimeProvider clock)
 {
     private const int PageSize = 1000;
 
@@ -28,10 +28,11 @@ public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets,
         {
             Id = Guid.NewGuid(), TeamId = set.TeamId, ImageSize = source.ImageSize, Channels = source.Channels, Status = DatasetStatus.Importing,
             Name = DatasetImportService.ValidName(name ?? Truncate($"{source.Name} + {set.Mode} ({set.Kept} generated)")),
-            CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
+            CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(), ImportLeaseExpiresAt = leases.FirstExpiry(),
         };
         db.Datasets.Add(dataset);
         await db.SaveChangesAsync(ct);
+        await using var lease = leases.Hold(dataset.Id);
 
         using var writer = new ImportWriter(blobs, source.ImageSize, source.Channels);
         try

@@ -9,7 +9,7 @@ namespace VaeWorkbench.Web.Datasets;
 /// Removes what deleted datasets leave behind. Deletion is soft because training runs and models keep using a dataset's
 /// tensor file; once nothing refers to a deleted dataset any more, its rows and the files no other dataset shares go.
 /// </summary>
-public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<DatasetCleanup> logger)
+public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ImportLeases leases, ILogger<DatasetCleanup> logger)
 {
     /// <summary>
     /// Purges soft-deleted datasets that no training run, model, score job or augmented set refers to (queued, running or
@@ -54,13 +54,11 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ILogger<Dat
         db.Datasets.AnyAsync(d => d.Status == DatasetStatus.Importing, ct);
 
     /// <summary>
-    /// Marks imports that were running when the server stopped as Failed. Imports run inside a request or a circuit, so
-    /// none survives a restart; called once at start-up, before requests.
+    /// Marks imports abandoned by a stopped server as Failed: those whose lease lapsed. Imports run inside a request or a
+    /// circuit, so none survives its server; another server's import renews its lease and is left alone. Called at
+    /// start-up and before every purge sweep.
     /// </summary>
-    public Task<int> FailInterruptedImportsAsync(CancellationToken ct = default) =>
-        db.Datasets.Where(d => d.Status == DatasetStatus.Importing).ExecuteUpdateAsync(set => set
-            .SetProperty(d => d.Status, DatasetStatus.Failed)
-            .SetProperty(d => d.Error, "The server stopped during the import. Delete this dataset and upload it again."), ct);
+    public Task<int> FailInterruptedImportsAsync(CancellationToken ct = default) => leases.FailAbandonedAsync(db, ct);
 
     /// <summary>Deletes the blobs among <paramref name="hashes"/> that no dataset or augmented image row and no dataset's tensor file uses.</summary>
     public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default)

@@ -18,7 +18,7 @@ namespace VaeWorkbench.Web.Datasets;
 /// with the reason when the import fails as a whole (its rows rolled back); one bad file only adds a skip.
 /// </summary>
 public sealed class DatasetImportService(
-    AppDbContext db, TeamAccess access, BlobStore blobs, DatasetCleanup cleanup, IOptions<DatasetOptions> options,
+    AppDbContext db, TeamAccess access, BlobStore blobs, DatasetCleanup cleanup, IOptions<DatasetOptions> options, ImportLeases leases,
     TimeProvider clock, ILogger<DatasetImportService> logger, AuditLog audit)
 {
     public const int MaxNameLength = 200;
@@ -33,10 +33,11 @@ public sealed class DatasetImportService(
         var dataset = new Dataset
         {
             Id = Guid.NewGuid(), TeamId = teamId, Name = name, ImageSize = request.ImageSize, Channels = request.Channels,
-            Status = DatasetStatus.Importing, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
+            Status = DatasetStatus.Importing, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(), ImportLeaseExpiresAt = leases.FirstExpiry(),
         };
         db.Datasets.Add(dataset);
         await db.SaveChangesAsync(ct);
+        await using var lease = leases.Hold(dataset.Id);
 
         using var writer = new ImportWriter(blobs, request.ImageSize, request.Channels);
         try

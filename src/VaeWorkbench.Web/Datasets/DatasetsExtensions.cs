@@ -17,7 +17,10 @@ public static class DatasetsExtensions
             .Validate(o => o.InsertBatchSize is > 0 and <= 10_000, "Datasets:InsertBatchSize must be between 1 and 10000")
             .Validate(o => o.BrowserMaxMessageBytes >= 32 * 1024, "Datasets:BrowserMaxMessageBytes must be at least 32768")
             .Validate(o => o.BrowserCallTimeoutSeconds > 0, "Datasets:BrowserCallTimeoutSeconds must be positive")
+            .Validate(o => o.ImportHeartbeatSeconds >= 1 && o.ImportLeaseSeconds >= 2 * o.ImportHeartbeatSeconds,
+                "Datasets:ImportLeaseSeconds must be at least twice Datasets:ImportHeartbeatSeconds")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ImportLeases>();
         builder.Services.AddScoped<DatasetService>();
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();

@@ -1,6 +1,9 @@
 namespace VaeWorkbench.Web.Datasets;
 
-/// <summary>At start-up, turns datasets left Importing by a stopped server into Failed ones, so they never look usable and never block the purge.</summary>
+/// <summary>
+/// At start-up, turns datasets left Importing by a stopped server (their import lease lapsed) into Failed ones, so they
+/// never look usable and never block the purge. Another live server's imports renew their leases and are not touched.
+/// </summary>
 internal sealed class InterruptedImportRecovery(IServiceScopeFactory scopes, ILogger<InterruptedImportRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)

@@ -8,6 +8,15 @@ public sealed class DatasetOptions
     /// <summary>How often deleted datasets that no run or model uses any more are removed for good (rows and files).</summary>
     public int PurgeIntervalSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// How long an import's claim on its Importing dataset lasts without renewal. An import whose lease lapsed was
+    /// abandoned by a stopped server and is marked Failed (at start-up and by the purge sweep); a live one, on any server, is left alone.
+    /// </summary>
+    public int ImportLeaseSeconds { get; set; } = 60;
+
+    /// <summary>How often a running import renews its lease.</summary>
+    public int ImportHeartbeatSeconds { get; set; } = 10;
+
     /// <summary>Most bytes one upload may carry, all files together: the request body limit of <c>POST /api/datasets</c> and the browser's per-upload total.</summary>
     public long MaxUploadBytes { get; set; } = 1L << 30;
 

@@ -52,9 +52,7 @@ public sealed class TrainingJobRunner(
         {
             var settings = RunService.ParseSettings(run.SettingsJson);
             var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, jobOptions.Value.ResolveThreads(settings.Threads));
-            if (dataset.TensorHash is null) throw new InvalidOperationException($"dataset '{dataset.Name}' has no stored images");
-            ImageDataset all;
-            await using (var stream = blobs.OpenRead(dataset.TensorHash)) all = DatasetTensorFile.Read(stream);
+            var all = DatasetTensorLoader.Load(blobs, dataset);
             var (train, validation) = Split(all, settings.ValidationSplit, options.Seed);
             var preview = (validation ?? train).Slice(0, Math.Min(PreviewImages, (validation ?? train).Count));
 

@@ -49,12 +49,12 @@ public sealed class ScoreJobRunner(
                 images = (await db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == dataset.Id)
                     .Select(i => new { i.Id, i.Index, i.Label }).ToListAsync(stopping)).Select(i => (i.Id, i.Index, i.Label)).ToList();
             }
-            var data = await ReadTensorAsync(dataset);
+            var data = DatasetTensorLoader.Load(blobs, dataset);
             var scores = new double[data.Count];
             LatentGaussian? latent = null;
             if (method == AnomalyMethod.Latent)
             {
-                var reference = trainingDataset.Id == dataset.Id ? data : await ReadTensorAsync(trainingDataset);
+                var reference = trainingDataset.Id == dataset.Id ? data : DatasetTensorLoader.Load(blobs, trainingDataset);
                 latent = await models.UseAsync(model.FileHash, loaded =>
                 {
                     using var threads = UseThreads(loaded.Model);
@@ -96,13 +96,6 @@ public sealed class ScoreJobRunner(
             logger.LogError(e, "Score job {JobId} failed", jobId);
             if (await lease.FailAsync(ScoreJobStatus.Failed, e.Message)) events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Failed, 0, e.Message));
         }
-    }
-
-    private async Task<ImageDataset> ReadTensorAsync(Dataset dataset)
-    {
-        if (dataset.TensorHash is null) throw new InvalidOperationException($"dataset '{dataset.Name}' has no stored images");
-        await using var stream = blobs.OpenRead(dataset.TensorHash);
-        return DatasetTensorFile.Read(stream);
     }
 
     // The cached model is shared; its thread count is restored after this job's call.

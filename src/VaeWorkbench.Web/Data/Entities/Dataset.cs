@@ -45,4 +45,7 @@ public sealed class Dataset
 
     /// <summary>Set when a user deletes the dataset. Rows and files stay while a run still uses them; a sweep removes them later.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>While Importing: until when the import's server holds it (renewed by a heartbeat); a lapsed lease means the import was abandoned.</summary>
+    public DateTimeOffset? ImportLeaseExpiresAt { get; set; }
 }

@@ -28,3 +28,7 @@ public sealed class Registry : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122050500_RunSubmissions")]
 public sealed class IdempotentRuns : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122060000_ImportLease")]
+public sealed class ImportLease : SqlScriptMigration;
