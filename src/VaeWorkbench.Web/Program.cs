@@ -7,11 +7,15 @@ using VaeWorkbench.Web.Inspection;
 using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
+using VaeWorkbench.Web.Storage;
+
+// `VaeWorkbench.Web check-storage` checks that the database and the files agree, then exits (see StorageConsistencyCheck).
+var checkStorage = args is [StorageCheckCommand.Name, ..];
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args,
+    Args = checkStorage ? args[1..] : args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 
@@ -28,7 +32,13 @@ builder.AddVaeAugmentation();
 builder.AddVaeRegistry();
 
 var app = builder.Build();
+if (checkStorage)
+{
+    Environment.ExitCode = await StorageCheckCommand.RunAsync(app.Services, Console.Out);
+    return;
+}
 await app.Services.MigrateDatabaseAsync();
+await app.Services.RecoverStorageAsync();
 
 // Security headers first, so every response carries them, errors included; sign-in limits before any sign-in work.
 app.UseVaeSecurityHeaders();

@@ -25,9 +25,10 @@ public sealed class DeletedDatasetSweeperTests : IDisposable
         await Eventually.WaitForAsync(async () =>
         {
             using var scope = _factory.Services.CreateScope();
+            // The row goes in a transaction first, its files right after it.
             return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Datasets.AnyAsync(d => d.Id == datasetId)
                 || _factory.Services.GetRequiredService<BlobStore>().Exists(tensor);
-        }, exists => !exists, TimeSpan.FromSeconds(30), "the sweep to remove the deleted dataset's row and then its files");
+        }, exists => !exists, TimeSpan.FromSeconds(30), "the sweep to remove the deleted dataset and its tensor file");
     }
 
     public void Dispose() => _factory.Dispose();

@@ -41,7 +41,8 @@ public sealed class LoadedModel
 /// <summary>
 /// The <c>.vae</c> model file: safetensors with the weights under their parameter names and, for checkpoints, the Adam
 /// moments under <c>optimizer.exp_avg.*</c> / <c>optimizer.exp_avg_sq.*</c>. The header's __metadata__ holds JSON strings:
-/// format, config, training (options), history, optimizer (step, hyper-parameters) and trainer (RNG state, early stopping).
+/// format, config, training (options), history, optimizer (step, hyper-parameters), trainer (RNG state, early stopping)
+/// and, for a checkpoint taken mid-epoch, epoch_progress (the epoch's order, batches done and loss sums so far).
 /// Conv weights are stored channels-last (see <see cref="Layers.Conv2d"/>), as the "layout" entry records.
 /// </summary>
 public static class ModelFile
@@ -49,6 +50,7 @@ public static class ModelFile
     public const string FormatName = "vaeworkbench.vae/1";
     private const string FirstMoment = "optimizer.exp_avg.";
     private const string SecondMoment = "optimizer.exp_avg_sq.";
+    private const string EpochProgressKey = "epoch_progress";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -57,15 +59,26 @@ public static class ModelFile
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Writes the model (and the trainer's state, if given) atomically: a temporary file is renamed over the target.</summary>
-    public static void Save(string path, Vae model, Trainer? trainer = null)
+    /// <summary>
+    /// Writes the model (and the trainer's state, if given) atomically: a temporary file, flushed to the disk, is renamed
+    /// over the target, so a crash leaves either the old file or the new one, never a mix. <paramref name="beforeRename"/>
+    /// runs in the narrow window between the two (the web app's fault-injection tests stop the process there).
+    /// </summary>
+    public static void Save(string path, Vae model, Trainer? trainer = null, Action? beforeRename = null)
     {
         var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp";
-        using (var stream = File.Create(temporary))
+        var temporary = full + TemporarySuffix;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
             Save(stream, model, trainer);
+            stream.Flush(flushToDisk: true);
+        }
+        beforeRename?.Invoke();
         File.Move(temporary, full, overwrite: true);
     }
+
+    /// <summary>What <see cref="Save(string, Vae, Trainer?, Action?)"/> appends to the target's name while writing.</summary>
+    public const string TemporarySuffix = ".tmp";
 
     public static void Save(Stream stream, Vae model, Trainer? trainer = null)
     {
@@ -91,6 +104,7 @@ public static class ModelFile
             metadata["trainer"] = JsonSerializer.Serialize(new TrainerState(trainer.Rng.SaveState(),
                 double.IsPositiveInfinity(trainer.BestValidationLoss) ? null : trainer.BestValidationLoss.ToString("R", CultureInfo.InvariantCulture),
                 trainer.EpochsWithoutImprovement), Json);
+            if (trainer.PartialEpoch is { } partial) metadata[EpochProgressKey] = JsonSerializer.Serialize(partial, Json);
         }
         SafeTensors.Write(stream, tensors, metadata);
     }
@@ -155,6 +169,9 @@ public static class ModelFile
             var best = double.PositiveInfinity;
             if (trainerState.BestValidationLoss is { } text && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out best))
                 throw new InvalidModelFileException($"the saved best validation loss '{text}' is not a number");
+            var partial = metadata.ContainsKey(EpochProgressKey) ? Deserialize<EpochProgress>(metadata, EpochProgressKey) : null;
+            if (partial is not null && (partial.Order is null || partial.BatchesDone < 0))
+                throw new InvalidModelFileException("the interrupted epoch's metadata is incomplete");
             var savedHistory = history;
             var savedRng = rng.SaveState();
             try
@@ -166,7 +183,8 @@ public static class ModelFile
                 throw new InvalidModelFileException($"the saved training options are invalid: {e.Message}", e);
             }
             // Each Resume gets its own copies, so resuming twice from one loaded file starts from the same state twice.
-            resume = o => new Trainer(model, o, adam, Rng.FromState(savedRng), [.. savedHistory], best, trainerState.EpochsWithoutImprovement);
+            resume = o => new Trainer(model, o, adam, Rng.FromState(savedRng), [.. savedHistory], best, trainerState.EpochsWithoutImprovement,
+                partial is null ? null : partial with { Order = [.. partial.Order] });
         }
         return new LoadedModel(model, metadata, options, history, resume);
     }

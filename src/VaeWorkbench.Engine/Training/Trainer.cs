@@ -8,7 +8,8 @@ namespace VaeWorkbench.Engine.Training;
 /// <summary>
 /// Trains a <see cref="Vae"/> epoch by epoch. Everything that decides the next epoch (weights, optimizer moments and
 /// step, the RNG, history, early-stopping counters) lives here or in the model, so a checkpoint taken between epochs
-/// resumes to exactly the result of an uninterrupted run with the same seed and thread count.
+/// resumes to exactly the result of an uninterrupted run with the same seed and thread count. A run cancelled between
+/// two batches keeps its place in <see cref="PartialEpoch"/>, so a checkpoint taken then resumes exactly too.
 /// </summary>
 public sealed class Trainer
 {
@@ -19,11 +20,12 @@ public sealed class Trainer
     private int[] _order = [];
 
     public Trainer(Vae model, TrainingOptions options)
-        : this(model, options, CreateOptimizer(model, options), new Rng(options.Seed ^ TrainingStream), [], double.PositiveInfinity, 0)
+        : this(model, options, CreateOptimizer(model, options), new Rng(options.Seed ^ TrainingStream), [], double.PositiveInfinity, 0, null)
     {
     }
 
-    internal Trainer(Vae model, TrainingOptions options, Adam optimizer, Rng rng, List<EpochReport> history, double bestValidationLoss, int epochsWithoutImprovement)
+    internal Trainer(Vae model, TrainingOptions options, Adam optimizer, Rng rng, List<EpochReport> history, double bestValidationLoss, int epochsWithoutImprovement,
+        EpochProgress? partialEpoch)
     {
         options.Validate();
         Model = model;
@@ -33,6 +35,7 @@ public sealed class Trainer
         _history = history;
         BestValidationLoss = bestValidationLoss;
         EpochsWithoutImprovement = epochsWithoutImprovement;
+        PartialEpoch = partialEpoch;
         model.Threads = options.Threads;
         optimizer.Threads = options.Threads;
     }
@@ -45,6 +48,9 @@ public sealed class Trainer
     public int EpochsCompleted => _history.Count;
     public double BestValidationLoss { get; private set; }
     public int EpochsWithoutImprovement { get; private set; }
+    /// <summary>Where the current epoch stopped when training was cancelled between batches; null at an epoch boundary.</summary>
+    public EpochProgress? PartialEpoch { get; private set; }
+
     public bool StoppedEarly => Options.EarlyStoppingPatience > 0 && EpochsWithoutImprovement >= Options.EarlyStoppingPatience;
 
     /// <summary>Raised after every epoch (on the training thread), for progress displays and checkpoints.</summary>
@@ -107,16 +113,18 @@ public sealed class Trainer
         var totalSteps = (long)batchesPerEpoch * Options.Epochs;
         var input = Grow(ref _input, batchSize * pixels);
         var target = Options.DenoiseNoise > 0 ? Grow(ref _target, batchSize * pixels) : input;
-        if (_order.Length != train.Count) _order = new int[train.Count];
-        for (var i = 0; i < _order.Length; i++) _order[i] = i;
-        Rng.Shuffle(_order);
+        var (firstBatch, recon, kl, earlierSeconds) = StartEpoch(train.Count, batchesPerEpoch);
 
-        double recon = 0, kl = 0;
         float learningRate = 0, beta = 0;
         var clock = Stopwatch.StartNew();
-        for (var batch = 0; batch < batchesPerEpoch; batch++)
+        for (var batch = firstBatch; batch < batchesPerEpoch; batch++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Between two batches everything is consistent: remember the place so a checkpoint can continue from it.
+                PartialEpoch = new EpochProgress(batch, [.. _order], recon, kl, earlierSeconds + clock.Elapsed.TotalSeconds);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var start = batch * batchSize;
             var n = Math.Min(batchSize, train.Count - start);
             for (var b = 0; b < n; b++) train.Image(_order[start + b]).CopyTo(target.AsSpan(b * pixels, pixels));
@@ -140,7 +148,7 @@ public sealed class Trainer
             kl += loss.Kl;
             BatchCompleted?.Invoke(batch + 1, batchesPerEpoch);
         }
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = earlierSeconds + clock.Elapsed.TotalSeconds;
 
         double? valLoss = null, valRecon = null, valKl = null;
         if (validation is not null)
@@ -151,6 +159,23 @@ public sealed class Trainer
         }
         return new EpochReport(epoch, (recon + kl) / train.Count, recon / train.Count, kl / train.Count, valLoss, valRecon, valKl,
             seconds, train.Count / Math.Max(seconds, 1e-9), learningRate, beta);
+    }
+
+    /// <summary>A fresh shuffle, or the order and sums of the epoch a cancellation interrupted.</summary>
+    private (int FirstBatch, double Reconstruction, double Kl, double Seconds) StartEpoch(int count, int batchesPerEpoch)
+    {
+        if (PartialEpoch is { } partial)
+        {
+            if (partial.Order.Length != count || partial.BatchesDone < 0 || partial.BatchesDone >= batchesPerEpoch)
+                throw new ArgumentException($"the interrupted epoch ordered {partial.Order.Length} images with {partial.BatchesDone} batches done, but the training set has {count} images in {batchesPerEpoch} batches");
+            _order = [.. partial.Order];
+            PartialEpoch = null;
+            return (partial.BatchesDone, partial.Reconstruction, partial.Kl, partial.Seconds);
+        }
+        if (_order.Length != count) _order = new int[count];
+        for (var i = 0; i < _order.Length; i++) _order[i] = i;
+        Rng.Shuffle(_order);
+        return (0, 0, 0, 0);
     }
 
     // input = clamp(clean + N(0, noise²), 0, 1)

@@ -77,7 +77,7 @@ internal static class DatasetsApi
         catch (DatasetImportFailedException e)
         {
             return TypedResults.Problem(detail: $"{e.Message} The dataset {e.DatasetId} is kept as Failed; delete it when done.",
-                statusCode: StatusCodes.Status500InternalServerError, title: "Import failed");
+                statusCode: e.DiskFull ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status500InternalServerError, title: "Import failed");
         }
     }
 

@@ -50,8 +50,8 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ImportLease
         return purgeable.Count;
     }
 
-    private Task<bool> ImportRunningAsync(CancellationToken ct) =>
-        db.Datasets.AnyAsync(d => d.Status == DatasetStatus.Importing, ct);
+    private Task<bool> ImportRunningAsync(CancellationToken ct, Guid? except = null) =>
+        db.Datasets.AnyAsync(d => d.Status == DatasetStatus.Importing && d.Id != except, ct);
 
     /// <summary>
     /// Marks imports abandoned by a stopped server as Failed: those whose lease lapsed. Imports run inside a request or a
@@ -60,10 +60,13 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ImportLease
     /// </summary>
     public Task<int> FailInterruptedImportsAsync(CancellationToken ct = default) => leases.FailAbandonedAsync(db, ct);
 
-    /// <summary>Deletes the blobs among <paramref name="hashes"/> that no dataset or augmented image row and no dataset's tensor file uses.</summary>
-    public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default)
+    /// <summary>
+    /// Deletes the blobs among <paramref name="hashes"/> that no row refers to (<see cref="BlobReferences"/>). A failing
+    /// import passes its own id as <paramref name="failingImport"/>: it no longer counts as an import that may still use them.
+    /// </summary>
+    public async Task<int> DeleteUnreferencedBlobsAsync(IReadOnlyCollection<string> hashes, CancellationToken ct = default, Guid? failingImport = null)
     {
-        if (await ImportRunningAsync(ct))
+        if (await ImportRunningAsync(ct, failingImport))
         {
             // Leaving a few unused files is harmless; deleting one another import has just stored is not.
             logger.LogInformation("Kept {Count} possibly unused files: an import is running", hashes.Count);
@@ -72,10 +75,7 @@ public sealed class DatasetCleanup(AppDbContext db, BlobStore blobs, ImportLease
         var removed = 0;
         foreach (var chunk in hashes.Distinct(StringComparer.Ordinal).Chunk(500))
         {
-            var used = await db.DatasetImages.Where(i => chunk.Contains(i.ContentHash)).Select(i => i.ContentHash)
-                .Concat(db.Datasets.Where(d => d.TensorHash != null && chunk.Contains(d.TensorHash)).Select(d => d.TensorHash!))
-                .Concat(db.AugmentedImages.Where(i => chunk.Contains(i.ContentHash)).Select(i => i.ContentHash))
-                .Distinct().ToListAsync(ct);
+            var used = await BlobReferences.All(db).Where(h => chunk.Contains(h)).Distinct().ToListAsync(ct);
             foreach (var hash in chunk.Except(used, StringComparer.Ordinal))
             {
                 try

@@ -5,6 +5,7 @@ using VaeWorkbench.Imaging.Datasets;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
@@ -19,9 +20,11 @@ namespace VaeWorkbench.Web.Datasets;
 /// </summary>
 public sealed class DatasetImportService(
     AppDbContext db, TeamAccess access, BlobStore blobs, DatasetCleanup cleanup, IOptions<DatasetOptions> options, ImportLeases leases,
-    TimeProvider clock, ILogger<DatasetImportService> logger, AuditLog audit)
+    TimeProvider clock, ILogger<DatasetImportService> logger, AuditLog audit, Failpoints faults)
 {
     public const int MaxNameLength = 200;
+
+    public const string DiskFullReason = "The disk is full: the import was rolled back and its files removed. Free some space on the server and upload again.";
     public static readonly int[] ImageSizes = [28, 32, 64];
 
     public async Task<DatasetImportResult> ImportAsync(string userId, Guid teamId, NewDatasetRequest request, CancellationToken ct = default)
@@ -68,17 +71,21 @@ public sealed class DatasetImportService(
         }
         catch (Exception e)
         {
+            var diskFull = StorageErrors.IsDiskFull(e);
             var reason = e switch
             {
                 RequestRejectedException => e.Message,
                 OperationCanceledException => "The import was cancelled before it finished.",
+                _ when diskFull => DiskFullReason,
                 _ => "The import failed: " + e.Message,
             };
             if (e is not (RequestRejectedException or OperationCanceledException))
                 logger.LogError(e, "Import of dataset {DatasetId} failed", dataset.Id);
+            // The work file goes first: on a full disk, the space it frees lets the failure be recorded.
+            writer.Dispose();
             await MarkFailedAsync(dataset.Id, reason, writer.StoredHashes);
             if (e is RequestRejectedException) throw;
-            throw new DatasetImportFailedException(dataset.Id, reason, e);
+            throw new DatasetImportFailedException(dataset.Id, reason, e, diskFull);
         }
     }
 
@@ -107,19 +114,23 @@ public sealed class DatasetImportService(
         dataset.TensorHash = tensorHash;
         db.Datasets.Update(dataset);
         await db.SaveChangesAsync(ct);
+        faults.Reach(Failpoints.DatasetRowsCommit);
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>Records the failure in a fresh state (the request may be cancelled) and removes blobs only this import used.</summary>
+    /// <summary>
+    /// Removes the blobs only this import used, then records the failure, in a fresh state (the request may be cancelled).
+    /// Files first: on a full disk, the database may need the space they free to record anything.
+    /// </summary>
     internal async Task MarkFailedAsync(Guid datasetId, string reason, IReadOnlyCollection<string> storedHashes)
     {
         db.ChangeTracker.Clear();
+        await cleanup.DeleteUnreferencedBlobsAsync(storedHashes, CancellationToken.None, failingImport: datasetId);
         await db.Datasets.Where(d => d.Id == datasetId).ExecuteUpdateAsync(set => set
             .SetProperty(d => d.Status, DatasetStatus.Failed)
             .SetProperty(d => d.Error, reason)
             .SetProperty(d => d.ImageCount, 0)
             .SetProperty(d => d.TensorHash, (string?)null), CancellationToken.None);
-        await cleanup.DeleteUnreferencedBlobsAsync(storedHashes, CancellationToken.None);
     }
 
     private static ImportReport Report(DatasetImportReport found, ImportWriter writer, List<string> classNames, int maxListed)
@@ -160,7 +171,10 @@ public sealed class DatasetImportService(
 }
 
 /// <summary>The import failed as a whole; the dataset <see cref="DatasetId"/> is kept as Failed with <see cref="Exception.Message"/> as its reason.</summary>
-public sealed class DatasetImportFailedException(Guid datasetId, string reason, Exception inner) : Exception(reason, inner)
+public sealed class DatasetImportFailedException(Guid datasetId, string reason, Exception inner, bool diskFull = false) : Exception(reason, inner)
 {
     public Guid DatasetId { get; } = datasetId;
+
+    /// <summary>The server's disk is full: the client may retry once space is freed (HTTP 507).</summary>
+    public bool DiskFull { get; } = diskFull;
 }

@@ -109,7 +109,14 @@ public sealed class ImportWriter : IDisposable
 
     public void Dispose()
     {
-        _pixels.Dispose();
+        try
+        {
+            _pixels.Dispose();
+        }
+        catch (IOException)
+        {
+            // Flushing the last buffered pixels failed (a full disk): the work file is deleted anyway, and the handle is closed.
+        }
         File.Delete(_pixelPath);
     }
 }

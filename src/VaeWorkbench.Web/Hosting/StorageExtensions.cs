@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Options;
+using VaeWorkbench.Web.Storage;
 
 namespace VaeWorkbench.Web.Hosting;
 
@@ -17,7 +19,12 @@ public static class StorageExtensions
             .Bind(builder.Configuration.GetSection(StorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Storage:DataDirectory must name a folder")
             .Validate(o => o.BusyTimeoutMs is >= 0 and <= 600_000, "Storage:BusyTimeoutMs must be between 0 and 600000")
+            .Validate(o => o.OrphanGraceSeconds >= 0, "Storage:OrphanGraceSeconds must not be negative")
             .ValidateOnStart();
+        // Inert unless a process-fault test arms a failpoint (see Failpoints).
+        builder.Services.AddOptions<FaultOptions>().Bind(builder.Configuration.GetSection(FaultOptions.SectionName))
+            .Validate(o => o.Hit >= 1, "Faults:Hit must be at least 1");
+        builder.Services.AddSingleton<Failpoints>();
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var dataDirectory = storage.ResolveDataDirectory();
@@ -38,7 +45,9 @@ public static class StorageExtensions
             .SetApplicationName("VaeWorkbench")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
-        builder.Services.AddSingleton<VaeWorkbench.Web.Storage.BlobStore>();
+        builder.Services.AddSingleton<BlobStore>();
+        builder.Services.AddScoped<StorageOrphans>();
+        builder.Services.AddScoped<StorageConsistencyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -17,7 +17,16 @@ public sealed class StorageOptions
     /// <summary>How long a writer waits for SQLite's lock before failing, in milliseconds.</summary>
     public int BusyTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// How old an unreferenced file (a temporary file, a blob no row uses, a checkpoint of a run that is not running) must
+    /// be before start-up removes it. Younger ones may belong to work another server on the same data is doing.
+    /// </summary>
+    public int OrphanGraceSeconds { get; set; } = 3600;
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
+
+    /// <summary>Training checkpoints, one <c>{run id}.vae</c> per running run.</summary>
+    public string ResolveCheckpointDirectory() => Path.Combine(ResolveDataDirectory(), "checkpoints");
 
     public string ResolveDatabasePath() => Path.Combine(ResolveDataDirectory(), DatabaseFile);
 }

@@ -10,6 +10,7 @@ using VaeWorkbench.Imaging.Transforms;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Storage;
@@ -19,6 +20,8 @@ namespace VaeWorkbench.Web.Runs;
 /// <summary>
 /// Runs one claimed training job to its end: loads the dataset's packed tensor, resumes from the run's checkpoint if
 /// there is one, checkpoints after every epoch (atomic rename) before recording the epoch, and publishes progress.
+/// When the host shuts down (SIGTERM) it stops between two batches and checkpoints that place, so the next start
+/// continues mid-epoch exactly where this one stopped.
 /// </summary>
 public sealed class TrainingJobRunner(
     IDbContextFactory<AppDbContext> contexts,
@@ -27,19 +30,22 @@ public sealed class TrainingJobRunner(
     IOptions<TrainingJobOptions> jobOptions,
     IOptions<StorageOptions> storage,
     TimeProvider clock,
+    Failpoints faults,
     ILogger<TrainingJobRunner> logger)
 {
     private const int PreviewImages = 8;
     private const int ProgressIntervalMs = 500;
 
     public string CheckpointPath(Guid runId) =>
-        Path.Combine(storage.Value.ResolveDataDirectory(), "checkpoints", $"{runId:N}.vae");
+        Path.Combine(storage.Value.ResolveCheckpointDirectory(), $"{runId:N}.vae");
 
     /// <summary>Trains a claimed run; the lease's heartbeat turns a cancel request (or a lost lease) into a stop of the training loop.</summary>
     public async Task RunAsync(JobLease<TrainingRun, RunStatus> lease)
     {
         var runId = lease.Id;
         var owner = lease.Owner;
+        Trainer? trainer = null;
+        var checkpoint = CheckpointPath(runId);
         TrainingRun run;
         Dataset dataset;
         await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
@@ -56,16 +62,15 @@ public sealed class TrainingJobRunner(
             var (train, validation) = Split(all, settings.ValidationSplit, options.Seed);
             var preview = (validation ?? train).Slice(0, Math.Min(PreviewImages, (validation ?? train).Count));
 
-            var checkpoint = CheckpointPath(runId);
             Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-            var trainer = await ResumeOrStartAsync(run, checkpoint, config, options);
+            trainer = await ResumeOrStartAsync(run, checkpoint, config, options);
             Publish(run, RunStatus.Running, trainer.EpochsCompleted);
 
             trainer.EpochCompleted += report =>
             {
                 // Another server resumed this run from the shared checkpoint: do not overwrite it with this copy's state.
                 if (lease.Stop == JobStop.LeaseLost) throw new OperationCanceledException(lease.Token);
-                ModelFile.Save(checkpoint, trainer.Model, trainer);
+                ModelFile.Save(checkpoint, trainer.Model, trainer, () => faults.Reach(Failpoints.CheckpointRename));
                 var row = ToRow(runId, report);
                 RecordEpochs(runId, owner, [row]);
                 events.Publish(new RunUpdate(runId, RunStatus.Running, report.Epoch, run.Epochs, row, ReconstructionGrid(trainer.Model, preview)));
@@ -74,6 +79,7 @@ public sealed class TrainingJobRunner(
             var lastProgress = DateTime.UtcNow;
             trainer.BatchCompleted += (done, total) =>
             {
+                faults.Reach(Failpoints.TrainingBatch, lease.Token);
                 if (done < total && (DateTime.UtcNow - lastProgress).TotalMilliseconds < ProgressIntervalMs) return;
                 lastProgress = DateTime.UtcNow;
                 events.Publish(new RunUpdate(runId, RunStatus.Running, trainer.EpochsCompleted, run.Epochs, EpochFraction: (double)done / total));
@@ -87,7 +93,11 @@ public sealed class TrainingJobRunner(
         {
             if (lease.Stop == JobStop.CancelRequested) await EndAsync(run, lease, RunStatus.Cancelled, null);
             else if (lease.Stop == JobStop.LeaseLost) logger.LogWarning("Run {RunId}: another server took over the job; stopping here", runId);
-            else await ReleaseForRestartAsync(lease);
+            else
+            {
+                SaveShutdownCheckpoint(runId, trainer, checkpoint);
+                await ReleaseForRestartAsync(lease);
+            }
         }
         catch (Exception e)
         {
@@ -107,7 +117,8 @@ public sealed class TrainingJobRunner(
                 var trainer = loaded.Resume(options.Epochs, options.Threads);
                 // The checkpoint is written before its epoch is recorded, so it may hold one epoch the database lacks.
                 RecordEpochs(run.Id, null, trainer.History.Select(r => ToRow(run.Id, r)).ToList());
-                logger.LogInformation("Run {RunId}: resuming from the checkpoint after epoch {Epoch}", run.Id, trainer.EpochsCompleted);
+                logger.LogInformation("Run {RunId}: resuming from the checkpoint after epoch {Epoch} and {Batches} batches of the next",
+                    run.Id, trainer.EpochsCompleted, trainer.PartialEpoch?.BatchesDone ?? 0);
                 return trainer;
             }
             catch (InvalidModelFileException e)
@@ -126,6 +137,7 @@ public sealed class TrainingJobRunner(
         ModelFile.Save(temp, trainer.Model, trainer);
         var bytes = new FileInfo(temp).Length;
         var hash = await blobs.PutFileAsync(temp);
+        faults.Reach(Failpoints.ModelCommit);
         var last = trainer.History[^1];
         var metrics = new ModelMetrics(last.TrainLoss, last.TrainReconstruction, last.TrainKl, last.ValidationLoss, last.ValidationReconstruction,
             last.ValidationKl, trainer.EpochsCompleted, trainer.Model.ParameterCount, trainer.History.Sum(h => h.EpochSeconds), trainer.StoppedEarly);
@@ -162,6 +174,18 @@ public sealed class TrainingJobRunner(
         var epoch = await db.TrainingRuns.Where(r => r.Id == run.Id).Select(r => r.Epoch).SingleAsync();
         events.Publish(new RunUpdate(run.Id, status, epoch, run.Epochs, Error: error));
         events.Forget(run.Id);
+    }
+
+    /// <summary>
+    /// A shutdown stopped the trainer between two batches: keep that place, so the next start continues from it instead
+    /// of repeating the epoch. At an epoch boundary the epoch's own checkpoint already says the same.
+    /// </summary>
+    private void SaveShutdownCheckpoint(Guid runId, Trainer? trainer, string checkpoint)
+    {
+        if (trainer?.PartialEpoch is not { } partial) return;
+        ModelFile.Save(checkpoint, trainer.Model, trainer);
+        logger.LogInformation("Run {RunId}: checkpoint written for shutdown after epoch {Epoch} and {Batches} batches of the next",
+            runId, trainer.EpochsCompleted, partial.BatchesDone);
     }
 
     /// <summary>On shutdown the run stays Running without a lease, so the next start resumes it at once.</summary>

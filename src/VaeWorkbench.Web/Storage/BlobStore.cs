@@ -1,21 +1,25 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Options;
 
 namespace VaeWorkbench.Web.Storage;
 
 /// <summary>
 /// Content-addressed files under <c>{DataDirectory}/blobs/ab/abcdef…</c>, named by the SHA-256 of their bytes.
-/// Writes go to a temporary file that is renamed into place once complete, so a crash never leaves a partial blob
-/// under a real name, and equal content is stored once. User-supplied names never become paths.
+/// Writes go to a temporary file that is flushed to the disk and then renamed into place, so a crash never leaves a
+/// partial blob under a real name, and equal content is stored once. User-supplied names never become paths.
+/// Temporary files a crash leaves behind are removed at start-up by <see cref="StorageRecovery"/>.
 /// </summary>
 public sealed class BlobStore
 {
     private readonly string _root;
     private readonly string _temp;
+    private readonly Failpoints _faults;
 
-    public BlobStore(IOptions<StorageOptions> options)
+    public BlobStore(IOptions<StorageOptions> options, Failpoints faults)
     {
+        _faults = faults;
         var data = options.Value.ResolveDataDirectory();
         _root = Path.Combine(data, "blobs");
         _temp = Path.Combine(data, "tmp");
@@ -26,40 +30,47 @@ public sealed class BlobStore
     /// <summary>Folder for work files (uploads being received, files being written) on the same disk as the blobs.</summary>
     public string TempDirectory => _temp;
 
-    public string NewTempPath(string extension = ".tmp") => Path.Combine(_temp, Guid.NewGuid().ToString("N") + extension);
+    /// <summary>Folder holding the blobs, one sub-folder per first two hex digits.</summary>
+    public string RootDirectory => _root;
 
-    public async Task<string> PutAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct = default)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
-        var target = PathOf(hash);
-        if (File.Exists(target)) return hash;
-        var temp = NewTempPath();
-        await File.WriteAllBytesAsync(temp, bytes.ToArray(), ct);
-        Commit(temp, target);
-        return hash;
-    }
+    public string NewTempPath(string extension = ".tmp") => Path.Combine(_temp, Guid.NewGuid().ToString("N") + extension);
 
     public string Put(ReadOnlySpan<byte> bytes)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var target = PathOf(hash);
         if (File.Exists(target)) return hash;
+        _faults.Reach(Failpoints.BlobWrite);
         var temp = NewTempPath();
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        try
         {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            // A full disk most of all: the partial work file must not keep holding the space.
+            File.Delete(temp);
+            throw;
         }
         Commit(temp, target);
         return hash;
     }
 
-    /// <summary>Moves a finished temporary file into the store under the hash of its content.</summary>
+    /// <summary>Moves a finished temporary file into the store under the hash of its content, flushed to the disk first.</summary>
     public async Task<string> PutFileAsync(string tempFile, CancellationToken ct = default)
     {
+        _faults.Reach(Failpoints.BlobWrite);
         string hash;
-        await using (var stream = File.OpenRead(tempFile))
+        await using (var stream = new FileStream(tempFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        {
             hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+            // Whoever wrote the file may not have flushed it; the rename below must never publish data still in flight.
+            stream.Flush(flushToDisk: true);
+        }
         var target = PathOf(hash);
         if (File.Exists(target)) File.Delete(tempFile);
         else Commit(tempFile, target);
@@ -67,6 +78,9 @@ public sealed class BlobStore
     }
 
     public bool Exists(string hash) => File.Exists(PathOf(hash));
+
+    /// <summary>True when <paramref name="name"/> could be a blob's file name (64 lower-case hex digits).</summary>
+    public static bool IsHash(string name) => name.Length == 64 && name.All(char.IsAsciiHexDigitLower);
 
     public Stream OpenRead(string hash) =>
         new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
@@ -81,7 +95,7 @@ public sealed class BlobStore
 
     public string PathOf(string hash)
     {
-        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+        if (!IsHash(hash))
             throw new ArgumentException($"'{hash}' is not a SHA-256 hex digest", nameof(hash));
         return Path.Combine(_root, hash[..2], hash);
     }

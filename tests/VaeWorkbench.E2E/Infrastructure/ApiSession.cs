@@ -48,16 +48,29 @@ public sealed class ApiSession : IDisposable
         const string dir = "/usr/share/datasets/fashion-mnist";
         if (!File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz")))
             throw new InvalidOperationException($"Fashion-MNIST is missing at {dir}. Run: sudo apt-get install -y dataset-fashion-mnist (scripts/test.sh does this).");
+        var files = new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" };
+        var created = await SendAsync(await PostDatasetAsync(name, files.Select(f => (f, (Stream)File.OpenRead(Path.Combine(dir, f)))).ToArray()), HttpStatusCode.Created);
+        return created.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Uploads one ZIP (ImageFolder layout) of 28x28 grey images as a dataset and returns the new dataset's id.</summary>
+    public async Task<Guid> UploadZipAsync(string name, byte[] zip)
+    {
+        var created = await SendAsync(await PostDatasetAsync(name, ("images.zip", new MemoryStream(zip))), HttpStatusCode.Created);
+        return created.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>POST /api/datasets with 28x28 grey settings and the given files; the caller checks the answer.</summary>
+    public async Task<HttpResponseMessage> PostDatasetAsync(string name, params (string FileName, Stream Content)[] files)
+    {
         using var form = new MultipartFormDataContent
         {
             { new StringContent(name), "name" },
             { new StringContent("28"), "imageSize" },
             { new StringContent("1"), "channels" },
         };
-        foreach (var file in new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
-            form.Add(new StreamContent(File.OpenRead(Path.Combine(dir, file))), "files", file);
-        var created = await SendAsync(await Client.PostAsync("/api/datasets", form), HttpStatusCode.Created);
-        return created.GetProperty("id").GetGuid();
+        foreach (var (fileName, content) in files) form.Add(new StreamContent(content), "files", fileName);
+        return await Client.PostAsync("/api/datasets", form);
     }
 
     public static async Task Expect(HttpResponseMessage response, HttpStatusCode expected)
