@@ -134,9 +134,9 @@ public sealed partial class AppServer : IAsyncDisposable
             {
                 if ((await http.GetAsync(BaseUrl + "/healthz")).StatusCode == HttpStatusCode.OK) return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet: poll again until the deadline.
+                // Not listening yet, or too busy to answer within the request timeout (a loaded machine): poll again until the deadline.
             }
             await Task.Delay(200);
         }
