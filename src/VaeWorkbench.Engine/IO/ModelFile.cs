@@ -67,17 +67,27 @@ public static class ModelFile
     public static void Save(string path, Vae model, Trainer? trainer = null, Action? beforeRename = null)
     {
         var full = Path.GetFullPath(path);
-        var temporary = full + TemporarySuffix;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        // A name of its own per write: two writers of one target (a stale server and the one that took its job over)
+        // must not share a temporary file; the last rename wins and both files are whole.
+        var temporary = $"{full}.{Guid.NewGuid():N}{TemporarySuffix}";
+        try
         {
-            Save(stream, model, trainer);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Save(stream, model, trainer);
+                stream.Flush(flushToDisk: true);
+            }
+            beforeRename?.Invoke();
+            File.Move(temporary, full, overwrite: true);
         }
-        beforeRename?.Invoke();
-        File.Move(temporary, full, overwrite: true);
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
-    /// <summary>What <see cref="Save(string, Vae, Trainer?, Action?)"/> appends to the target's name while writing.</summary>
+    /// <summary>What <see cref="Save(string, Vae, Trainer?, Action?)"/> ends a temporary file's name with while writing.</summary>
     public const string TemporarySuffix = ".tmp";
 
     public static void Save(Stream stream, Vae model, Trainer? trainer = null)

@@ -98,10 +98,11 @@ public class ModelFileTests
             ModelFile.Save(path, replacement, beforeRename: () =>
             {
                 Assert.Equal(before, File.ReadAllBytes(path));
-                Assert.Equal(SaveToBytes(replacement), File.ReadAllBytes(path + ModelFile.TemporarySuffix));
+                var temporary = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*" + ModelFile.TemporarySuffix));
+                Assert.Equal(SaveToBytes(replacement), File.ReadAllBytes(temporary));
             });
             Assert.Equal(SaveToBytes(replacement), File.ReadAllBytes(path));
-            Assert.False(File.Exists(path + ModelFile.TemporarySuffix));
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*" + ModelFile.TemporarySuffix));
         }
         finally
         {
