@@ -12,13 +12,16 @@ namespace VaeWorkbench.E2E;
 /// pages. Page latency (the server-rendered page, as a browser first receives it) is measured with the same users
 /// before the trainings start and while they run, and both are printed with their ratio; the figures are a report, not
 /// an assertion. What is asserted: every page answers, and an interactive action on the live run page (the sidebar
-/// toggle, a round trip through the circuit) completes within a generous 10 s every time while both runs train.
+/// toggle, a round trip through the circuit) completes within a generous 30 s every time while both runs train.
 /// VWB_BROWSING_USERS and VWB_BROWSING_SECONDS raise the numbers for bench/load.
 /// </summary>
+[Collection(LoadCollection.Name)]
 public sealed class TrainingUnderBrowsingTests(ITestOutputHelper output) : BrowserTest
 {
     private const string Email = "busy@example.test";
-    private static readonly TimeSpan FreezeBound = TimeSpan.FromSeconds(10);
+    // Generous on purpose: on the project's shared 2-core machine (load average 35) the toggle took 4.5 s median and
+    // 5.6 s at worst with training; a frozen circuit never answers at all. The figure is reported, not asserted.
+    private static readonly TimeSpan FreezeBound = TimeSpan.FromSeconds(30);
 
     protected override IDictionary<string, string>? ServerSettings => new Dictionary<string, string>
     {
