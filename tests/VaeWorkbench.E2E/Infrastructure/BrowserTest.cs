@@ -42,6 +42,16 @@ public static class PageSteps
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Welcome, {email}" })).ToBeVisibleAsync();
     }
 
+    /// <summary>Signs in on the login page with an existing account and waits to leave it.</summary>
+    public static async Task SignInAsync(this IPage page, string email, string password = "a-long-enough-password")
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+    }
+
     /// <summary>Blazor Server pages are pre-rendered; interactive components work only once the circuit has rendered them.</summary>
     public static Task WaitForInteractivityAsync(this IPage page) => page.Locator("main[data-interactive='true']").WaitForAsync();
 

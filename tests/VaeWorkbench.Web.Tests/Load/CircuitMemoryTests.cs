@@ -20,9 +20,11 @@ namespace VaeWorkbench.Web.Tests.Load;
 /// process, so heap and RSS are the server's own. Retention of disconnected circuits is lowered through configuration
 /// (Circuits:DisconnectedRetentionSeconds = 2 instead of 180) so a round does not wait three minutes.
 /// </summary>
+[Collection(LoadCollection.Name)]
 public sealed partial class CircuitMemoryTests(ITestOutputHelper output) : IDisposable
 {
-    private const int CircuitsPerRound = 300;
+    /// <summary>300 in CI; VWB_CIRCUITS_PER_ROUND raises it for bench/load.</summary>
+    private static readonly int CircuitsPerRound = int.TryParse(Environment.GetEnvironmentVariable("VWB_CIRCUITS_PER_ROUND"), out var n) && n > 0 ? n : 300;
     private const int Rounds = 3;
     private const int OpenAtOnce = 20;
     private const string Page = "/datasets";

@@ -20,6 +20,7 @@ namespace VaeWorkbench.Web.Tests.Load;
 /// eight upload datasets, ten record review decisions, and two training jobs record an epoch every few milliseconds.
 /// Every acknowledged write must be in the database afterwards, and "database is locked" must appear nowhere.
 /// </summary>
+[Collection(LoadCollection.Name)]
 public sealed class SqliteWriteLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Uploaders = 8;

@@ -1,0 +1,11 @@
+namespace VaeWorkbench.Web.Tests;
+
+/// <summary>
+/// Load tests measure memory and latency, so they run alone, after the rest of the project: other test classes running
+/// beside them would change their figures and steal the CPU their generous bounds assume.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadCollection
+{
+    public const string Name = "Load";
+}
