@@ -54,7 +54,10 @@ public sealed class ProcessFaultTests
 
         await using var second = await AppServer.StartAsync(Base(), first.DataDirectory);
         using var again = await ApiSession.SignInAsync(second.BaseUrl, "commit@example.test");
-        var dataset = Assert.Single((await again.GetJsonAsync("/api/datasets")).EnumerateArray());
+        // The killed server's import lease lapses within a few seconds of the restart; then the import is marked Failed.
+        var datasets = await WaitForJsonAsync(again, "/api/datasets",
+            list => list.EnumerateArray().Any(d => d.GetProperty("status").GetString() != "Importing"), "the interrupted import to be marked Failed");
+        var dataset = Assert.Single(datasets.EnumerateArray());
         Assert.Equal("Failed", dataset.GetProperty("status").GetString());
         Assert.Contains("server stopped during the import", dataset.GetProperty("error").GetString());
         Assert.Equal(0, dataset.GetProperty("imageCount").GetInt32());

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Scoring;
 using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests;
@@ -34,12 +37,13 @@ public sealed class TwoServersTests : IDisposable
     public async Task A_training_run_delivered_to_both_servers_ends_with_exactly_one_model_and_one_row_per_epoch()
     {
         var user = await _first.RegisterWithTokenAsync();
-        var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
+        // Enough work (2,000 images, 8 epochs) that the run is still going when the other server is woken to claim it.
+        var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 2000);
         var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 8, batch = 50, seed = 9 }), "id");
 
         await DeliverAgainAsync(runId, async db => (await db.TrainingRuns.Where(r => r.Id == runId).Select(r => new { r.Status, r.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
             (db, past) => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, past)));
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, past)), services => services.GetRequiredService<TrainingJobSignal>().Wake());
 
         var run = await JobApi.WaitForEndAsync(user, $"/api/runs/{runId}");
         Assert.True(run.GetProperty("status").GetString() == "Succeeded", run.ToString());
@@ -61,7 +65,7 @@ public sealed class TwoServersTests : IDisposable
 
         await DeliverAgainAsync(jobId, async db => (await db.ScoreJobs.Where(j => j.Id == jobId).Select(j => new { j.Status, j.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
             (db, past) => db.ScoreJobs.Where(j => j.Id == jobId && j.LeaseOwner != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, past)));
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, past)), services => services.GetRequiredService<ScoreEvents>().Wake());
 
         var job = await JobApi.WaitForEndAsync(user, $"/api/scores/{jobId}");
         Assert.True(job.GetProperty("status").GetString() == "Succeeded", job.ToString());
@@ -80,7 +84,7 @@ public sealed class TwoServersTests : IDisposable
 
         await DeliverAgainAsync(setId, async db => (await db.AugmentedSets.Where(s => s.Id == setId).Select(s => new { s.Status, s.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
             (db, past) => db.AugmentedSets.Where(s => s.Id == setId && s.LeaseOwner != null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, past)));
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeaseExpiresAt, past)), services => services.GetRequiredService<AugmentationEvents>().Wake());
 
         var set = await JobApi.WaitForEndAsync(user, $"/api/augmented/{setId}");
         Assert.True(set.GetProperty("status").GetString() == "Succeeded", set.ToString());
@@ -95,9 +99,10 @@ public sealed class TwoServersTests : IDisposable
 
     /// <summary>
     /// Waits until one server runs the job, then keeps expiring its lease (its server "stalls") until the other server
-    /// claims it: from then on both have worked on the job, and only the lease decides whose writes count.
+    /// claims it: from then on both have worked on the job, and only the lease decides whose writes count. Each expiry
+    /// wakes both servers' queues (<paramref name="wake"/>), so the other claims at once rather than at its next poll.
     /// </summary>
-    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, DateTimeOffset?, Task<int>> expire)
+    private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, DateTimeOffset?, Task<int>> expire, Action<IServiceProvider> wake)
     {
         var first = await Eventually.WaitForAsync(() => ReadAsync(read), l => l.Owner is not null || l.Status is not ("Queued" or "Running"),
             JobApi.Timeout, $"job {jobId} to be claimed");
@@ -105,6 +110,8 @@ public sealed class TwoServersTests : IDisposable
         var second = await Eventually.WaitForAsync(async () =>
         {
             await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>(), DateTimeOffset.UtcNow.AddSeconds(-1));
+            wake(_first.Services);
+            wake(_second.Services);
             await Task.Delay(100);
             return await ReadAsync(read);
         }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobApi.Timeout, $"the other server to claim job {jobId}");

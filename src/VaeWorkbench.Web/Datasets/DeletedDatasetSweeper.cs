@@ -18,9 +18,6 @@ internal sealed class DeletedDatasetSweeper(IServiceScopeFactory scopes, IOption
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var cleanup = scope.ServiceProvider.GetRequiredService<DatasetCleanup>();
-                // An import whose server died while this one kept running would otherwise defer every purge for good.
-                var abandoned = await cleanup.FailInterruptedImportsAsync(stoppingToken);
-                if (abandoned > 0) logger.LogWarning("Marked {Count} abandoned dataset imports as Failed", abandoned);
                 var purged = await cleanup.PurgeDeletedAsync(stoppingToken);
                 if (purged > 0) logger.LogInformation("Purged {Count} deleted datasets no run uses any more", purged);
             }

@@ -10,7 +10,7 @@ public sealed class DatasetOptions
 
     /// <summary>
     /// How long an import's claim on its Importing dataset lasts without renewal. An import whose lease lapsed was
-    /// abandoned by a stopped server and is marked Failed (at start-up and by the purge sweep); a live one, on any server, is left alone.
+    /// abandoned by a stopped server and is marked Failed (at start-up and then once a heartbeat); a live one, on any server, is left alone.
     /// </summary>
     public int ImportLeaseSeconds { get; set; } = 60;
 

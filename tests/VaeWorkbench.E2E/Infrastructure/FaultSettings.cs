@@ -6,12 +6,14 @@ namespace VaeWorkbench.E2E.Infrastructure;
 /// <summary>Server settings for the process-fault tests, and the checks every one of them ends with.</summary>
 public static class FaultSettings
 {
-    /// <summary>Short leases so a killed server's run resumes quickly; no grace period, so start-up removes every leftover.</summary>
+    /// <summary>Short leases so a killed server's run resumes (and its import fails) quickly; no grace period, so start-up removes every leftover.</summary>
     public static Dictionary<string, string> Base() => new()
     {
         ["Training:HeartbeatSeconds"] = "1",
         ["Training:LeaseSeconds"] = "3",
         ["Training:PollSeconds"] = "1",
+        ["Datasets:ImportHeartbeatSeconds"] = "1",
+        ["Datasets:ImportLeaseSeconds"] = "3",
         ["Storage:OrphanGraceSeconds"] = "0",
     };
 
@@ -33,18 +35,22 @@ public static class FaultSettings
     }
 
     /// <summary>Polls a run until <paramref name="done"/> holds (four minutes at most: the machine may be heavily loaded).</summary>
-    public static async Task<JsonElement> WaitForRunAsync(ApiSession api, Guid runId, Func<JsonElement, bool> done, string what)
+    public static Task<JsonElement> WaitForRunAsync(ApiSession api, Guid runId, Func<JsonElement, bool> done, string what) =>
+        WaitForJsonAsync(api, $"/api/runs/{runId}", done, what);
+
+    /// <summary>Polls <paramref name="url"/> until <paramref name="done"/> holds (four minutes at most).</summary>
+    public static async Task<JsonElement> WaitForJsonAsync(ApiSession api, string url, Func<JsonElement, bool> done, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
-        JsonElement run;
+        JsonElement found;
         do
         {
-            run = await api.GetJsonAsync($"/api/runs/{runId}");
-            if (done(run)) return run;
+            found = await api.GetJsonAsync(url);
+            if (done(found)) return found;
             await Task.Delay(250);
         }
         while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"Timed out waiting for {what}: {run}");
+        throw new TimeoutException($"Timed out waiting for {what}: {found}");
     }
 
     public static bool Ended(JsonElement run) => run.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled";
