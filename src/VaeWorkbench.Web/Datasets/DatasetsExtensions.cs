@@ -19,6 +19,7 @@ public static class DatasetsExtensions
             .Validate(o => o.BrowserCallTimeoutSeconds > 0, "Datasets:BrowserCallTimeoutSeconds must be positive")
             .ValidateOnStart();
         builder.Services.AddScoped<DatasetService>();
+        builder.Services.AddScoped<ImageTagService>();
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();
         builder.Services.AddHostedService<InterruptedImportRecovery>();

@@ -24,3 +24,7 @@ public sealed class Augmentation : SqlScriptMigration;
 [DbContext(typeof(AppDbContext))]
 [Migration("20261122040000_Registry")]
 public sealed class Registry : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
+[Migration("20261122050000_LatentSelection")]
+public sealed class LatentSelection : SqlScriptMigration;
