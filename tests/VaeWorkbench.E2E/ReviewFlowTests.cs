@@ -122,7 +122,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
-    private static async Task<Guid> TrainSmallModelAsync(ApiSession api)
+    internal static async Task<Guid> TrainSmallModelAsync(ApiSession api)
     {
         using var form = new MultipartFormDataContent
         {
@@ -140,7 +140,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
         return state.GetProperty("modelId").GetGuid();
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
+    internal static async Task WaitForAsync(Func<Task<bool>> done, string what)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!await done())

@@ -52,7 +52,8 @@ public sealed class InspectionServiceTests : IDisposable
         AssertPng(traversal.DataUrl, 9 * 30 + 2, 20 * 30 + 2);
 
         var metrics = await inspection.MetricsAsync(userId, modelId, 10);
-        Assert.Equal(300, metrics.Images);
+        Assert.Equal(30, metrics.Images); // the 10% the run held out (MetricsSourceTests covers the choice)
+        Assert.True(metrics.Source.HeldOut);
         Assert.Equal(metrics.NegativeElbo, metrics.Reconstruction + metrics.Kl, 6);
         Assert.Equal(metrics.Kl, metrics.Dimensions.Sum(d => d.Kl), 6);
         Assert.True(metrics.IwaeNll < metrics.NegativeElbo + 1, $"IWAE {metrics.IwaeNll} should not exceed the ELBO bound {metrics.NegativeElbo} by much");

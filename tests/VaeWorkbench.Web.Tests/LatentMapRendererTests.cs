@@ -32,6 +32,24 @@ public class LatentMapRendererTests
     }
 
     [Fact]
+    public void A_region_selects_the_points_drawn_inside_it_worked_by_hand()
+    {
+        // Five points on the diagonal, 0..4. The robust bounds are the 0.5th and 99.5th percentile ranks:
+        // values[(int)(0.005·4)] = 0 and values[(int)(0.995·4)] = 3, so x = 4 clamps to the edge like x = 3.
+        // Pixel x = 8 + 543·x/3 → 8, 189, 370, 551, 551; y is flipped: 551, 370, 189, 8, 8. Dot centres are +1:
+        // (9,552), (190,371), (371,190), (552,9), (552,9).
+        var points = new float[] { 0, 0, 1, 1, 2, 2, 3, 3, 4, 4 };
+        var renderer = new LatentMapRenderer(points);
+        Assert.Equal("190,371", renderer.PixelOf(1));
+        Assert.Equal([1, 2], renderer.Within(180, 180, 380, 380));
+        Assert.Equal([1, 2], renderer.Within(380, 380, 180, 180)); // corners in either order
+        Assert.Equal([1], renderer.Within(190, 371, 190, 371)); // edges count as inside
+        Assert.Equal([3, 4], renderer.Within(540, 0, 560, 20)); // the clamped outlier is selected where it is drawn
+        Assert.Empty(renderer.Within(200, 200, 360, 360));
+        Assert.Equal([0, 1, 2, 3, 4], renderer.Within(0, 0, LatentMapRenderer.Size, LatentMapRenderer.Size));
+    }
+
+    [Fact]
     public void RampRunsFromBlueToRed()
     {
         Assert.Equal(((byte)0, (byte)80, (byte)220), LatentMapRenderer.RampColour(0));

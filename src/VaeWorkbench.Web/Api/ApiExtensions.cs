@@ -26,6 +26,7 @@ public static class ApiExtensions
         api.MapRunsApi();
         api.MapModelsApi();
         api.MapScoresApi();
+        api.MapSelectionApi();
         api.MapAugmentationApi();
         api.MapRegistryApi();
         api.MapAuditApi();

@@ -23,11 +23,14 @@ public static class AuditActions
     public const string TeamRenamed = "team.renamed";
     /// <summary>For the review workflow (anomaly review) to record its decisions.</summary>
     public const string ReviewRecorded = "review.recorded";
+    /// <summary>Images sent to a score job's review queue by hand (for example a latent map region).</summary>
+    public const string ReviewQueued = "review.queued";
+    public const string ImagesTagged = "images.tagged";
 
     public static readonly IReadOnlyList<string> All =
     [
         DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
         VersionDownloaded, AliasSet, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
-        MemberRemoved, TeamRenamed, ReviewRecorded,
+        MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];
 }

@@ -34,6 +34,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
 
+    public DbSet<ReviewQueueItem> ReviewQueueItems => Set<ReviewQueueItem>();
+
+    public DbSet<ImageTag> ImageTags => Set<ImageTag>();
+
     public DbSet<AugmentedSet> AugmentedSets => Set<AugmentedSet>();
 
     public DbSet<AugmentedImage> AugmentedImages => Set<AugmentedImage>();

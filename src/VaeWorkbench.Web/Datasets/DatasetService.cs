@@ -86,7 +86,7 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
     private static string? ClassName(List<string> names, int? label) => label is { } l && l >= 0 && l < names.Count ? names[l] : null;
 
     /// <summary>Loads a live dataset and checks the caller's role in its team; "not found" when either fails, so ids cannot be probed.</summary>
-    private async Task<Dataset> FindAsync(string userId, Guid datasetId, TeamRole required, CancellationToken ct, bool track = false)
+    internal async Task<Dataset> FindAsync(string userId, Guid datasetId, TeamRole required, CancellationToken ct, bool track = false)
     {
         var query = track ? db.Datasets : db.Datasets.AsNoTracking();
         var dataset = await query.FirstOrDefaultAsync(d => d.Id == datasetId && d.DeletedAt == null, ct)

@@ -22,6 +22,7 @@ public static class DatasetsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ImportLeases>();
         builder.Services.AddScoped<DatasetService>();
+        builder.Services.AddScoped<ImageTagService>();
         builder.Services.AddScoped<DatasetImportService>();
         builder.Services.AddScoped<DatasetCleanup>();
         builder.Services.AddHostedService<InterruptedImportRecovery>();

@@ -6,6 +6,7 @@ public static class InspectionExtensions
     public static IHostApplicationBuilder AddVaeInspection(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DatasetTensorCache>();
+        builder.Services.AddScoped<EvaluationImages>();
         builder.Services.AddScoped<InspectionService>();
         return builder;
     }

@@ -15,10 +15,11 @@ namespace VaeWorkbench.Web.Inspection;
 
 /// <summary>
 /// What the model page shows about a trained model, computed on demand on the model's training dataset:
-/// reconstructions, prior samples, interpolations, latent traversals and metrics; and the review card's pictures.
+/// reconstructions, prior samples, interpolations, latent traversals, the latent map and its selections, and metrics
+/// (on held-out images, see <see cref="EvaluationImages"/>); and the review card's pictures.
 /// Every method checks that the caller may read the model (Viewer).
 /// </summary>
-public sealed class InspectionService(AppDbContext db, ModelService models, ScoringService scoring, ModelCache cache, DatasetTensorCache tensors)
+public sealed class InspectionService(AppDbContext db, ModelService models, ScoringService scoring, ModelCache cache, DatasetTensorCache tensors, EvaluationImages evaluation)
 {
     public const int MetricsImages = 1000;
     private const int DiagnosticImages = 1000;
@@ -83,21 +84,24 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         }, ct);
     }
 
-    /// <summary>−ELBO with its parts, the IWAE estimate with K samples, active units and per-dimension KL on up to <see cref="MetricsImages"/> images.</summary>
-    public async Task<ModelMetricsView> MetricsAsync(string userId, Guid modelId, int iwaeSamples, CancellationToken ct = default)
+    /// <summary>
+    /// −ELBO with its parts, the IWAE estimate with K samples, active units and per-dimension KL on up to
+    /// <see cref="MetricsImages"/> images: by default those the model's run held out (test figures), or of the named
+    /// dataset (see <see cref="EvaluationImages"/>). The result says which images were used.
+    /// </summary>
+    public async Task<ModelMetricsView> MetricsAsync(string userId, Guid modelId, int iwaeSamples, Guid? datasetId = null, CancellationToken ct = default)
     {
         if (iwaeSamples is < 1 or > 5000) throw new RequestRejectedException("K must be between 1 and 5000.");
-        var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
+        var (hash, _) = await models.FileAsync(userId, modelId, ct);
+        var (images, n, source) = await evaluation.PickAsync(modelId, datasetId, MetricsImages, ct);
         return await cache.UseAsync(hash, loaded =>
         {
             var vae = loaded.Model;
-            var n = Math.Min(MetricsImages, data.Count);
-            var images = data.Pixels.AsSpan(0, n * data.PixelCount);
             var (mean, logVariance) = vae.Encode(images, n);
             var kl = LatentDiagnostics.PerDimensionKl(mean, logVariance, n, vae.Latent);
             var elbo = vae.Score(images, n, ScoreMethod.Elbo, 1, 1).Average();
             var iwae = vae.Score(images, n, ScoreMethod.Iwae, iwaeSamples, 1).Average();
-            return new ModelMetricsView(n, elbo, elbo - kl.Sum(), kl.Sum(), iwaeSamples, iwae, LatentDiagnostics.ActiveUnits(mean, n, vae.Latent), Ranked(kl));
+            return new ModelMetricsView(n, source, elbo, elbo - kl.Sum(), kl.Sum(), iwaeSamples, iwae, LatentDiagnostics.ActiveUnits(mean, n, vae.Latent), Ranked(kl));
         }, ct);
     }
 
@@ -127,11 +131,11 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
     public async Task<LatentMapView> LatentMapAsync(string userId, Guid modelId, bool pca, bool colourByScore, CancellationToken ct = default)
     {
         var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
+        var datasetId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.DatasetId).SingleAsync(ct);
         double[]? scores = null;
         string? scoreMethod = null;
         if (colourByScore)
         {
-            var datasetId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.DatasetId).SingleAsync(ct);
             var jobs = await db.ScoreJobs.AsNoTracking().Where(j => j.ModelId == modelId && j.DatasetId == datasetId && j.Status == ScoreJobStatus.Succeeded)
                 .Select(j => new { j.Id, j.Method, j.CreatedAt }).ToListAsync(ct);
             var latest = jobs.OrderByDescending(j => j.CreatedAt).FirstOrDefault()
@@ -140,12 +144,7 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             if (rows.Count != data.Count) throw new RequestRejectedException("the score job does not cover every image of the dataset.");
             (scores, scoreMethod) = ([.. rows], latest.Method);
         }
-        var points = await cache.UseAsync(hash, loaded =>
-        {
-            var mean = loaded.Model.Encode(data.Pixels, data.Count).Mean;
-            return pca ? LatentProjection.Pca(mean, data.Count, loaded.Model.Latent).Points : LatentProjection.FirstTwo(mean, data.Count, loaded.Model.Latent);
-        }, ct);
-        var renderer = new LatentMapRenderer(points);
+        var renderer = await RendererAsync(hash, data, pca, ct);
         var colours = new (byte, byte, byte)[data.Count];
         if (scores is not null)
         {
@@ -155,7 +154,37 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             for (var i = 0; i < colours.Length; i++) colours[i] = LatentMapRenderer.RampColour((double)rank[i] / Math.Max(1, scores.Length - 1));
         }
         else for (var i = 0; i < colours.Length; i++) colours[i] = LatentMapRenderer.ClassColour(data.Labels?[i]);
-        return new LatentMapView(DataUrl(renderer.Render(colours)), renderer, data.Labels, scores, scoreMethod);
+        return new LatentMapView(datasetId, DataUrl(renderer.Render(colours)), renderer, data.Labels, scores, scoreMethod);
+    }
+
+    /// <summary>
+    /// The images drawn inside a rectangle of the latent map: the same projection and the same bitmap coordinates as
+    /// <see cref="LatentMapAsync"/> draws, resolved by <see cref="LatentMapRenderer.Within"/>.
+    /// </summary>
+    public async Task<LatentSelection> LatentRegionAsync(string userId, Guid modelId, LatentRegionRequest region, CancellationToken ct = default)
+    {
+        var pca = (region.Projection ?? "pca") switch
+        {
+            "pca" => true,
+            "first" => false,
+            var other => throw new RequestRejectedException($"projection must be pca or first, not '{other}'."),
+        };
+        if (!new[] { region.X0, region.Y0, region.X1, region.Y1 }.All(double.IsFinite)) throw new RequestRejectedException("the region's corners must be finite numbers.");
+        var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
+        var renderer = await RendererAsync(hash, data, pca, ct);
+        return await ImagesAtAsync(userId, modelId, renderer.Within(region.X0, region.Y0, region.X1, region.Y1), ct);
+    }
+
+    /// <summary>Images of the model's training dataset by index (a selection on the drawn map), with their ids and labels.</summary>
+    public async Task<LatentSelection> ImagesAtAsync(string userId, Guid modelId, IReadOnlyList<int> indexes, CancellationToken ct = default)
+    {
+        var (_, data) = await ModelAndDataAsync(userId, modelId, ct);
+        foreach (var index in indexes) CheckIndex(data, index);
+        var datasetId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.DatasetId).SingleAsync(ct);
+        var wanted = indexes.ToHashSet();
+        var ids = (await db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == datasetId).Select(i => new { i.Index, i.Id }).ToListAsync(ct))
+            .Where(i => wanted.Contains(i.Index)).ToDictionary(i => i.Index, i => i.Id);
+        return new LatentSelection(datasetId, [.. wanted.Order().Select(i => new SelectedImage(i, ids.TryGetValue(i, out var id) ? id : null, data.Labels?[i]))]);
     }
 
     /// <summary>One image of the model's training dataset, for the latent map's click.</summary>
@@ -165,6 +194,14 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         CheckIndex(data, index);
         return DataUrl(TensorConversion.FromChw(data.Image(index), data.Channels, data.Height, data.Width));
     }
+
+    /// <summary>μ of every image projected to 2-D and placed on the bitmap: the one projection the map draws and selects with.</summary>
+    private Task<LatentMapRenderer> RendererAsync(string modelHash, ImageDataset data, bool pca, CancellationToken ct) =>
+        cache.UseAsync(modelHash, loaded =>
+        {
+            var mean = loaded.Model.Encode(data.Pixels, data.Count).Mean;
+            return new LatentMapRenderer(pca ? LatentProjection.Pca(mean, data.Count, loaded.Model.Latent).Points : LatentProjection.FirstTwo(mean, data.Count, loaded.Model.Latent));
+        }, ct);
 
     private static List<LatentDimension> Dimensions(Vae vae, ImageDataset data)
     {

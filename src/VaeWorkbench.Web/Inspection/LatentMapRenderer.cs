@@ -70,6 +70,23 @@ public sealed class LatentMapRenderer
     /// <summary>Where point <paramref name="index"/> is drawn, "x,y" in bitmap pixels (the centre of its 2×2 dot).</summary>
     public string PixelOf(int index) => index < Count ? FormattableString.Invariant($"{(int)_pixelX[index] + 1},{(int)_pixelY[index] + 1}") : "";
 
+    /// <summary>
+    /// The points whose dot centre lies in the rectangle between two corners (x0, y0) and (x1, y1), in bitmap pixels,
+    /// edges included: a region dragged on the map selects exactly what is drawn inside it.
+    /// </summary>
+    public int[] Within(double x0, double y0, double x1, double y1)
+    {
+        var (left, right) = (Math.Min(x0, x1), Math.Max(x0, x1));
+        var (top, bottom) = (Math.Min(y0, y1), Math.Max(y0, y1));
+        var inside = new List<int>();
+        for (var i = 0; i < Count; i++)
+        {
+            double x = _pixelX[i] + 1, y = _pixelY[i] + 1;
+            if (x >= left && x <= right && y >= top && y <= bottom) inside.Add(i);
+        }
+        return [.. inside];
+    }
+
     /// <summary>The point drawn nearest to a click at (x, y) in image pixels, or null when none is within 12 px.</summary>
     public int? Nearest(double x, double y)
     {

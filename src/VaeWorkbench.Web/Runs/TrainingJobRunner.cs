@@ -228,14 +228,11 @@ public sealed class TrainingJobRunner(
         return PngEncoder.Encode(ImageGrid.Compose(both, 2 * images.Count, images.Channels, images.Height, images.Width, images.Count));
     }
 
-    /// <summary>A deterministic split: the same seed always holds out the same images.</summary>
+    /// <summary>A deterministic split (<see cref="ValidationSplit"/>): the same seed always holds out the same images.</summary>
     internal static (ImageDataset Train, ImageDataset? Validation) Split(ImageDataset all, double validationShare, ulong seed)
     {
-        var validationCount = (int)Math.Round(all.Count * validationShare);
-        if (validationCount == 0) return (all, null);
-        var order = Enumerable.Range(0, all.Count).ToArray();
-        new Random(unchecked((int)seed ^ 0x5EED)).Shuffle(order);
-        return (Take(all, order.AsSpan(validationCount)), Take(all, order.AsSpan(0, validationCount)));
+        var (train, validation) = ValidationSplit.Indexes(all.Count, validationShare, seed);
+        return validation.Length == 0 ? (all, null) : (Take(all, train), Take(all, validation));
     }
 
     private static ImageDataset Take(ImageDataset all, ReadOnlySpan<int> indices)

@@ -6,10 +6,16 @@ public sealed record StartScoreRequest(Guid DatasetId, string? Method, int? K);
 
 public sealed record StartScoreResponse(Guid JobId);
 
-/// <summary>The threshold rule as stored (mode and value) and the score it gives on this job's scores.</summary>
-public sealed record ThresholdView(string Mode, double Value, double? Score, int Flagged);
+/// <summary>The threshold rule as stored (mode and value), the score it gives on this job's scores, and how many images were queued by hand.</summary>
+public sealed record ThresholdView(string Mode, double Value, double? Score, int Flagged, int Queued);
 
-public sealed record ScoredImage(long ImageId, int Index, int? Label, double Score, bool Flagged);
+/// <summary>One scored image; <see cref="Queued"/> when a member sent it to the review queue by hand (it is reviewed even if not flagged).</summary>
+public sealed record ScoredImage(long ImageId, int Index, int? Label, double Score, bool Flagged, bool Queued)
+{
+    /// <summary>In the review queue: flagged by the threshold, or queued by hand.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ForReview => Flagged || Queued;
+}
 
 public sealed record ScoreJobSummary(
     Guid Id, Guid ModelId, Guid DatasetId, string DatasetName, string Method, int K, ScoreJobStatus Status, double Progress,

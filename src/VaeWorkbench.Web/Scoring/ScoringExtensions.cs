@@ -17,6 +17,7 @@ public static class ScoringExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ScoreJobService>());
         builder.Services.AddScoped<ScoringService>();
         builder.Services.AddScoped<ReviewService>();
+        builder.Services.AddScoped<ReviewQueueService>();
         builder.Services.AddScoped<CleanedDatasetService>();
         return builder;
     }

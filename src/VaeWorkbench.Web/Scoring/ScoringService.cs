@@ -22,13 +22,7 @@ public sealed class ScoringService(AppDbContext db, TeamAccess access, ScoreEven
         var k = request.K ?? (method == AnomalyMethod.Iwae ? 50 : 1);
         if (k < 1 || k > options.Value.MaxSamples) throw new RequestRejectedException($"k must be between 1 and {options.Value.MaxSamples}.");
         if (!method.UsesSamples()) k = 1;
-        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DatasetId && d.DeletedAt == null, ct);
-        // Another team's dataset is "not found" exactly like a missing one (404, as for every foreign id).
-        if (dataset is null || dataset.TeamId != model.TeamId) throw AccessDeniedException.NotFound("Dataset");
-        if (dataset.Status != DatasetStatus.Ready) throw new RequestRejectedException($"dataset '{dataset.Name}' is not ready ({dataset.Status}).");
-        var training = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
-        if (training.Channels != dataset.Channels || training.ImageSize != dataset.ImageSize)
-            throw new RequestRejectedException($"the model takes {training.Channels}-channel {training.ImageSize}px images; dataset '{dataset.Name}' has {dataset.Channels}-channel {dataset.ImageSize}px images.");
+        var dataset = await CompatibleDatasetAsync(model, request.DatasetId, ct);
         var job = new ScoreJob
         {
             Id = Guid.NewGuid(), TeamId = model.TeamId, ModelId = model.Id, DatasetId = dataset.Id, Method = method.Name(), K = k,
@@ -81,6 +75,22 @@ public sealed class ScoringService(AppDbContext db, TeamAccess access, ScoreEven
         return await ResultAsync(job, ct);
     }
 
+    /// <summary>
+    /// A ready dataset of the model's team whose images the model takes (same size and channels), for scoring or
+    /// evaluating the model on it. The caller has already checked the caller's access to the model.
+    /// </summary>
+    internal async Task<Dataset> CompatibleDatasetAsync(TrainedModel model, Guid datasetId, CancellationToken ct)
+    {
+        var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.Id == datasetId && d.DeletedAt == null, ct);
+        // Another team's dataset is "not found" exactly like a missing one (404, as for every foreign id).
+        if (dataset is null || dataset.TeamId != model.TeamId) throw AccessDeniedException.NotFound("Dataset");
+        if (dataset.Status != DatasetStatus.Ready) throw new RequestRejectedException($"dataset '{dataset.Name}' is not ready ({dataset.Status}).");
+        var training = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
+        if (training.Channels != dataset.Channels || training.ImageSize != dataset.ImageSize)
+            throw new RequestRejectedException($"the model takes {training.Channels}-channel {training.ImageSize}px images; dataset '{dataset.Name}' has {dataset.Channels}-channel {dataset.ImageSize}px images.");
+        return dataset;
+    }
+
     /// <summary>Loads a job and checks the caller's role in its team; "not found" when either fails.</summary>
     internal async Task<ScoreJob> FindAsync(string userId, Guid jobId, TeamRole required, CancellationToken ct, bool track = false)
     {
@@ -96,10 +106,11 @@ public sealed class ScoringService(AppDbContext db, TeamAccess access, ScoreEven
         var scores = rows.Select(r => r.Score).ToArray();
         var rule = new ThresholdRule(Enum.Parse<ThresholdMode>(job.ThresholdMode), job.ThresholdValue);
         var threshold = ScoreEvaluation.Threshold(rule, scores);
-        var items = rows.Select(r => new ScoredImage(r.DatasetImageId, r.ImageIndex, r.Label, r.Score, threshold is { } t && r.Score > t)).ToList();
+        var queued = (await db.ReviewQueueItems.AsNoTracking().Where(q => q.ScoreJobId == job.Id).Select(q => q.DatasetImageId).ToListAsync(ct)).ToHashSet();
+        var items = rows.Select(r => new ScoredImage(r.DatasetImageId, r.ImageIndex, r.Label, r.Score, threshold is { } t && r.Score > t, queued.Contains(r.DatasetImageId))).ToList();
         var classNames = await db.Datasets.Where(d => d.Id == job.DatasetId).Select(d => d.ClassNamesJson).SingleAsync(ct);
         return new ScoreJobResult(job.Id, job.TeamId, job.ModelId, job.DatasetId, job.Method, job.K, job.Status, job.Progress, job.Error,
-            new ThresholdView(job.ThresholdMode, job.ThresholdValue, threshold, items.Count(i => i.Flagged)),
+            new ThresholdView(job.ThresholdMode, job.ThresholdValue, threshold, items.Count(i => i.Flagged), queued.Count),
             JsonSerializer.Deserialize<int[]>(job.NormalClassesJson) ?? [], JsonSerializer.Deserialize<List<string>>(classNames) ?? [],
             job.Auroc, job.AveragePrecision, items);
     }

@@ -101,6 +101,11 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/scores/{jobId:guid}/reviews.csv"] = new(Need.Viewer, (f, _) => Get($"/api/scores/{f.ScoreJobId}/reviews.csv")),
         // Allowed callers get 400 (no image is confirmed as an anomaly), refused ones 403/404.
         ["POST /api/scores/{jobId:guid}/cleaned-dataset"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/cleaned-dataset", new { name = "cleaned" })),
+        ["POST /api/models/{modelId:guid}/latent-map/region"] = new(Need.Viewer, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/latent-map/region", new { projection = "pca", x0 = 0, y0 = 0, x1 = 560, y1 = 560 })),
+        ["POST /api/datasets/{datasetId:guid}/tags/"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/datasets/{f.UploadedDatasetId}/tags", new { tag = "perm", imageIds = new[] { f.ScoredImageId } })),
+        ["GET /api/datasets/{datasetId:guid}/tags/"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/tags")),
+        ["GET /api/datasets/{datasetId:guid}/tags/{tag}"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/tags/perm")),
+        ["POST /api/scores/{jobId:guid}/queue"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/queue", new { imageIds = new[] { f.ScoredImageId } })),
         ["POST /api/reviews"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, "/api/reviews", new { imageId = f.ScoredImageId, scoreJobId = f.ScoreJobId, decision = "Skip" })),
 
         ["POST /api/models/{modelId:guid}/generate"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate", new { mode = "prior", count = 2, seed = 1 })),

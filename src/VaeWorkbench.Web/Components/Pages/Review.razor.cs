@@ -69,7 +69,7 @@ public partial class Review
     private async Task RefilterAsync()
     {
         if (job is null) return;
-        visible = [.. job.Items.Where(i => i.Flagged)
+        visible = [.. job.Items.Where(i => i.ForReview)
             .Where(i => classFilter is null || i.Label == classFilter)
             .Where(i => filter switch
             {

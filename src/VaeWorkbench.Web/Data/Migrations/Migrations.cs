@@ -26,6 +26,10 @@ public sealed class Augmentation : SqlScriptMigration;
 public sealed class Registry : SqlScriptMigration;
 
 [DbContext(typeof(AppDbContext))]
+[Migration("20261122050000_LatentSelection")]
+public sealed class LatentSelection : SqlScriptMigration;
+
+[DbContext(typeof(AppDbContext))]
 [Migration("20261122050500_RunSubmissions")]
 public sealed class IdempotentRuns : SqlScriptMigration;
 
