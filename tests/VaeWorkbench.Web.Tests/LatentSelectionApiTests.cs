@@ -55,7 +55,7 @@ public sealed class LatentSelectionApiTests : IDisposable
         await ApiClient.AssertProblemAsync(await viewer.Client.PostAsJsonAsync($"/api/datasets/{datasetId}/tags", new { tag = "x", imageIds = selected }), HttpStatusCode.Forbidden);
         await ApiClient.AssertProblemAsync(await stranger.Client.GetAsync($"/api/datasets/{datasetId}/tags"), HttpStatusCode.NotFound);
         await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/datasets/{datasetId}/tags", new { tag = " ", imageIds = selected }), HttpStatusCode.BadRequest);
-        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/datasets/{datasetId}/tags", new { tag = "x", imageIds = new[] { -5L } }), HttpStatusCode.BadRequest);
+        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/datasets/{datasetId}/tags", new { tag = "x", imageIds = new[] { -5L } }), HttpStatusCode.NotFound);
 
         // Sending to review: with a threshold that flags nothing, the queue holds exactly the region's images.
         var started = await owner.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "recon" });
@@ -73,7 +73,7 @@ public sealed class LatentSelectionApiTests : IDisposable
         await ApiClient.EnsureStatusAsync(await editor.Client.PostAsJsonAsync("/api/reviews", new { imageId = selected[0], scoreJobId = jobId, decision = "Anomaly" }), HttpStatusCode.OK);
         var otherDataset = await _factory.CreateFashionMnistAsync(teamId, 10, "other");
         var foreignIds = await DatasetImageRows.AddAsync(_factory, otherDataset);
-        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/queue", new { imageIds = foreignIds }), HttpStatusCode.BadRequest);
+        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/queue", new { imageIds = foreignIds }), HttpStatusCode.NotFound);
     }
 
     private static async Task<List<JsonElement>> RegionAsync(ApiUser user, Guid modelId, object region)

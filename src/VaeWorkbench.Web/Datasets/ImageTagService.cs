@@ -32,7 +32,8 @@ public sealed class ImageTagService(AppDbContext db, DatasetService datasets, IO
         if (ids.Count == 0) throw new RequestRejectedException("imageIds must name at least one image.");
         if (ids.Count > options.Value.MaxImagesPerDataset) throw new RequestRejectedException($"at most {options.Value.MaxImagesPerDataset} images can be tagged at once.");
         var known = await db.DatasetImages.Where(i => i.DatasetId == dataset.Id && ids.Contains(i.Id)).CountAsync(ct);
-        if (known != ids.Count) throw new RequestRejectedException($"{ids.Count - known} of the imageIds are not images of dataset '{dataset.Name}'.");
+        // An image of another dataset may be another team's: "not found", as for every foreign id.
+        if (known != ids.Count) throw AccessDeniedException.NotFound("Image");
         var already = (await db.ImageTags.Where(t => t.DatasetId == dataset.Id && t.Tag == tag && ids.Contains(t.DatasetImageId))
             .Select(t => t.DatasetImageId).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();

@@ -27,7 +27,8 @@ public sealed class ReviewQueueService(AppDbContext db, ScoringService scoring, 
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
         if (reason is { Length: > ReviewQueueItemConfiguration.MaxReasonLength }) throw new RequestRejectedException($"reason is longer than {ReviewQueueItemConfiguration.MaxReasonLength} characters.");
         var scored = await db.ImageScores.Where(s => s.ScoreJobId == job.Id && ids.Contains(s.DatasetImageId)).CountAsync(ct);
-        if (scored != ids.Count) throw new RequestRejectedException($"{ids.Count - scored} of the imageIds are not images scored by this job.");
+        // An image this job did not score may be another team's: "not found", as for every foreign id.
+        if (scored != ids.Count) throw AccessDeniedException.NotFound("Image");
         var already = (await db.ReviewQueueItems.Where(q => q.ScoreJobId == job.Id && ids.Contains(q.DatasetImageId))
             .Select(q => q.DatasetImageId).ToListAsync(ct)).ToHashSet();
         var now = clock.GetUtcNow();

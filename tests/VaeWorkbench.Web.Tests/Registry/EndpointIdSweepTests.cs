@@ -90,6 +90,16 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/reviews :: imageId"] = new(IdKind.Secondary, async f =>
             (f.Owner, await Json(HttpMethod.Post, "/api/reviews", new { imageId = f.StrangerImageId, scoreJobId = f.ScoreJobId, decision = "Anomaly" }))),
 
+        ["POST /api/models/{modelId:guid}/latent-map/region :: modelId"] = Primary,
+        ["POST /api/datasets/{datasetId:guid}/tags/ :: datasetId"] = Primary,
+        ["POST /api/datasets/{datasetId:guid}/tags/ :: imageIds"] = new(IdKind.Secondary, async f =>
+            (f.Owner, await Json(HttpMethod.Post, $"/api/datasets/{f.UploadedDatasetId}/tags", new { tag = "foreign", imageIds = new[] { f.StrangerImageId } }))),
+        ["GET /api/datasets/{datasetId:guid}/tags/ :: datasetId"] = Primary,
+        ["GET /api/datasets/{datasetId:guid}/tags/{tag} :: datasetId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/queue :: jobId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/queue :: imageIds"] = new(IdKind.Secondary, async f =>
+            (f.Owner, await Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/queue", new { imageIds = new[] { f.StrangerImageId } }))),
+
         ["POST /api/models/{modelId:guid}/generate :: modelId"] = Primary,
         ["POST /api/models/{modelId:guid}/generate :: imageIds"] = NotAReference, // indices into the model's own training set
         ["POST /api/models/{modelId:guid}/generate/preview :: modelId"] = Primary,
