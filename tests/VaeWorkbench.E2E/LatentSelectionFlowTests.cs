@@ -51,6 +51,8 @@ public sealed partial class LatentSelectionFlowTests : IAsyncLifetime
             var xy = (await map.GetAttributeAsync("data-point0"))!.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             double Clamp(double v) => Math.Clamp(v, 2, 558);
             var (x0, y0, x1, y1) = (Clamp(xy[0] - 30), Clamp(xy[1] - 30), Clamp(xy[0] + 30), Clamp(xy[1] + 30));
+            // Mouse coordinates are the viewport's: bring the whole map into view first (the page above it is tall).
+            await map.ScrollIntoViewIfNeededAsync();
             var box = (await map.BoundingBoxAsync())!;
             await page.Mouse.MoveAsync((float)(box.X + x0), (float)(box.Y + y0));
             await page.Mouse.DownAsync();

@@ -55,7 +55,8 @@ public sealed class MetricsSourceTests : IDisposable
         Assert.StartsWith("1,000 of the 1,500 images of 'other'", chosen.Source.Description);
         var training = await inspection.MetricsAsync(userId, modelId, 5, datasetId);
         Assert.Contains("including images the model trained on", training.Source.Description);
-        await Assert.ThrowsAsync<RequestRejectedException>(() => inspection.MetricsAsync(userId, modelId, 5, foreign));
+        var notFound = await Assert.ThrowsAsync<AccessDeniedException>(() => inspection.MetricsAsync(userId, modelId, 5, foreign));
+        Assert.True(notFound.Hidden, "another team's dataset reads as not found");
 
         // A run that held nothing out: the training images, labelled as not being test figures.
         var created = await owner.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 1, batch = 64, seed = 3, validationSplit = 0.0 });
