@@ -9,7 +9,7 @@ using VaeWorkbench.Web.Tests.Infrastructure;
 namespace VaeWorkbench.Web.Tests;
 
 /// <summary>
-/// Deleting a dataset that a queued or running job uses (issue 9, item 16-18: item 17): the job is unaffected because
+/// Deleting a dataset that a queued or running job uses (issue 9, item 17): the job is unaffected because
 /// deletion is soft, and the purge leaves the dataset alone while any job refers to it.
 /// </summary>
 public sealed class DatasetDeletedUnderJobTests : IDisposable
