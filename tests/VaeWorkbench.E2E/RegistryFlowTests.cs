@@ -158,14 +158,7 @@ public sealed class RegistryFlowTests : IAsyncLifetime
         }
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
-    }
+    private static Task SignInAsync(IPage page, string email) => page.SignInAsync(email, Password);
 
     public async Task DisposeAsync()
     {

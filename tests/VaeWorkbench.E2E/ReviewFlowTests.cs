@@ -29,11 +29,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         await FailureArtifacts.RunAsync(page, _server, "review-flow", async () =>
         {
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#email", Email);
-            await page.FillAsync("#password", "a-long-enough-password");
-            await page.ClickAsync("#sign-in");
-            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            await page.SignInAsync(Email);
 
             await page.GotoAsync($"/models/{modelId}");
             await page.Locator("main[data-interactive='true']").WaitForAsync();

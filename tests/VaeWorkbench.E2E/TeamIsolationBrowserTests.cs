@@ -65,11 +65,7 @@ public sealed partial class TeamIsolationBrowserTests(AliceWorkspace alice) : IC
 
         await FailureArtifacts.RunAsync(page, alice.Server, "csp", async () =>
         {
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#email", AliceWorkspace.Email);
-            await page.FillAsync("#password", AliceWorkspace.Password);
-            await page.ClickAsync("#sign-in");
-            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            await page.SignInAsync(AliceWorkspace.Email, AliceWorkspace.Password);
             await CollectAsync("sign-in");
 
             foreach (var (url, ready) in new (string, string)[]
