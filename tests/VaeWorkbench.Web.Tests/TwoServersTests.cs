@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Data;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 using VaeWorkbench.Web.Tests.Infrastructure;
@@ -12,8 +13,10 @@ namespace VaeWorkbench.Web.Tests;
 
 /// <summary>
 /// Two app instances on one data directory and one SQLite file, both polling the queues (issue 9, item 18). A job
-/// is delivered twice: its first server stalls past its lease (simulated by expiring the lease until the other server
-/// claims the job), so both have worked on it. Exactly one model, one score result set and one augmented set result.
+/// is delivered twice: its first server stalls inside the job (a failpoint holds it there until it loses its lease), the
+/// test expires that lease, and the second server claims the job and finishes it. Both have worked on the job, and only
+/// the lease decides whose writes count: exactly one model, one score result set and one augmented set result. The hold
+/// makes the hand-over certain, however fast the machine: the first server cannot finish before the second claims.
 /// </summary>
 public sealed class TwoServersTests : IDisposable
 {
@@ -23,23 +26,33 @@ public sealed class TwoServersTests : IDisposable
         ["Augmentation:Threads"] = "1", ["Augmentation:HeartbeatSeconds"] = "1", ["Augmentation:LeaseSeconds"] = "3", ["Augmentation:PollSeconds"] = "1",
     };
 
-    private readonly WorkbenchFactory _first = new(Settings);
-    private readonly WorkbenchFactory _second;
+    private WorkbenchFactory _first = null!;
+    private WorkbenchFactory? _second;
 
-    public TwoServersTests()
+    /// <summary>Starts the first server alone, with <paramref name="point"/> armed to hold its job at that hit.</summary>
+    private void StartFirst(string point, int hit = 1)
     {
+        _first = new WorkbenchFactory(new Dictionary<string, string?>(Settings)
+        {
+            ["Faults:Point"] = point, ["Faults:Hit"] = hit.ToString(), ["Faults:Action"] = nameof(FaultAction.Block),
+        });
         _ = _first.Services; // the first server creates and migrates the database before the second opens it
-        _second = new WorkbenchFactory(Settings, _first.DataDirectory);
-        _ = _second.Services;
     }
 
     [Fact]
     public async Task A_training_run_delivered_to_both_servers_ends_with_exactly_one_model_and_one_row_per_epoch()
     {
+        // 2,000 images in batches of 50 are 40 batches an epoch: the hold at batch 60 is in epoch 2, after the first
+        // server has checkpointed epoch 1, so the second resumes from that checkpoint and must not record epoch 1 again.
+        StartFirst(Failpoints.TrainingBatch, hit: 60);
         var user = await _first.RegisterWithTokenAsync();
-        // Enough work (2,000 images, 8 epochs) that the run is still going when the other server is woken to claim it.
         var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 2000);
         var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 8, batch = 50, seed = 9 }), "id");
+        await Eventually.WaitForAsync(async () =>
+        {
+            await using var scope = _first.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AppDbContext>().RunEpochs.CountAsync(e => e.RunId == runId);
+        }, epochs => epochs >= 1, JobApi.Timeout, $"run {runId} to checkpoint its first epoch");
 
         await DeliverAgainAsync(runId, async db => (await db.TrainingRuns.Where(r => r.Id == runId).Select(r => new { r.Status, r.LeaseOwner }).SingleAsync()) is var x ? new Lease(x.Status.ToString(), x.LeaseOwner) : null!,
             (db, past) => db.TrainingRuns.Where(r => r.Id == runId && r.LeaseOwner != null)
@@ -57,6 +70,7 @@ public sealed class TwoServersTests : IDisposable
     [Fact]
     public async Task A_score_job_delivered_to_both_servers_ends_with_exactly_one_result_set()
     {
+        StartFirst(Failpoints.ScoreChunk);
         var user = await _first.RegisterWithTokenAsync();
         var modelId = (await TrainedRun.TrainAsync(_first, user, await user.PersonalTeamIdAsync())).ModelId;
         var datasetId = await _first.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300, "scored");
@@ -78,6 +92,7 @@ public sealed class TwoServersTests : IDisposable
     [Fact]
     public async Task A_generation_job_delivered_to_both_servers_ends_with_exactly_one_augmented_set()
     {
+        StartFirst(Failpoints.GenerationChunk);
         var user = await _first.RegisterWithTokenAsync();
         var modelId = (await TrainedRun.TrainAsync(_first, user, await user.PersonalTeamIdAsync())).ModelId;
         var setId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync($"/api/models/{modelId}/generate", new { mode = "prior", count = 6000, seed = 2 }), "augmentedId");
@@ -98,24 +113,26 @@ public sealed class TwoServersTests : IDisposable
     private sealed record Lease(string Status, string? Owner);
 
     /// <summary>
-    /// Waits until one server runs the job, then keeps expiring its lease (its server "stalls") until the other server
-    /// claims it: from then on both have worked on the job, and only the lease decides whose writes count. Each expiry
-    /// wakes both servers' queues (<paramref name="wake"/>), so the other claims at once rather than at its next poll.
+    /// Waits until the first server holds the job (it is then held at its failpoint), starts the second server, and
+    /// expires the first's lease until the second claims the job. The first server's heartbeat then finds its lease
+    /// lost, which releases its hold; whatever it writes after that must not count. Each expiry wakes the second
+    /// server's queue (<paramref name="wake"/>), so it claims at once rather than at its next poll.
     /// </summary>
     private async Task DeliverAgainAsync(Guid jobId, Func<AppDbContext, Task<Lease>> read, Func<AppDbContext, DateTimeOffset?, Task<int>> expire, Action<IServiceProvider> wake)
     {
         var first = await Eventually.WaitForAsync(() => ReadAsync(read), l => l.Owner is not null || l.Status is not ("Queued" or "Running"),
             JobApi.Timeout, $"job {jobId} to be claimed");
         Assert.True(first.Owner is not null, $"job {jobId} ended before the test could deliver it again: {first}");
+        _second = new WorkbenchFactory(Settings, _first.DataDirectory);
+        _ = _second.Services;
         var second = await Eventually.WaitForAsync(async () =>
         {
             await using (var scope = _first.Services.CreateAsyncScope()) await expire(scope.ServiceProvider.GetRequiredService<AppDbContext>(), DateTimeOffset.UtcNow.AddSeconds(-1));
-            wake(_first.Services);
             wake(_second.Services);
             await Task.Delay(100);
             return await ReadAsync(read);
-        }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobApi.Timeout, $"the other server to claim job {jobId}");
-        Assert.True(second.Status == "Running" && second.Owner != first.Owner, $"job {jobId} ended before the other server claimed it: {second}");
+        }, l => (l.Owner is not null && l.Owner != first.Owner) || l.Status != "Running", JobApi.Timeout, $"the second server to claim job {jobId}");
+        Assert.True(second.Status == "Running" && second.Owner != first.Owner, $"job {jobId} ended before the second server claimed it: {second}");
     }
 
     private async Task<Lease> ReadAsync(Func<AppDbContext, Task<Lease>> read)
@@ -126,13 +143,13 @@ public sealed class TwoServersTests : IDisposable
 
     private async Task BothServersAnswerAsync()
     {
-        foreach (var server in new[] { _first, _second })
+        foreach (var server in new[] { _first, _second! })
             Assert.Equal(HttpStatusCode.OK, (await server.CreateClient().GetAsync("/healthz")).StatusCode);
     }
 
     public void Dispose()
     {
-        _second.Dispose();
-        _first.Dispose();
+        _second?.Dispose();
+        _first?.Dispose();
     }
 }

@@ -8,6 +8,7 @@ using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
@@ -24,6 +25,7 @@ public sealed class AugmentationJobRunner(
     BlobStore blobs,
     AugmentationEvents events,
     IOptions<AugmentationOptions> options,
+    Failpoints faults,
     ILogger<AugmentationJobRunner> logger)
 {
     public async Task RunAsync(JobLease<AugmentedSet, AugmentedStatus> lease)
@@ -58,6 +60,8 @@ public sealed class AugmentationJobRunner(
             var c = model.Config;
             foreach (var chunk in run.Chunks)
             {
+                faults.Reach(Failpoints.GenerationChunk, lease.Token);
+                lease.Token.ThrowIfCancellationRequested(); // a stopped job stores no more images
                 var rows = new List<AugmentedImage>(chunk.Kept);
                 var pngs = PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, model.Threads);
                 for (var i = 0; i < chunk.Kept; i++)

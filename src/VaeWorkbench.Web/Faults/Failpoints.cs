@@ -22,6 +22,12 @@ public sealed class Failpoints(IOptions<FaultOptions> options, IHostApplicationL
     /// <summary>After a training batch (the hit count counts batches); held until the run is asked to stop, so a SIGTERM lands exactly there.</summary>
     public const string TrainingBatch = "training-batch";
 
+    /// <summary>A chunk of a score job is scored, its progress not yet written; held until the job stops or its lease is lost.</summary>
+    public const string ScoreChunk = "score-chunk";
+
+    /// <summary>A chunk of a generation job is generated, its images not yet stored; held until the job stops or its lease is lost.</summary>
+    public const string GenerationChunk = "generation-chunk";
+
     /// <summary>A blob is about to be written to the store.</summary>
     public const string BlobWrite = "blob-write";
 

@@ -7,6 +7,7 @@ using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Faults;
 using VaeWorkbench.Web.Jobs;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
@@ -23,6 +24,7 @@ public sealed class ScoreJobRunner(
     ModelCache models,
     ScoreEvents events,
     IOptions<ScoringOptions> options,
+    Failpoints faults,
     ILogger<ScoreJobRunner> logger)
 {
     private const int Chunk = 1024; // progress and lease renewal between chunks; other users' inference interleaves
@@ -77,6 +79,7 @@ public sealed class ScoreJobRunner(
                     return scorer.Score(data.Pixels.AsSpan(start * data.PixelCount, n * data.PixelCount), n, method, job.K, Seed + (ulong)start);
                 }, stopping);
                 chunk.CopyTo(scores, start);
+                faults.Reach(Failpoints.ScoreChunk, stopping);
                 var progress = (double)(start + n) / data.Count;
                 await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
                     await lease.UpdateAsync(db, u => u.Set(j => j.Progress, progress));
