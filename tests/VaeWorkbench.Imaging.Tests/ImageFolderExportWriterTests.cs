@@ -11,10 +11,10 @@ public class ImageFolderExportWriterTests
         var output = new NonSeekableStream();
         using (var writer = ImageFolderExportWriter.ToZip(output, "m,1", "per-class", "7"))
         {
-            writer.Add("cat", ExportSource.Generated, 12.5, s => s.Write([1, 2, 3]));
-            writer.Add(null, ExportSource.Generated, null, s => s.Write([4]));
-            writer.Add("cat", ExportSource.Generated, double.NaN, s => s.Write([5]));
-            writer.Add("cat", ExportSource.Original, null, s => s.Write([6]));
+            writer.Add("cat", ExportSource.Generated, 12.5, (byte[])[1, 2, 3]);
+            writer.Add(null, ExportSource.Generated, null, (byte[])[4]);
+            writer.Add("cat", ExportSource.Generated, double.NaN, (byte[])[5]);
+            writer.Add("cat", ExportSource.Original, null, (byte[])[6]);
             writer.Finish("{\"a\":1}");
         }
         using var zip = new ZipArchive(new MemoryStream(output.Inner.ToArray()), ZipArchiveMode.Read);

@@ -44,19 +44,41 @@ public sealed class ConvTranspose2d : Layer
         Bias.InitUniform(rng, fanIn);
     }
 
-    // x:(B·IH·IW, InC) -> col:(B·IH·IW, K·K·OutC) = x·W -> y:(B,OH,OW,OutC) = col2im(col) + b
+    // x:(B·IH·IW, InC) -> per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
     public override float[] Forward(float[] input, int batch)
     {
         CheckBatch(input, batch, InputSize, "input");
         _input = input; // Backward needs x for dW
-        var rows = batch * _geometry.Patches;
-        var k = _geometry.PatchSize;
-        var col = Grow(ref _columns, rows * k);
-        Sgemm.Multiply(false, false, rows, k, _inChannels, 1f, input, _inChannels, Weight.Value, k, 0f, col, k, Threads);
         var y = OutputBuffer(batch);
-        Im2Col.Accumulate(_geometry, col.AsSpan(0, rows * k), y.AsSpan(0, batch * OutputSize), batch, Threads);
-        ElementWise.AddRowVector(y, Bias.Value, batch * _geometry.ImageH * _geometry.ImageW);
+        // Slices of the batch, so that x·W's output is still in L2 when col2im reads it back: for the conv preset's
+        // first layer a batch of 256 makes 25 MB of columns, which whole went out to memory and back (measured with
+        // `bench generate-breakdown`). Threads take whole slices; each image's bits do not depend on the slicing,
+        // because a GEMM row's products do not depend on how many rows the call has.
+        var perImage = _geometry.Patches * _geometry.PatchSize;
+        var slice = Math.Max(1, SliceColumnBytes / (perImage * sizeof(float)));
+        var slices = (batch + slice - 1) / slice;
+        Parallelism.For(slices, Threads, 1, (s0, s1) =>
+        {
+            var columns = t_columns is { } c && c.Length >= slice * perImage ? c : t_columns = new float[slice * perImage];
+            for (var s = s0; s < s1; s++) ForwardSlice(input, y, s * slice, Math.Min(slice, batch - s * slice), columns);
+        });
         return y;
+    }
+
+    private const int SliceColumnBytes = 512 * 1024;
+
+    [ThreadStatic] private static float[]? t_columns;
+
+    // x:(S·IH·IW, InC) of images first.. -> y:(S,OH,OW,OutC), on this thread
+    private void ForwardSlice(float[] input, float[] y, int first, int count, float[] columns)
+    {
+        var rows = count * _geometry.Patches;
+        var k = _geometry.PatchSize;
+        var x = input.AsSpan(first * InputSize, count * InputSize);
+        Sgemm.Multiply(false, false, rows, k, _inChannels, 1f, x, _inChannels, Weight.Value, k, 0f, columns, k);
+        var image = y.AsSpan(first * OutputSize, count * OutputSize);
+        Im2Col.Accumulate(_geometry, columns.AsSpan(0, rows * k), image, count, threads: 1);
+        ElementWise.AddRowVector(image, Bias.Value, count * _geometry.ImageH * _geometry.ImageW);
     }
 
     // dy:(B,OH,OW,OutC) -> dcol = im2col(dy); dW = xᵀ·dcol; db = Σ dy per channel; dx = dcol·Wᵀ
@@ -65,7 +87,7 @@ public sealed class ConvTranspose2d : Layer
         CheckBatch(outputGradient, batch, OutputSize, "output gradient");
         var rows = batch * _geometry.Patches;
         var k = _geometry.PatchSize;
-        Im2Col.Extract(_geometry, outputGradient.AsSpan(0, batch * OutputSize), _columns, batch, Threads);
+        Im2Col.Extract(_geometry, outputGradient.AsSpan(0, batch * OutputSize), Grow(ref _columns, rows * k), batch, Threads);
         Sgemm.Multiply(true, false, _inChannels, k, rows, 1f, _input, _inChannels, _columns, k, 0f, Weight.Grad, k, Threads);
         ElementWise.SumRows(outputGradient, Bias.Grad, batch * _geometry.ImageH * _geometry.ImageW);
         if (!NeedsInputGradient) return [];

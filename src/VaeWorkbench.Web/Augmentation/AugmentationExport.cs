@@ -42,7 +42,7 @@ public sealed class AugmentationExport(AppDbContext db, AugmentationService sets
                 .OrderBy(i => i.Index).Select(i => new { i.Label, i.ContentHash, i.Score }).ToListAsync(ct);
             if (page.Count == 0) break;
             foreach (var image in page)
-                writer.Add(AugmentationService.ClassName(plan.ClassNames, image.Label), ExportSource.Generated, image.Score, s => CopyBlob(image.ContentHash, s));
+                writer.Add(AugmentationService.ClassName(plan.ClassNames, image.Label), ExportSource.Generated, image.Score, blobs.ReadAllBytes(image.ContentHash));
         }
         if (includeOriginals)
         {
@@ -52,16 +52,10 @@ public sealed class AugmentationExport(AppDbContext db, AugmentationService sets
                     .OrderBy(i => i.Index).Select(i => new { i.Label, i.ContentHash }).ToListAsync(ct);
                 if (page.Count == 0) break;
                 foreach (var image in page)
-                    writer.Add(AugmentationService.ClassName(plan.ClassNames, image.Label), ExportSource.Original, null, s => CopyBlob(image.ContentHash, s));
+                    writer.Add(AugmentationService.ClassName(plan.ClassNames, image.Label), ExportSource.Original, null, blobs.ReadAllBytes(image.ContentHash));
             }
         }
         writer.Finish(JsonSerializer.Serialize(new { id = plan.Summary.Id, provenance = p, classes = plan.Summary.Classes, includeOriginals },
             new JsonSerializerOptions(RunService.Json) { WriteIndented = true }));
-    }
-
-    private void CopyBlob(string hash, Stream destination)
-    {
-        using var source = blobs.OpenRead(hash);
-        source.CopyTo(destination);
     }
 }

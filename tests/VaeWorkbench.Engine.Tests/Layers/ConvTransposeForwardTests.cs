@@ -1,0 +1,58 @@
+using VaeWorkbench.Engine.Layers;
+
+namespace VaeWorkbench.Engine.Tests.Layers;
+
+/// <summary>
+/// ConvTranspose2d.Forward (GEMM and col2im over slices of the batch, threads taking whole slices) against the direct
+/// definition: every input pixel scatters its kernel-weighted values into the output.
+/// </summary>
+public class ConvTransposeForwardTests
+{
+    [Theory]
+    [InlineData(64, 32, 4, 2, 1, 7, 7, 12)] // the conv preset's first transposed layer: several slices, the last one partial
+    [InlineData(32, 1, 4, 2, 1, 14, 14, 3)] // its last layer (one output channel)
+    [InlineData(3, 2, 3, 1, 1, 4, 5, 1)]    // stride 1, a batch of one
+    [InlineData(2, 3, 3, 2, 0, 2, 3, 40)]   // no padding, many small images in one slice
+    public void Forward_equals_the_direct_scatter_and_does_not_depend_on_threads(int inC, int outC, int kernel, int stride, int padding, int h, int w, int batch)
+    {
+        var layer = new ConvTranspose2d("d", inC, outC, kernel, stride, padding, h, w);
+        layer.Initialize(new Rng(4));
+        var x = new float[batch * layer.InputSize];
+        new Rng(5).FillGaussian(x);
+
+        var expected = Direct(layer, x, batch, inC, outC, kernel, stride, padding, h, w);
+        layer.Threads = 1;
+        var one = layer.Forward(x, batch)[..(batch * layer.OutputSize)];
+        layer.Threads = 2;
+        var two = layer.Forward(x, batch)[..(batch * layer.OutputSize)];
+
+        Assert.Equal(one, two); // bit for bit
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(one[i] - expected[i]) <= 1e-4 * (1 + Math.Abs(expected[i])), $"y[{i}] = {one[i]}, direct {expected[i]}");
+    }
+
+    // x:(B,IH,IW,InC) w:(InC,K,K,OutC) -> y:(B,OH,OW,OutC), in double
+    private static float[] Direct(ConvTranspose2d layer, float[] x, int batch, int inC, int outC, int k, int stride, int padding, int h, int w)
+    {
+        var (oh, ow) = (layer.OutHeight, layer.OutWidth);
+        var y = new double[batch * oh * ow * outC];
+        for (var b = 0; b < batch; b++)
+        for (var p = 0; p < oh * ow; p++)
+        for (var o = 0; o < outC; o++)
+            y[(b * oh * ow + p) * outC + o] = layer.Bias.Value[o];
+        for (var b = 0; b < batch; b++)
+        for (var ih = 0; ih < h; ih++)
+        for (var iw = 0; iw < w; iw++)
+        for (var c = 0; c < inC; c++)
+        for (var kh = 0; kh < k; kh++)
+        for (var kw = 0; kw < k; kw++)
+        {
+            var (r, s) = (ih * stride - padding + kh, iw * stride - padding + kw);
+            if (r < 0 || r >= oh || s < 0 || s >= ow) continue;
+            var input = x[((b * h + ih) * w + iw) * inC + c];
+            for (var o = 0; o < outC; o++)
+                y[((b * oh + r) * ow + s) * outC + o] += input * layer.Weight.Value[((c * k + kh) * k + kw) * outC + o];
+        }
+        return y.Select(v => (float)v).ToArray();
+    }
+}
