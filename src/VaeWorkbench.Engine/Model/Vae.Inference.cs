@@ -50,7 +50,10 @@ public sealed partial class Vae
             var n = Math.Min(InferenceBatch, count - start);
             latents.Slice(start * Latent, n * Latent).CopyTo(input);
             var logits = Decoder.Forward(input, n);
-            ReconstructionLoss.ToPixels(logits.AsSpan(0, n * PixelCount), pixels.AsSpan(start * PixelCount, n * PixelCount));
+            var first = start;
+            // σ is an exp per pixel: on one thread it took as long as the decoder's smaller GEMM (bench generate-breakdown).
+            Parallelism.For(n, Threads, 16, (r0, r1) => ReconstructionLoss.ToPixels(
+                logits.AsSpan(r0 * PixelCount, (r1 - r0) * PixelCount), pixels.AsSpan((first + r0) * PixelCount, (r1 - r0) * PixelCount)));
         }
         return pixels;
     }
