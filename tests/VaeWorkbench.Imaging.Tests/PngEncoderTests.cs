@@ -98,6 +98,7 @@ public class PngEncoderTests
     public void Vectorised_filter_choice_matches_the_apply_and_score_reference_for_every_width_and_pixel_size()
     {
         var random = new Random(11);
+        var chosen = new HashSet<int>();
         for (var bpp = 1; bpp <= 4; bpp++)
             for (var width = 1; width <= 70; width++)
                 for (var trial = 0; trial < 6; trial++)
@@ -114,7 +115,16 @@ public class PngEncoderTests
                     var expected = PngRowFilters.ChooseNaive(row, prior, bpp);
                     Assert.Equal(expected, PngRowFilters.Choose(row, prior, bpp));
                     Assert.Equal(expected, PngRowFilters.ChooseScalar(row, prior, bpp));
+
+                    // The vectorised bytes of the chosen filter equal the scalar filter's.
+                    var vectorised = new byte[row.Length];
+                    Assert.Equal(expected, PngFilterScores.ChooseAndFilter(row, prior, bpp, new long[5], vectorised));
+                    var scalar = new byte[row.Length];
+                    PngEncoder.Filter(expected, row, prior, bpp, scalar);
+                    Assert.Equal(scalar, vectorised);
+                    chosen.Add(expected);
                 }
+        Assert.Equal([0, 1, 2, 3, 4], chosen.Order()); // every filter's vector path was checked
     }
 
     [Theory]

@@ -47,6 +47,26 @@ public class ZlibEncoderTests
     }
 
     [Fact]
+    public void Counting_sort_and_comparison_sort_give_the_same_code_lengths()
+    {
+        // Scaling every frequency by 4 keeps the (frequency, symbol) order and every merge decision, so the lengths
+        // must not change; it takes frequencies up to 2,000 (counting sort) past the 4,096 limit (comparison sort).
+        var random = new Random(8);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var frequencies = new int[286];
+            var used = trial % 10 == 0 ? trial % 3 : random.Next(2, 286); // 0 and 1 used symbols need padding
+            for (var i = 0; i < used; i++) frequencies[random.Next(286)] = random.Next(1, 2000);
+            var scaled = frequencies.Select(f => f * 4).ToArray();
+            var (counted, compared) = (new byte[286], new byte[286]);
+            HuffmanCode.BuildLengths(frequencies, counted, 15);
+            HuffmanCode.BuildLengths(scaled, compared, 15);
+            Assert.Equal(compared, counted);
+            Assert.True(counted.Count(l => l > 0) >= 2, "at least two codes");
+        }
+    }
+
+    [Fact]
     public void The_same_input_always_gives_the_same_bytes()
     {
         var data = Enumerable.Range(0, 5000).Select(i => (byte)(i * i % 251 / 16)).ToArray();

@@ -18,15 +18,23 @@ internal static class PngFilterScores
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
 
     /// <summary>Fills <paramref name="scores"/>[0..5] for filters None, Sub, Up, Average and Paeth.</summary>
+    public static void Compute(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<long> scores) =>
+        ChooseAndFilter(row, prior, bpp, scores, []);
+
+    /// <summary>
+    /// Scores the five filters, then writes the best one's bytes to <paramref name="output"/> (unless it is empty) with
+    /// the same vectors, and returns the filter's number: one copy of the rows serves both.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<long> scores)
+    public static int ChooseAndFilter(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<long> scores, Span<byte> output)
     {
         var n = row.Length;
         var padded = n + bpp + Lanes;
-        Span<byte> buffer = padded * 2 <= 4096 ? stackalloc byte[padded * 2] : new byte[padded * 2];
+        Span<byte> buffer = padded * 3 <= 6144 ? stackalloc byte[padded * 3] : new byte[padded * 3];
         buffer.Clear();
         var current = buffer[..padded];
-        var above = buffer[padded..];
+        var above = buffer.Slice(padded, padded);
+        var filtered = buffer[(2 * padded)..];
         row.CopyTo(current[bpp..]);
         prior.CopyTo(above[bpp..]);
         scores[..5].Clear();
@@ -42,6 +50,54 @@ internal static class PngFilterScores
             if (block % BlocksPerFlush == BlocksPerFlush - 1) sums.FlushInto(scores);
         }
         sums.FlushInto(scores);
+        var best = 0;
+        for (var f = 1; f < 5; f++)
+            if (scores[f] < scores[best]) best = f;
+        if (output.IsEmpty) return best;
+
+        ref var y = ref MemoryMarshal.GetReference(filtered);
+        for (var i = 0; i < n; i += Lanes)
+        {
+            var xi = Vector256.LoadUnsafe(ref x, (nuint)(i + bpp));
+            var ai = Vector256.LoadUnsafe(ref x, (nuint)i);
+            var bi = Vector256.LoadUnsafe(ref b, (nuint)(i + bpp));
+            var ci = Vector256.LoadUnsafe(ref b, (nuint)i);
+            Filter(best, xi, ai, bi, ci).StoreUnsafe(ref y, (nuint)i);
+        }
+        filtered[..n].CopyTo(output);
+        return best;
+    }
+
+    // One block of the chosen filter's bytes (mod 256, as PNG defines them).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Filter(int type, Vector256<byte> x, Vector256<byte> a, Vector256<byte> b, Vector256<byte> c)
+    {
+        switch (type)
+        {
+            case 0: return x;
+            case 1: return x - a;
+            case 2: return x - b;
+            case 3: return x - ((a & b) + Vector256.ShiftRightLogical(a ^ b, 1)); // ⌊(a + b) / 2⌋ without overflowing a byte
+        }
+        var (x0, x1) = Vector256.Widen(x);
+        var (a0, a1) = Vector256.Widen(a);
+        var (b0, b1) = Vector256.Widen(b);
+        var (c0, c1) = Vector256.Widen(c);
+        var low = x0.AsInt16() - Paeth(a0.AsInt16(), b0.AsInt16(), c0.AsInt16());
+        var high = x1.AsInt16() - Paeth(a1.AsInt16(), b1.AsInt16(), c1.AsInt16());
+        return Vector256.Narrow((low & Vector256.Create((short)0xFF)).AsUInt16(), (high & Vector256.Create((short)0xFF)).AsUInt16());
+    }
+
+    // The Paeth predictor (PNG §9.4) of 16-bit lanes holding bytes: a, b or c, whichever is nearest to a + b − c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Paeth(Vector256<short> a, Vector256<short> b, Vector256<short> c)
+    {
+        var pa = Vector256.Abs(b - c);
+        var pb = Vector256.Abs(a - c);
+        var pc = Vector256.Abs(a + b - c - c);
+        var pickA = Vector256.LessThanOrEqual(pa, pb) & Vector256.LessThanOrEqual(pa, pc);
+        var pickB = Vector256.LessThanOrEqual(pb, pc);
+        return Vector256.ConditionalSelect(pickA, a, Vector256.ConditionalSelect(pickB, b, c));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,13 +124,7 @@ internal static class PngFilterScores
         sums.Sub += SignedByteMagnitude(x - a);
         sums.Up += SignedByteMagnitude(x - b);
         sums.Average += SignedByteMagnitude(x - Vector256.ShiftRightLogical(a + b, 1));
-        var pa = Vector256.Abs(b - c);
-        var pb = Vector256.Abs(a - c);
-        var pc = Vector256.Abs(a + b - c - c);
-        var pickA = Vector256.LessThanOrEqual(pa, pb) & Vector256.LessThanOrEqual(pa, pc);
-        var pickB = Vector256.LessThanOrEqual(pb, pc);
-        var predictor = Vector256.ConditionalSelect(pickA, a, Vector256.ConditionalSelect(pickB, b, c));
-        sums.Paeth += SignedByteMagnitude(x - predictor);
+        sums.Paeth += SignedByteMagnitude(x - Paeth(a, b, c));
     }
 
     // |(sbyte)low byte| of each lane: sign-extend the low byte, then take the magnitude.

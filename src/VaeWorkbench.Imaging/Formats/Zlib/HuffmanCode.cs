@@ -17,22 +17,22 @@ internal static class HuffmanCode
     {
         var n = frequencies.Length;
         lengths.Clear();
-        // Sort keys: frequency, then symbol, so equal frequencies keep symbol order and the result is deterministic.
-        Span<long> keys = stackalloc long[n];
         var used = 0;
-        for (var s = 0; s < n; s++)
-            if (frequencies[s] > 0) keys[used++] = (long)frequencies[s] << 16 | (uint)s;
+        var maxFrequency = 0;
+        foreach (var f in frequencies)
+        {
+            if (f <= 0) continue;
+            used++;
+            maxFrequency = Math.Max(maxFrequency, f);
+        }
         // Pad to two codes with the lowest unused symbols (they are never written, but keep the code complete).
-        for (var s = 0; used < 2 && s < n; s++)
-            if (frequencies[s] == 0) keys[used++] = s;
-        keys[..used].Sort();
+        var padding = Math.Max(0, Math.Min(2, n) - used);
+        used += padding;
         Span<int> leaves = stackalloc int[used];
         Span<int> weights = stackalloc int[2 * used - 1];
-        for (var i = 0; i < used; i++)
-        {
-            leaves[i] = (int)(keys[i] & 0xFFFF);
-            weights[i] = (int)(keys[i] >> 16);
-        }
+        for (int s = 0, p = 0; p < padding; s++)
+            if (frequencies[s] <= 0) (leaves[p], weights[p++]) = (s, 0);
+        SortByFrequency(frequencies, maxFrequency, leaves[padding..], weights[padding..]);
 
         // Two queues: leaves in sorted order, internal nodes in creation order (which is non-decreasing weight).
         Span<int> parent = stackalloc int[2 * used - 1];
@@ -81,6 +81,37 @@ internal static class HuffmanCode
         {
             var length = lengths[s];
             codes[s] = length == 0 ? (ushort)0 : Reverse(next[length]++, length);
+        }
+    }
+
+    /// <summary>Larger frequencies than this are sorted by comparison; below it a counting sort is cheaper.</summary>
+    private const int CountingSortLimit = 4096;
+
+    // Used symbols in (frequency, symbol) order, so equal frequencies keep symbol order and the lengths are
+    // deterministic. Frequencies are bounded by the block's symbol count, so usually a counting sort applies; it beat
+    // Array.Sort of the packed keys by ~2 µs per 28×28 image (bench generate-breakdown), with the same order.
+    private static void SortByFrequency(ReadOnlySpan<int> frequencies, int maxFrequency, Span<int> leaves, Span<int> weights)
+    {
+        if (maxFrequency > CountingSortLimit)
+        {
+            Span<long> keys = stackalloc long[leaves.Length];
+            for (int s = 0, k = 0; s < frequencies.Length; s++)
+                if (frequencies[s] > 0) keys[k++] = (long)frequencies[s] << 16 | (uint)s;
+            keys.Sort();
+            for (var i = 0; i < keys.Length; i++) (leaves[i], weights[i]) = ((int)(keys[i] & 0xFFFF), (int)(keys[i] >> 16));
+            return;
+        }
+        Span<int> next = stackalloc int[maxFrequency + 2];
+        next.Clear();
+        foreach (var f in frequencies)
+            if (f > 0) next[f + 1]++;
+        for (var f = 1; f < next.Length; f++) next[f] += next[f - 1];
+        for (var s = 0; s < frequencies.Length; s++)
+        {
+            var f = frequencies[s];
+            if (f <= 0) continue;
+            var at = next[f]++;
+            (leaves[at], weights[at]) = (s, f);
         }
     }
 
