@@ -6,7 +6,8 @@ namespace VaeWorkbench.Imaging.Formats.Zlib;
 /// <summary>
 /// Writes one DEFLATE block from LZ77 symbols as whichever of dynamic Huffman, fixed Huffman or stored is smallest
 /// (the costs are counted exactly, in bits, before anything is written). A symbol is a literal byte (below 65536) or
-/// a match packed as <c>length &lt;&lt; 16 | distance</c>.
+/// a match packed as <c>length &lt;&lt; 16 | distance</c>. The encoder counts each symbol as it makes it
+/// (<see cref="Begin"/>, <see cref="CountLiteral"/>, <see cref="CountMatch"/>), which saved a second pass over them.
 /// </summary>
 internal sealed class DeflateBlockWriter
 {
@@ -28,9 +29,10 @@ internal sealed class DeflateBlockWriter
     public static int Match(int length, int distance) => length << 16 | distance;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Writes the block of <paramref name="symbols"/>, each counted since <see cref="Begin"/>.</summary>
     public void Write(DeflateBitWriter output, ReadOnlySpan<int> symbols, ReadOnlySpan<byte> raw, bool final)
     {
-        Count(symbols);
+        _literalFrequencies[EndOfBlock] = 1;
         HuffmanCode.BuildLengths(_literalFrequencies, _literalLengths, 15);
         HuffmanCode.BuildLengths(_distanceFrequencies, _distanceLengths, 15);
         var literalCount = LiteralLengthCodes;
@@ -74,22 +76,21 @@ internal sealed class DeflateBlockWriter
         WriteSymbols(output, symbols, _literalLengths, _literalCodes, _distanceLengths, _distanceCodes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Count(ReadOnlySpan<int> symbols)
+    /// <summary>Starts a block: clears the counts that <see cref="CountLiteral"/> and <see cref="CountMatch"/> add to.</summary>
+    public void Begin()
     {
-        Array.Clear(_literalFrequencies);
-        Array.Clear(_distanceFrequencies);
-        foreach (var symbol in symbols)
-        {
-            if (!IsMatch(symbol))
-            {
-                _literalFrequencies[symbol]++;
-                continue;
-            }
-            _literalFrequencies[257 + LengthCode[symbol >> 16]]++;
-            _distanceFrequencies[DistanceCode(symbol & 0xFFFF)]++;
-        }
-        _literalFrequencies[EndOfBlock] = 1;
+        _literalFrequencies.AsSpan().Clear();
+        _distanceFrequencies.AsSpan().Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CountLiteral(byte literal) => _literalFrequencies[literal]++;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CountMatch(int length, int distance)
+    {
+        _literalFrequencies[257 + LengthCode[length]]++;
+        _distanceFrequencies[DistanceCode(distance)]++;
     }
 
     // Run-length codes the concatenated lengths with 16 (repeat the previous 3–6 times), 17 (3–10 zeros) and

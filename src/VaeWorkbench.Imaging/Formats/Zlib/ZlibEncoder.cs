@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using static VaeWorkbench.Imaging.Formats.Zlib.DeflateTables;
 
 namespace VaeWorkbench.Imaging.Formats.Zlib;
@@ -33,23 +36,38 @@ internal sealed class ZlibEncoder
         _output.WriteBits(0x9C78, 16); // CMF: deflate, 32 KiB window; FLG: default level, check bits
         var count = 0;
         var blockStart = 0;
+        _blocks.Begin();
         for (var i = 0; i < data.Length;)
         {
-            var length = Run(data, i);
-            if (length >= MinMatch)
-            {
-                _symbols[count++] = DeflateBlockWriter.Match(length, 1);
-                i += length;
-            }
-            else
+            // Runs (a byte repeated from distance 1) are rare in noisy generated images: find the next one with a
+            // vectorised search and emit the literals before it in one tight loop.
+            var literalsEnd = NextRepeat(data, i, Math.Min(data.Length, i + BlockSymbols - count));
+            for (; i < literalsEnd; i++)
             {
                 _symbols[count++] = data[i];
-                i++;
+                _blocks.CountLiteral(data[i]);
+            }
+            if (i < data.Length && count < BlockSymbols)
+            {
+                var length = Run(data, i);
+                if (length >= MinMatch)
+                {
+                    _symbols[count++] = DeflateBlockWriter.Match(length, 1);
+                    _blocks.CountMatch(length, 1);
+                    i += length;
+                }
+                else
+                {
+                    _symbols[count++] = data[i];
+                    _blocks.CountLiteral(data[i]);
+                    i++;
+                }
             }
             if (count == BlockSymbols && i < data.Length)
             {
                 _blocks.Write(_output, _symbols.AsSpan(0, count), data[blockStart..i], final: false);
                 (count, blockStart) = (0, i);
+                _blocks.Begin();
             }
         }
         _blocks.Write(_output, _symbols.AsSpan(0, count), data[blockStart..], final: true);
@@ -58,6 +76,22 @@ internal sealed class ZlibEncoder
         BinaryPrimitives.WriteUInt32BigEndian(adler, Adler32.Compute(data));
         _output.WriteBytes(adler);
         return _output.Written;
+    }
+
+    // The first position in [from, end) whose byte equals the byte before it (where a run may start), or end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int NextRepeat(ReadOnlySpan<byte> data, int from, int end)
+    {
+        var j = Math.Max(from, 1); // the first byte has nothing before it
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        for (; j + Vector256<byte>.Count <= end; j += Vector256<byte>.Count)
+        {
+            var equal = Vector256.Equals(Vector256.LoadUnsafe(ref bytes, (nuint)j), Vector256.LoadUnsafe(ref bytes, (nuint)(j - 1)));
+            if (equal != Vector256<byte>.Zero) return j + BitOperations.TrailingZeroCount(equal.ExtractMostSignificantBits());
+        }
+        for (; j < end; j++)
+            if (data[j] == data[j - 1]) return j;
+        return Math.Max(end, from);
     }
 
     // How many bytes from `at` repeat the byte before it (a match at distance 1), up to the longest match DEFLATE has.
