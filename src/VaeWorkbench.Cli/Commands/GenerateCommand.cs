@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using VaeWorkbench.Engine;
 using VaeWorkbench.Engine.Generation;
+using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Imaging.Datasets;
 using VaeWorkbench.Imaging.Formats.Png;
@@ -74,7 +76,15 @@ public sealed class GenerateCommand : ICliCommand
         var data = dataPath is null ? null : DatasetLoader.Load(dataPath, DatasetSplit.Train);
         var c = model.Config;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var chunks = Generator.Generate(model, data, request, filter.IsActive ? filter : null, cancellationToken);
+        var run = Generator.Prepare(model, data, request, filter.IsActive ? filter : null, cancellationToken);
+
+        // Whole chunks go to threads of their own, each with a model replica on one thread: decoding and PNG encoding
+        // with no fork-join inside a chunk. The main thread writes the finished chunks in order meanwhile.
+        var workers = Math.Min(threads, run.ChunkCount);
+        var models = new Vae[workers];
+        models[0] = model;
+        for (var w = 1; w < workers; w++) models[w] = model.Replicate();
+        foreach (var m in models) m.Threads = Math.Max(1, threads / workers);
 
         var zip = output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
         using var zipStream = zip ? File.Create(output) : null;
@@ -82,37 +92,33 @@ public sealed class GenerateCommand : ICliCommand
             ? ImageFolderExportWriter.ToZip(zipStream!, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture))
             : ImageFolderExportWriter.ToDirectory(output, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture));
         int generated = 0, kept = 0;
-        using (var writing = new OrderedBackgroundWork(depth: 2))
+        OrderedParallel.Run(run.Plans, workers, lookahead: 2 * workers, (w, plan) =>
         {
-            foreach (var chunk in chunks)
+            var chunk = run.Decode(plan, models[w]);
+            return (chunk, PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, models[w].Threads));
+        }, done =>
+        {
+            var (chunk, pngs) = done;
+            for (var i = 0; i < pngs.Length; i++)
             {
-                var pngs = PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, threads);
-                writing.Post(() =>
-                {
-                    for (var i = 0; i < pngs.Length; i++)
-                    {
-                        var label = chunk.Labels[i];
-                        writer.Add(label < 0 ? null : label.ToString(CultureInfo.InvariantCulture), ExportSource.Generated, chunk.Scores[i], pngs[i]);
-                    }
-                });
-                generated += chunk.Generated;
-                kept += chunk.Kept;
+                var label = chunk.Labels[i];
+                writer.Add(label < 0 ? null : label.ToString(CultureInfo.InvariantCulture), ExportSource.Generated, chunk.Scores[i], pngs[i]);
             }
-            if (includeOriginals && data is not null)
+            generated += chunk.Generated;
+            kept += chunk.Kept;
+        });
+        if (includeOriginals && data is not null)
+        {
+            var starts = Enumerable.Range(0, (data.Count + Generator.ChunkSize - 1) / Generator.ChunkSize).Select(k => k * Generator.ChunkSize);
+            OrderedParallel.Run(starts, threads, lookahead: 2 * threads, (_, start) =>
             {
-                for (var start = 0; start < data.Count; start += Generator.ChunkSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var first = start;
-                    var pngs = PngBatchEncoder.FromChw(data.Pixels, first, Math.Min(Generator.ChunkSize, data.Count - first), data.Channels, data.Height, data.Width, threads);
-                    writing.Post(() =>
-                    {
-                        for (var i = 0; i < pngs.Length; i++)
-                            writer.Add(data.Labels is null ? null : data.Labels[first + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, pngs[i]);
-                    });
-                }
-            }
-            writing.Complete();
+                cancellationToken.ThrowIfCancellationRequested();
+                return (start, PngBatchEncoder.FromChw(data.Pixels, start, Math.Min(Generator.ChunkSize, data.Count - start), data.Channels, data.Height, data.Width, 1));
+            }, done =>
+            {
+                for (var i = 0; i < done.Item2.Length; i++)
+                    writer.Add(data.Labels is null ? null : data.Labels[done.start + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, done.Item2[i]);
+            });
         }
         writer.Finish(Provenance(modelPath, dataPath, request, filter, generated, kept, includeOriginals));
         var seconds = clock.Elapsed.TotalSeconds;

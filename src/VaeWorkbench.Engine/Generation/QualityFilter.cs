@@ -50,13 +50,17 @@ public sealed class QualityFilter
     /// pixels:(n,P) -> keep:(n), and scores:(n) the negative ELBO of each sample (NaN when the ELBO filter is off).
     /// <paramref name="chunk"/> varies the scoring seed per chunk so a set's scores are reproducible.
     /// </summary>
-    public void Judge(float[] pixels, int n, int chunk, Span<bool> keep, Span<double> scores)
+    /// <remarks>
+    /// <paramref name="model"/> is the filter's model or a replica of it (same weights), so that threads with their own
+    /// replicas can judge chunks at once; the filter's own state is only read.
+    /// </remarks>
+    public void Judge(Vae model, float[] pixels, int n, int chunk, Span<bool> keep, Span<double> scores)
     {
         keep[..n].Fill(true);
         scores[..n].Fill(double.NaN);
         if (ElboThreshold is { } ceiling)
         {
-            var elbo = _model.Score(pixels.AsSpan(0, n * _model.PixelCount), n, ScoreMethod.Elbo, 1, _seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
+            var elbo = model.Score(pixels.AsSpan(0, n * model.PixelCount), n, ScoreMethod.Elbo, 1, _seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
             for (var i = 0; i < n; i++)
             {
                 scores[i] = elbo[i];
@@ -66,16 +70,18 @@ public sealed class QualityFilter
         if (_filter.MinDuplicateDistance is { } minimum)
         {
             var vectors = _filter.DuplicateSpace == DuplicateSpace.Pixel
-                ? pixels.AsSpan(0, n * _model.PixelCount).ToArray()
-                : _model.Encode(pixels.AsSpan(0, n * _model.PixelCount), n).Mean;
-            var nearest = NearestSquaredDistances(vectors, n);
+                ? pixels.AsSpan(0, n * model.PixelCount).ToArray()
+                : model.Encode(pixels.AsSpan(0, n * model.PixelCount), n).Mean;
+            var nearest = NearestSquaredDistances(vectors, n, model.Threads);
             for (var i = 0; i < n; i++)
                 if (nearest[i] < (double)minimum * minimum) keep[i] = false;
         }
     }
 
     // q:(n,D), reference:(R,D) -> min over r of |q − r|², via |q|² + |r|² − 2·q·rᵀ with one GEMM per block of references
-    internal double[] NearestSquaredDistances(float[] queries, int n)
+    internal double[] NearestSquaredDistances(float[] queries, int n) => NearestSquaredDistances(queries, n, _model.Threads);
+
+    private double[] NearestSquaredDistances(float[] queries, int n, int threads)
     {
         const int Block = 2048;
         var nearest = new double[n];
@@ -86,7 +92,7 @@ public sealed class QualityFilter
         {
             var r = Math.Min(Block, _referenceCount - start);
             Sgemm.Multiply(false, true, n, r, _dimension, 1f, queries, _dimension,
-                _reference.AsSpan(start * _dimension, r * _dimension), _dimension, 0f, dots, r, _model.Threads);
+                _reference.AsSpan(start * _dimension, r * _dimension), _dimension, 0f, dots, r, threads);
             for (var i = 0; i < n; i++)
                 for (var j = 0; j < r; j++)
                 {

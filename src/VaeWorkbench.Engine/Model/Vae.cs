@@ -43,6 +43,17 @@ public sealed partial class Vae
         Parameters = parameters;
     }
 
+    /// <summary>
+    /// A copy with the same weights and its own working buffers (and one thread), so that another thread can run
+    /// inference at the same time. Later changes to either model's weights do not reach the other.
+    /// </summary>
+    public Vae Replicate()
+    {
+        var copy = new Vae(Config);
+        for (var i = 0; i < Parameters.Count; i++) Parameters[i].Value.CopyTo(copy.Parameters[i].Value, 0);
+        return copy;
+    }
+
     public VaeConfig Config { get; }
     public Sequential Encoder { get; }
     public Sequential Decoder { get; }

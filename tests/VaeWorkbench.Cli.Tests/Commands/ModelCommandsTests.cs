@@ -114,6 +114,33 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Chunks_generated_on_parallel_model_replicas_give_the_files_of_one_thread()
+    {
+        var model = TrainSmallModel();
+        Dictionary<string, byte[]> Generate(string threads)
+        {
+            var zipPath = Path.Combine(_dir, $"t{threads}.zip");
+            // Three chunks, so two threads each take whole chunks and the writer must put them back in order.
+            var (code, _, stderr) = CliHarness.Run("generate", "--model", model, "--data", CliHarness.FashionMnist, "--mode", "per-class",
+                "--count", "2500", "--seed", "3", "--threads", threads, "--out", zipPath);
+            Assert.True(code == 0, stderr);
+            using var zip = System.IO.Compression.ZipFile.OpenRead(zipPath);
+            return zip.Entries.Where(e => e.FullName != "provenance.json").ToDictionary(e => e.FullName, e =>
+            {
+                using var stream = e.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            });
+        }
+        var one = Generate("1");
+        var two = Generate("2");
+        Assert.Equal(2501, one.Count); // images and manifest.csv
+        Assert.Equal(one.Keys.Order(), two.Keys.Order());
+        foreach (var (name, bytes) in one) Assert.True(bytes.AsSpan().SequenceEqual(two[name]), $"{name} differs");
+    }
+
+    [Fact]
     public void PerClassGenerationWritesAZipInImageFolderLayoutWithManifestAndProvenance()
     {
         var model = TrainSmallModel();

@@ -108,7 +108,7 @@ public class GeneratorTests
             for (var p = 0; p < 12; p++) planted[i * 12 + p] = 1f - Striped.Image(i)[p];
         var keep = new bool[20];
         var scores = new double[20];
-        filter.Judge(planted, 20, 0, keep, scores);
+        filter.Judge(Model.Value, planted, 20, 0, keep, scores);
         Assert.Equal(Enumerable.Repeat(false, 10).Concat(Enumerable.Repeat(true, 10)), keep);
         Assert.All(scores, s => Assert.True(double.IsNaN(s)));
     }
@@ -134,7 +134,7 @@ public class GeneratorTests
             for (var p = 0; p < 12; p++) planted[i * 12 + p] = 1f - fresh.Image(i - 30)[p];
         var keep = new bool[40];
         var scores = new double[40];
-        filter.Judge(planted, 40, 0, keep, scores);
+        filter.Judge(Model.Value, planted, 40, 0, keep, scores);
         for (var i = 0; i < 40; i++) Assert.Equal(scores[i] <= filter.ElboThreshold, keep[i]);
         Assert.True(keep[..30].Count(k => k) >= 25, $"only {keep[..30].Count(k => k)}/30 typical images kept");
         Assert.All(keep[30..], Assert.False);
@@ -162,5 +162,42 @@ public class GeneratorTests
         Assert.Contains("class 7", Assert.Throws<ArgumentException>(() => Generator.Generate(vae, Striped, new GenerationRequest { Mode = GenerationMode.PerClass, Classes = [7] })).Message);
         Assert.Contains("image index", Assert.Throws<ArgumentException>(() => Generator.Generate(vae, Striped, new GenerationRequest { Mode = GenerationMode.Variations, ImageIndices = [900] })).Message);
         Assert.Contains("percentile", Assert.Throws<ArgumentException>(() => Generator.Generate(vae, Striped, new GenerationRequest(), new GenerationFilter { MaxElboPercentile = 0 })).Message);
+    }
+
+    [Theory]
+    [InlineData(GenerationMode.PerClass, false)]
+    [InlineData(GenerationMode.Interpolate, true)]
+    public void Plans_decoded_on_replicas_by_two_threads_give_the_chunks_of_the_sequential_run(GenerationMode mode, bool filtered)
+    {
+        var request = new GenerationRequest { Mode = mode, Count = 2 * Generator.ChunkSize + 300, Seed = 12 };
+        var filter = filtered ? new GenerationFilter { MaxElboPercentile = 90, MinDuplicateDistance = 0.05f } : null;
+        var sequential = Generator.Generate(Model.Value, Striped, request, filter).ToList();
+
+        var run = Generator.Prepare(Model.Value, Striped, request, filter);
+        var replicas = new[] { Model.Value.Replicate(), Model.Value.Replicate() };
+        var parallel = new List<GeneratedChunk>();
+        OrderedParallel.Run(run.Plans, workers: 2, lookahead: 4, (w, plan) => run.Decode(plan, replicas[w]), parallel.Add);
+
+        Assert.Equal(sequential.Count, parallel.Count);
+        for (var k = 0; k < sequential.Count; k++)
+        {
+            Assert.Equal(sequential[k].Pixels, parallel[k].Pixels);
+            Assert.Equal(sequential[k].Indices, parallel[k].Indices);
+            Assert.Equal(sequential[k].Labels, parallel[k].Labels);
+            Assert.Equal(sequential[k].Scores, parallel[k].Scores);
+        }
+        if (filtered) Assert.True(sequential.Sum(c => c.Kept) < request.Count, "the filter dropped some samples");
+    }
+
+    [Fact]
+    public void A_replica_decodes_like_its_model_and_does_not_share_its_weights()
+    {
+        var model = new Vae(TestData.TinyMlp(), 5);
+        var replica = model.Replicate();
+        var z = new float[4 * model.Latent];
+        new Rng(2).FillGaussian(z);
+        Assert.Equal(model.Decode(z, 4), replica.Decode(z, 4));
+        replica.Parameters[0].Value[0] += 1f;
+        Assert.NotEqual(model.Parameters[0].Value[0], replica.Parameters[0].Value[0]);
     }
 }
