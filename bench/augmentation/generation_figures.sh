@@ -16,8 +16,9 @@ SINKS=${4:-zip}
 DATA=/usr/share/datasets/fashion-mnist
 WORK=$(mktemp -d /tmp/vwb-augment-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-dotnet build src/VaeWorkbench.Cli -c Release -v q -nologo >/dev/null
-VAE=src/VaeWorkbench.Cli/bin/Release/net9.0/linux-x64/vae
+# Published as a user would deploy it (ReadyToRun, see the csproj), like PyTorch's precompiled kernels.
+dotnet publish src/VaeWorkbench.Cli -c Release -r linux-x64 --self-contained -o "$WORK/vae" -v q -nologo >/dev/null
+VAE=$WORK/vae/vae
 seconds() { sed -E 's/.* in ([0-9.]+) s .*/\1/'; }
 
 for arch in mlp conv; do
