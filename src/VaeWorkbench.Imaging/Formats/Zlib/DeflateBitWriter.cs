@@ -25,18 +25,24 @@ internal sealed class DeflateBitWriter
     }
 
     /// <summary>Appends the low <paramref name="bitCount"/> (0 to 32) bits of <paramref name="value"/>; higher bits must be zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBits(uint value, int bitCount)
     {
-        _bits |= (ulong)value << _count;
-        _count += bitCount;
-        if (_count < 32) return;
-        EnsureRoom(4);
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), (uint)_bits);
-        _length += 4;
-        _bits >>= 32;
-        _count -= 32;
+        var sink = Borrow(4);
+        sink.Write(value, bitCount);
+        Return(sink);
     }
+
+    /// <summary>
+    /// Hands the pending bits and the buffer to a hot loop that keeps them in locals (<see cref="BitSink"/>), with room
+    /// for at least <paramref name="maxBytes"/> more bytes; <see cref="Return"/> takes them back.
+    /// </summary>
+    public BitSink Borrow(int maxBytes)
+    {
+        EnsureRoom(maxBytes + 8);
+        return new BitSink(_buffer, _length, _bits, _count);
+    }
+
+    public void Return(in BitSink sink) => (_length, _bits, _count) = (sink.Length, sink.Bits, sink.Count);
 
     /// <summary>Pads with zero bits to the next byte boundary and flushes every pending bit.</summary>
     public void AlignToByte()
@@ -63,5 +69,30 @@ internal sealed class DeflateBitWriter
     {
         if (_length + bytes <= _buffer.Length) return;
         Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
+    }
+}
+
+/// <summary>
+/// The bit writer's state in a struct a loop can keep in registers. Writes 4 bytes at a time once 32 bits are pending;
+/// the buffer must have room (see <see cref="DeflateBitWriter.Borrow"/>), which is not checked here.
+/// </summary>
+internal ref struct BitSink(byte[] buffer, int length, ulong bits, int count)
+{
+    private readonly Span<byte> _buffer = buffer;
+    public int Length = length;
+    public ulong Bits = bits;
+    public int Count = count;
+
+    /// <summary>Appends the low <paramref name="bitCount"/> (0 to 32) bits of <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Write(uint value, int bitCount)
+    {
+        Bits |= (ulong)value << Count;
+        Count += bitCount;
+        if (Count < 32) return;
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.Slice(Length, 4), (uint)Bits);
+        Length += 4;
+        Bits >>= 32;
+        Count -= 32;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static VaeWorkbench.Imaging.Formats.Zlib.DeflateTables;
 
 namespace VaeWorkbench.Imaging.Formats.Zlib;
@@ -86,6 +87,12 @@ internal sealed class DeflateBlockWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountLiteral(byte literal) => _literalFrequencies[literal]++;
 
+    public void CountLiterals(ReadOnlySpan<byte> literals)
+    {
+        ref var frequencies = ref MemoryMarshal.GetArrayDataReference(_literalFrequencies); // 286 entries: every byte has one
+        foreach (var literal in literals) Unsafe.Add(ref frequencies, literal)++;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CountMatch(int length, int distance)
     {
@@ -167,23 +174,26 @@ internal sealed class DeflateBlockWriter
     private static void WriteSymbols(DeflateBitWriter output, ReadOnlySpan<int> symbols, byte[] literalLengths, ushort[] literalCodes,
         byte[] distanceLengths, ushort[] distanceCodes)
     {
+        // Each symbol is at most 15 + 5 + 15 + 13 bits: 6 bytes. The bits stay in a local struct, not in the writer's fields.
+        var sink = output.Borrow(6 * symbols.Length + 8);
         foreach (var symbol in symbols)
         {
             if (!IsMatch(symbol))
             {
-                output.WriteBits(literalCodes[symbol], literalLengths[symbol]);
+                sink.Write(literalCodes[symbol], literalLengths[symbol]);
                 continue;
             }
             var length = symbol >> 16;
             var lengthCode = LengthCode[length];
-            output.WriteBits(literalCodes[257 + lengthCode], literalLengths[257 + lengthCode]);
-            output.WriteBits((uint)(length - LengthBase[lengthCode]), LengthExtra[lengthCode]);
+            sink.Write(literalCodes[257 + lengthCode], literalLengths[257 + lengthCode]);
+            sink.Write((uint)(length - LengthBase[lengthCode]), LengthExtra[lengthCode]);
             var distance = symbol & 0xFFFF;
             var distanceCode = DistanceCode(distance);
-            output.WriteBits(distanceCodes[distanceCode], distanceLengths[distanceCode]);
-            output.WriteBits((uint)(distance - DistanceBase[distanceCode]), DistanceExtra[distanceCode]);
+            sink.Write(distanceCodes[distanceCode], distanceLengths[distanceCode]);
+            sink.Write((uint)(distance - DistanceBase[distanceCode]), DistanceExtra[distanceCode]);
         }
-        output.WriteBits(literalCodes[EndOfBlock], literalLengths[EndOfBlock]);
+        sink.Write(literalCodes[EndOfBlock], literalLengths[EndOfBlock]);
+        output.Return(sink);
     }
 
     private static void WriteStored(DeflateBitWriter output, ReadOnlySpan<byte> raw, bool final)

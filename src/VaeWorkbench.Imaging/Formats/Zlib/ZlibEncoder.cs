@@ -42,11 +42,11 @@ internal sealed class ZlibEncoder
             // Runs (a byte repeated from distance 1) are rare in noisy generated images: find the next one with a
             // vectorised search and emit the literals before it in one tight loop.
             var literalsEnd = NextRepeat(data, i, Math.Min(data.Length, i + BlockSymbols - count));
-            for (; i < literalsEnd; i++)
-            {
-                _symbols[count++] = data[i];
-                _blocks.CountLiteral(data[i]);
-            }
+            var literals = data[i..literalsEnd];
+            Widen(literals, _symbols.AsSpan(count, literals.Length));
+            _blocks.CountLiterals(literals);
+            count += literals.Length;
+            i = literalsEnd;
             if (i < data.Length && count < BlockSymbols)
             {
                 var length = Run(data, i);
@@ -76,6 +76,27 @@ internal sealed class ZlibEncoder
         BinaryPrimitives.WriteUInt32BigEndian(adler, Adler32.Compute(data));
         _output.WriteBytes(adler);
         return _output.Written;
+    }
+
+    // Literal symbols are the bytes themselves, as ints.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Widen(ReadOnlySpan<byte> bytes, Span<int> symbols)
+    {
+        if (symbols.Length < bytes.Length) throw new ArgumentException("symbol buffer too small", nameof(symbols));
+        ref var source = ref MemoryMarshal.GetReference(bytes);
+        ref var target = ref MemoryMarshal.GetReference(symbols);
+        var k = 0;
+        for (; k + Vector256<byte>.Count <= bytes.Length; k += Vector256<byte>.Count)
+        {
+            var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)k));
+            var (a, b) = Vector256.Widen(low);
+            var (c, d) = Vector256.Widen(high);
+            a.AsInt32().StoreUnsafe(ref target, (nuint)k);
+            b.AsInt32().StoreUnsafe(ref target, (nuint)(k + 8));
+            c.AsInt32().StoreUnsafe(ref target, (nuint)(k + 16));
+            d.AsInt32().StoreUnsafe(ref target, (nuint)(k + 24));
+        }
+        for (; k < bytes.Length; k++) Unsafe.Add(ref target, k) = Unsafe.Add(ref source, k);
     }
 
     // The first position in [from, end) whose byte equals the byte before it (where a run may start), or end.
