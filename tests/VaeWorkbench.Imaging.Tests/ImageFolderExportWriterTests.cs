@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using VaeWorkbench.Imaging.Datasets;
+using VaeWorkbench.Imaging.Tests.Support;
 
 namespace VaeWorkbench.Imaging.Tests;
 
@@ -8,7 +9,7 @@ public class ImageFolderExportWriterTests
     [Fact]
     public void ZipHoldsNumberedClassFoldersThenManifestAndProvenance()
     {
-        var output = new NonSeekableStream();
+        var output = new WriteOnlyStream();
         using (var writer = ImageFolderExportWriter.ToZip(output, "m,1", "per-class", "7"))
         {
             writer.Add("cat", ExportSource.Generated, 12.5, (byte[])[1, 2, 3]);
@@ -48,21 +49,5 @@ public class ImageFolderExportWriterTests
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    }
-
-    // A response body: write-only, no Position, no Seek.
-    private sealed class NonSeekableStream : Stream
-    {
-        public MemoryStream Inner { get; } = new();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
     }
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using VaeWorkbench.Imaging.Datasets;
+using VaeWorkbench.Imaging.Tests.Support;
 
 namespace VaeWorkbench.Imaging.Tests;
 
@@ -12,16 +13,16 @@ public class ZipStreamWriterTests
     [Fact]
     public void Stored_and_deflated_entries_read_back_with_their_names_times_and_bytes()
     {
-        var output = new MemoryStream();
+        var output = new WriteOnlyStream();
         var big = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 50_000).Select(i => $"line {i},x\n")));
-        using (var zip = new ZipStreamWriter(new WriteOnlyStream(output), Stamp))
+        using (var zip = new ZipStreamWriter(output, Stamp))
         {
             zip.AddStored("a/000001.png", [1, 2, 3]);
             zip.AddStored("ünïcode/ß.png", []);
             zip.AddDeflated("manifest.csv", new MemoryStream(big));
             zip.Finish();
         }
-        using var archive = new ZipArchive(new MemoryStream(output.ToArray()), ZipArchiveMode.Read);
+        using var archive = new ZipArchive(new MemoryStream(output.Inner.ToArray()), ZipArchiveMode.Read);
         Assert.Equal(["a/000001.png", "ünïcode/ß.png", "manifest.csv"], archive.Entries.Select(e => e.FullName));
         Assert.Equal([1, 2, 3], Read(archive.Entries[0]));
         Assert.Empty(Read(archive.Entries[1]));
@@ -107,20 +108,5 @@ public class ZipStreamWriterTests
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    }
-
-    // A response body: write-only, no Position, no Seek.
-    private sealed class WriteOnlyStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
 }
