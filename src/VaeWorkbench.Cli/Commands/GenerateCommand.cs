@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using VaeWorkbench.Engine;
 using VaeWorkbench.Engine.Generation;
-using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Imaging.Datasets;
 using VaeWorkbench.Imaging.Formats.Png;
 
@@ -113,11 +113,11 @@ public sealed class GenerateCommand : ICliCommand
             OrderedParallel.Run(starts, threads, lookahead: 2 * threads, (_, start) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return (start, PngBatchEncoder.FromChw(data.Pixels, start, Math.Min(Generator.ChunkSize, data.Count - start), data.Channels, data.Height, data.Width, 1));
+                return (Start: start, Pngs: PngBatchEncoder.FromChw(data.Pixels, start, Math.Min(Generator.ChunkSize, data.Count - start), data.Channels, data.Height, data.Width, 1));
             }, done =>
             {
-                for (var i = 0; i < done.Item2.Length; i++)
-                    writer.Add(data.Labels is null ? null : data.Labels[done.start + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, done.Item2[i]);
+                for (var i = 0; i < done.Pngs.Length; i++)
+                    writer.Add(data.Labels is null ? null : data.Labels[done.Start + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, done.Pngs[i]);
             });
         }
         writer.Finish(Provenance(modelPath, dataPath, request, filter, generated, kept, includeOriginals));
