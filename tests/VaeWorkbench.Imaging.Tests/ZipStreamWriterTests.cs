@@ -94,12 +94,16 @@ public class ZipStreamWriterTests
     [Fact]
     public void Nothing_can_be_added_after_Finish_and_bad_names_are_refused()
     {
-        using var zip = new ZipStreamWriter(new MemoryStream(), Stamp);
+        var output = new MemoryStream();
+        using var zip = new ZipStreamWriter(output, Stamp);
         Assert.Throws<ArgumentException>(() => zip.AddStored("", [1]));
-        Assert.Throws<ArgumentException>(() => zip.AddStored(new string('a', 1025), [1]));
+        Assert.Throws<ArgumentException>(() => zip.AddStored(new string('a', 65_536), [1]));
+        zip.AddStored(new string('b', 65_535), [1]); // the longest name the format holds
         zip.Finish();
         Assert.Throws<ObjectDisposedException>(() => zip.AddStored("late.png", [1]));
         Assert.Throws<ObjectDisposedException>(() => zip.Finish());
+        using var archive = new ZipArchive(new MemoryStream(output.ToArray()), ZipArchiveMode.Read);
+        Assert.Equal(new string('b', 65_535), archive.Entries.Single().FullName);
     }
 
     private static byte[] Read(ZipArchiveEntry entry)

@@ -23,7 +23,7 @@ public sealed class ZipStreamWriter : IDisposable
     private readonly Stream _output;
     private readonly ushort _dosTime, _dosDate;
     private readonly FileStream _directory = new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-    private readonly byte[] _header = new byte[46 + 1024 + 12];
+    private readonly byte[] _header = new byte[46 + ushort.MaxValue + 12];
     private long _position;
     private long _entries;
     private bool _finished;
@@ -118,7 +118,7 @@ public sealed class ZipStreamWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         var nameLength = Encoding.UTF8.GetByteCount(name);
-        if (nameLength is 0 or > 1024) throw new ArgumentException($"ZIP entry names must be 1 to 1024 bytes long: '{name}'", nameof(name));
+        if (nameLength is 0 or > ushort.MaxValue) throw new ArgumentException($"ZIP entry names must be 1 to 65,535 bytes long (UTF-8), not {nameLength}", nameof(name));
         if (compressedSize >= Max32) throw new NotSupportedException($"ZIP entry '{name}' is 4 GiB or more");
         var offset = _position;
 
