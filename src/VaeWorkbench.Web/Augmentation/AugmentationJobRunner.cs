@@ -64,11 +64,12 @@ public sealed class AugmentationJobRunner(
                 lease.Token.ThrowIfCancellationRequested(); // a stopped job stores no more images
                 var rows = new List<AugmentedImage>(chunk.Kept);
                 var pngs = PngBatchEncoder.FromChw(chunk.Pixels, 0, chunk.Kept, c.Channels, c.Height, c.Width, model.Threads);
+                var hashes = blobs.PutMany(pngs); // one flush to the disk per chunk, not one per image
                 for (var i = 0; i < chunk.Kept; i++)
                 {
                     rows.Add(new AugmentedImage
                     {
-                        SetId = setId, Index = kept + i, Label = chunk.Labels[i] < 0 ? null : chunk.Labels[i], ContentHash = blobs.Put(pngs[i]),
+                        SetId = setId, Index = kept + i, Label = chunk.Labels[i] < 0 ? null : chunk.Labels[i], ContentHash = hashes[i],
                         Score = double.IsFinite(chunk.Scores[i]) ? chunk.Scores[i] : null,
                     });
                 }

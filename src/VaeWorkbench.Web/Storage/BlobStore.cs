@@ -60,6 +60,40 @@ public sealed class BlobStore
         return hash;
     }
 
+    /// <summary>
+    /// Stores many blobs with one flush to the disk for all of them (<see cref="FileSystemSync"/>): every temporary file
+    /// is written, then they are made durable together, then each is renamed into place, so a crash still never leaves
+    /// a partial blob under a real name. Returns each item's hash, in order. If any write fails, the batch's temporary
+    /// files are removed and nothing is renamed.
+    /// </summary>
+    public string[] PutMany(IReadOnlyList<byte[]> items)
+    {
+        var hashes = new string[items.Count];
+        var pending = new Dictionary<string, string>(StringComparer.Ordinal); // target -> temporary file
+        try
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(items[i]));
+                var target = PathOf(hashes[i]);
+                if (pending.ContainsKey(target) || File.Exists(target)) continue;
+                _faults.Reach(Failpoints.BlobWrite);
+                var temp = NewTempPath();
+                pending[target] = temp;
+                using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+                file.Write(items[i]);
+            }
+            FileSystemSync.Flush([.. pending.Values]);
+        }
+        catch
+        {
+            foreach (var temp in pending.Values) File.Delete(temp);
+            throw;
+        }
+        foreach (var (target, temp) in pending) Commit(temp, target);
+        return hashes;
+    }
+
     /// <summary>Moves a finished temporary file into the store under the hash of its content, flushed to the disk first.</summary>
     public async Task<string> PutFileAsync(string tempFile, CancellationToken ct = default)
     {
