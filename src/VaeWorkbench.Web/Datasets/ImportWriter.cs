@@ -10,9 +10,11 @@ namespace VaeWorkbench.Web.Datasets;
 public sealed record PendingImage(int Index, string? ClassName, string OriginalName, string ContentHash);
 
 /// <summary>
-/// The file side of one import. Each image is normalised to the dataset's size and colour mode, PNG-encoded into the
-/// blob store, and its channels-first bytes are appended to a work file, so memory holds one image at a time plus one
-/// small row per image. <see cref="WriteTensorFile"/> then packs that work file into the dataset tensor file.
+/// The file side of one import. Each image is normalised to the dataset's size and colour mode and PNG-encoded, and
+/// its channels-first bytes are appended to a work file, so memory holds one small row per image plus the PNGs of one
+/// batch. The PNGs go into the blob store a batch at a time (<see cref="BlobStore.PutMany"/>: one flush to the disk per
+/// batch instead of one per image). <see cref="WriteTensorFileAsync"/> stores the last batch and packs the work file
+/// into the dataset tensor file.
 /// </summary>
 public sealed class ImportWriter : IDisposable
 {
@@ -23,7 +25,10 @@ public sealed class ImportWriter : IDisposable
     private readonly NormalizeOptions _normalize;
     private readonly string _pixelPath;
     private readonly FileStream _pixels;
+    private const int BlobBatch = 256;
+
     private readonly List<PendingImage> _images = [];
+    private readonly List<byte[]> _unstoredPngs = []; // the PNGs of the last _unstoredPngs.Count images, not yet stored
     private readonly HashSet<string> _storedHashes = new(StringComparer.Ordinal);
 
     public ImportWriter(BlobStore blobs, int imageSize, int channels)
@@ -34,7 +39,10 @@ public sealed class ImportWriter : IDisposable
         _pixels = new FileStream(_pixelPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
     }
 
-    public IReadOnlyList<PendingImage> Images => _images;
+    /// <summary>Every image added, with its blob's hash: available once <see cref="WriteTensorFileAsync"/> has stored them all.</summary>
+    public IReadOnlyList<PendingImage> Images => _unstoredPngs.Count == 0
+        ? _images
+        : throw new InvalidOperationException("some images are not stored yet; WriteTensorFileAsync stores them");
 
     /// <summary>Every blob this import stored, so a failed import can remove the ones nothing else uses.</summary>
     public IReadOnlyCollection<string> StoredHashes => _storedHashes;
@@ -44,10 +52,23 @@ public sealed class ImportWriter : IDisposable
     public void Add(ImagingEntry entry)
     {
         var normalized = ImageNormalizer.Normalize(entry.Image, _normalize);
-        var hash = _blobs.Put(PngEncoder.Encode(normalized));
-        _storedHashes.Add(hash);
+        _unstoredPngs.Add(PngEncoder.Encode(normalized));
         _pixels.Write(ToChannelsFirst(normalized.Pixels, normalized.Channels));
-        _images.Add(new PendingImage(_images.Count, entry.Label, UploadNames.Clean(entry.Name, MaxOriginalNameLength), hash));
+        _images.Add(new PendingImage(_images.Count, entry.Label, UploadNames.Clean(entry.Name, MaxOriginalNameLength), ContentHash: ""));
+        if (_unstoredPngs.Count == BlobBatch) StoreUnstored();
+    }
+
+    // Stores the batch's PNGs and fills in their images' hashes.
+    private void StoreUnstored()
+    {
+        var hashes = _blobs.PutMany(_unstoredPngs);
+        var first = _images.Count - hashes.Length;
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            _images[first + i] = _images[first + i] with { ContentHash = hashes[i] };
+            _storedHashes.Add(hashes[i]);
+        }
+        _unstoredPngs.Clear();
     }
 
     /// <summary>Class names in label order: numerically when all are numbers (IDX "0".."9"), else in ordinal order.</summary>
@@ -62,6 +83,7 @@ public sealed class ImportWriter : IDisposable
     /// <summary>Writes the packed tensor file (labels as indices into <paramref name="classNames"/>) and stores it; returns its hash.</summary>
     public async Task<string> WriteTensorFileAsync(IReadOnlyList<string> classNames, CancellationToken ct)
     {
+        if (_unstoredPngs.Count > 0) StoreUnstored();
         var labelOf = classNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var labels = _images.Select(i => i.ClassName is null ? (int?)null : labelOf[i.ClassName]).ToList();
         await _pixels.FlushAsync(ct);
