@@ -35,30 +35,8 @@ public sealed class BlobStore
 
     public string NewTempPath(string extension = ".tmp") => Path.Combine(_temp, Guid.NewGuid().ToString("N") + extension);
 
-    public string Put(ReadOnlySpan<byte> bytes)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var target = PathOf(hash);
-        if (File.Exists(target)) return hash;
-        _faults.Reach(Failpoints.BlobWrite);
-        var temp = NewTempPath();
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-        }
-        catch
-        {
-            // A full disk most of all: the partial work file must not keep holding the space.
-            File.Delete(temp);
-            throw;
-        }
-        Commit(temp, target);
-        return hash;
-    }
+    /// <summary>Stores one blob (see <see cref="PutMany"/>) and returns its hash.</summary>
+    public string Put(ReadOnlySpan<byte> bytes) => PutMany([bytes.ToArray()])[0];
 
     /// <summary>
     /// Stores many blobs with one flush to the disk for all of them (<see cref="FileSystemSync"/>): every temporary file
@@ -87,6 +65,7 @@ public sealed class BlobStore
         }
         catch
         {
+            // A full disk most of all: the partial work files must not keep holding the space.
             foreach (var temp in pending.Values) File.Delete(temp);
             throw;
         }

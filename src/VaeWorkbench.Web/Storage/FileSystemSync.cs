@@ -12,7 +12,7 @@ internal static partial class FileSystemSync
     public static void Flush(IReadOnlyList<string> files)
     {
         if (files.Count == 0) return;
-        if (OperatingSystem.IsLinux())
+        if (files.Count > 1 && OperatingSystem.IsLinux())
         {
             using var handle = File.OpenHandle(files[0], FileMode.Open, FileAccess.Read);
             if (SyncFs((int)handle.DangerousGetHandle()) == 0) return;

@@ -29,8 +29,8 @@ internal sealed class DeflateBlockWriter
 
     public static int Match(int length, int distance) => length << 16 | distance;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     /// <summary>Writes the block of <paramref name="symbols"/>, each counted since <see cref="Begin"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(DeflateBitWriter output, ReadOnlySpan<int> symbols, ReadOnlySpan<byte> raw, bool final)
     {
         _literalFrequencies[EndOfBlock] = 1;
