@@ -82,16 +82,25 @@ public class PngEncoderTests
     }
 
     [Fact]
-    public void Crc32_table_version_matches_the_bitwise_reference_and_the_check_value()
+    public void Crc32_matches_the_bitwise_reference_and_the_check_value_at_every_length_around_the_folding_paths()
     {
         Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+        Assert.Equal(0xCBF43926u, Crc32.Finish(Crc32.UpdateTables(Crc32.Start, "123456789"u8)));
         var random = new Random(3);
-        for (var length = 0; length < 70; length++)
+        // 0..300 covers the table path (< 64), one to four 64-byte folds, 16-byte folds and every tail length.
+        for (var length = 0; length <= 300; length++)
         {
             var data = new byte[length];
             random.NextBytes(data);
-            Assert.Equal(Crc32.ComputeNaive(data), Crc32.Compute(data));
+            var expected = Crc32.ComputeNaive(data);
+            Assert.Equal(expected, Crc32.Compute(data));
+            Assert.Equal(expected, Crc32.Finish(Crc32.UpdateTables(Crc32.Start, data)));
+            var split = length / 3; // a running CRC carries over between calls, whichever path each part takes
+            Assert.Equal(expected, Crc32.Finish(Crc32.Update(Crc32.Update(Crc32.Start, data.AsSpan(0, split)), data.AsSpan(split))));
         }
+        var large = new byte[1 << 16];
+        random.NextBytes(large);
+        Assert.Equal(Crc32.ComputeNaive(large), Crc32.Compute(large));
     }
 
     [Fact]

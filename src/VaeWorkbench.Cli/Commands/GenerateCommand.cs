@@ -87,7 +87,8 @@ public sealed class GenerateCommand : ICliCommand
         foreach (var m in models) m.Threads = Math.Max(1, threads / workers);
 
         var zip = output.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
-        using var zipStream = zip ? File.Create(output) : null;
+        // A 1 MB buffer: with the default 4 KB, writing the ZIP took one system call per five images (~7% of the CPU).
+        using var zipStream = zip ? new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20) : null;
         using var writer = zip
             ? ImageFolderExportWriter.ToZip(zipStream!, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture))
             : ImageFolderExportWriter.ToDirectory(output, Path.GetFileName(modelPath), ModeName(mode), request.Seed.ToString(CultureInfo.InvariantCulture));

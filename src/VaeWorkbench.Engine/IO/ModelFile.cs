@@ -57,6 +57,7 @@ public static class ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = ModelFileJsonContext.Default,
     };
 
     /// <summary>
@@ -220,7 +221,7 @@ public static class ModelFile
         }
     }
 
-    private sealed record OptimizerState(long Step, AdamOptions Options);
+    internal sealed record OptimizerState(long Step, AdamOptions Options);
 
-    private sealed record TrainerState(string Rng, string? BestValidationLoss, int EpochsWithoutImprovement);
+    internal sealed record TrainerState(string Rng, string? BestValidationLoss, int EpochsWithoutImprovement);
 }

@@ -13,7 +13,10 @@ internal interface IBinaryKernel
     Vector512<float> Apply(Vector512<float> a, Vector512<float> b);
 }
 
-/// <summary>The element-wise kernels the layers need beyond what <see cref="TensorPrimitives"/> offers.</summary>
+/// <summary>
+/// The layers' element-wise loops. The hot ones run here rather than in TensorPrimitives: its generic operators cost
+/// 7–50 ms of JIT each on first use, which a short command pays in full (no ReadyToRun code exists for Vector512).
+/// </summary>
 internal static class ElementWise
 {
     /// <summary>dst[i] = op(a[i], b[i]); Vector512 when accelerated, then Vector256, then scalar for the tail.</summary>
@@ -51,13 +54,14 @@ internal static class ElementWise
         if (cols == 1)
         {
             // One output channel (a grey decoder's last layer): one vector add instead of a call per pixel.
-            TensorPrimitives.Add(y[..rows], bias[0], y[..rows]);
+            var column = y[..rows];
+            Map(new AddScalarKernel(bias[0]), column, column, column);
             return;
         }
         for (var r = 0; r < rows; r++)
         {
             var row = y.Slice(r * cols, cols);
-            TensorPrimitives.Add(row, bias, row);
+            Map(new AddKernel(), row, bias, row);
         }
     }
 
@@ -137,6 +141,30 @@ internal static class ElementWise
             sums[c] = s;
         }
     }
+}
+
+/// <summary>y = max(x, 0), NaN kept (so a diverging model still shows as NaN). Operands: (x, x).</summary>
+internal readonly struct ReluKernel : IBinaryKernel
+{
+    public float Apply(float x, float _) => MathF.Max(x, 0f);
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> _) => Vector256.Max(x, Vector256<float>.Zero);
+    public Vector512<float> Apply(Vector512<float> x, Vector512<float> _) => Vector512.Max(x, Vector512<float>.Zero);
+}
+
+/// <summary>y = a + b. Operands: (a, b).</summary>
+internal readonly struct AddKernel : IBinaryKernel
+{
+    public float Apply(float a, float b) => a + b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
+    public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => a + b;
+}
+
+/// <summary>y = x + c. Operands: (x, x).</summary>
+internal readonly struct AddScalarKernel(float c) : IBinaryKernel
+{
+    public float Apply(float x, float _) => x + c;
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> _) => x + Vector256.Create(c);
+    public Vector512<float> Apply(Vector512<float> x, Vector512<float> _) => x + Vector512.Create(c);
 }
 
 /// <summary>dx = dy where the ReLU output y was positive, else 0. Operands: (y, dy).</summary>

@@ -1,6 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace VaeWorkbench.Engine.Kernels;
 
@@ -138,7 +138,7 @@ internal static class Im2Col
     {
         if (count == 4)
         {
-            System.Runtime.Intrinsics.Vector128.StoreUnsafe(System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source), ref destination);
+            Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref source), ref destination);
             return;
         }
         if (count >= ShortRun)
@@ -157,10 +157,15 @@ internal static class Im2Col
     // destination += source
     private static void Add(ref float source, ref float destination, int count)
     {
+        if (count == 4)
+        {
+            (Vector128.LoadUnsafe(ref destination) + Vector128.LoadUnsafe(ref source)).StoreUnsafe(ref destination);
+            return;
+        }
         if (count >= ShortRun)
         {
             var d = MemoryMarshal.CreateSpan(ref destination, count);
-            TensorPrimitives.Add(d, MemoryMarshal.CreateReadOnlySpan(ref source, count), d);
+            ElementWise.Map(new AddKernel(), d, MemoryMarshal.CreateReadOnlySpan(ref source, count), d);
             return;
         }
         for (var i = 0; i < count; i++) Unsafe.Add(ref destination, i) += Unsafe.Add(ref source, i);

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using VaeWorkbench.Engine.Kernels;
 
 namespace VaeWorkbench.Engine.Layers;
@@ -13,7 +12,7 @@ public sealed class Relu(int size) : Activation(size)
     {
         CheckBatch(input, batch, InputSize, "input");
         var y = OutputBuffer(batch);
-        Apply(input, input, y, Count(batch), static (x, _, d) => TensorPrimitives.Max(x, 0f, d));
+        Apply(input, input, y, Count(batch), static (x, _, d) => ElementWise.Map(new ReluKernel(), x, x, d));
         _output = y; // Backward masks by y > 0
         return y;
     }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using VaeWorkbench.Engine.Kernels;
 
 namespace VaeWorkbench.Engine.Layers;
@@ -12,7 +11,7 @@ public sealed class Sigmoid(int size) : Activation(size)
     {
         CheckBatch(input, batch, InputSize, "input");
         var y = OutputBuffer(batch);
-        Apply(input, input, y, Count(batch), static (x, _, d) => TensorPrimitives.Sigmoid(x, d));
+        Apply(input, input, y, Count(batch), static (x, _, d) => ElementWise.Map(new LogisticKernel(), x, x, d));
         _output = y; // dy/dx = y(1 − y)
         return y;
     }

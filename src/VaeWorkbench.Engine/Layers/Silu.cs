@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using VaeWorkbench.Engine.Kernels;
 
 namespace VaeWorkbench.Engine.Layers;
 
@@ -14,7 +15,7 @@ public sealed class Silu(int size) : Activation(size)
         var n = Count(batch);
         _input = input; // Backward needs x and σ(x)
         var s = Grow(ref _sigmoid, n).AsSpan(0, n);
-        TensorPrimitives.Sigmoid(input.AsSpan(0, n), s);
+        ElementWise.Map(new LogisticKernel(), input.AsSpan(0, n), input.AsSpan(0, n), s);
         var y = OutputBuffer(batch);
         TensorPrimitives.Multiply(input.AsSpan(0, n), s, y.AsSpan(0, n));
         return y;

@@ -60,7 +60,7 @@ public sealed class ReconstructionLoss
         var constant = 0.0; // per-pixel normaliser, added once per image below
         // b = μ − x with μ = σ(s); a = per-pixel loss; g = ∂loss/∂μ, then times μ(1 − μ) for ∂/∂s
         var mean = withGrad ? g : Grow(ref _meanScratch, n).AsSpan(0, n);
-        TensorPrimitives.Sigmoid(s, mean);
+        ElementWise.Map(new LogisticKernel(), s, s, mean);
         TensorPrimitives.Subtract(mean, x, b);
         var gradFactor = 0f;
         switch (Kind)
@@ -126,7 +126,7 @@ public sealed class ReconstructionLoss
     }
 
     /// <summary>The pixel values the decoder predicts: σ(logits) for every likelihood here.</summary>
-    public static void ToPixels(ReadOnlySpan<float> logits, Span<float> pixels) => TensorPrimitives.Sigmoid(logits, pixels);
+    public static void ToPixels(ReadOnlySpan<float> logits, Span<float> pixels) => ElementWise.Map(new LogisticKernel(), logits, logits, pixels);
 
     private static float[] Grow(ref float[] buffer, int length)
     {

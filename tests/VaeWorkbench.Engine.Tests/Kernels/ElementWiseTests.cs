@@ -23,6 +23,43 @@ public class ElementWiseTests
         Check(new LeakyReluBackwardKernel(0.1f), a, b);
         Check(new SigmoidBackwardKernel(), a, b);
         Check(new TanhBackwardKernel(), a, b);
+        Check(new ReluKernel(), a, a);
+        Check(new AddKernel(), a, b);
+        Check(new AddScalarKernel(0.3f), a, a);
+        Check(new LogisticKernel(), a, a);
+        var wide = a.Select(x => x * 40f).ToArray(); // past the clamp at ±87 in both directions
+        Check(new LogisticKernel(), wide, wide);
+    }
+
+    [Fact]
+    public void LogisticIsWithinTwoUlpOfTheDoublePrecisionDefinitionAndSaturates()
+    {
+        // Every 1/64 from −100 to 100: the exponent's whole range, the clamp and both saturations.
+        var x = Enumerable.Range(-6400, 12801).Select(i => i / 64f).ToArray();
+        var y = new float[x.Length];
+        ElementWise.Map(new LogisticKernel(), x, x, y);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var exact = LogisticKernel.Naive(x[i]);
+            if (x[i] < -87f)
+                Assert.InRange(y[i], 0f, 2e-38f); // the clamp: e^87 instead of e^−x, still ~0
+            else
+                Assert.True(Math.Abs(y[i] - exact) <= 2 * MathF.BitIncrement(exact) - 2 * exact, $"σ({x[i]}) = {y[i]:R}, exactly {exact:R}");
+        }
+        Assert.Equal(1f, y[^1]);
+        Assert.Equal(0.5f, y[6400]);
+        // NaN at a vector lane and in the scalar tail: a diverged model still shows as NaN.
+        var nan = Enumerable.Range(0, 19).Select(i => i % 17 == 0 ? float.NaN : i - 9f).ToArray();
+        foreach (var kernel in new Func<float[], float[]>[]
+                 {
+                     v => { var y = new float[v.Length]; ElementWise.Map(new LogisticKernel(), v, v, y); return y; },
+                     v => { var y = new float[v.Length]; ElementWise.Map(new ReluKernel(), v, v, y); return y; },
+                 })
+        {
+            var result = kernel(nan);
+            Assert.True(float.IsNaN(result[0]) && float.IsNaN(result[17]));
+            Assert.All(result.Where((_, i) => i % 17 != 0), v => Assert.False(float.IsNaN(v)));
+        }
     }
 
     private static void Check<T>(T op, float[] a, float[] b) where T : struct, IBinaryKernel

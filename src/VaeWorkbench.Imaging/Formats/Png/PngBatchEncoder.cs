@@ -19,11 +19,14 @@ public static class PngBatchEncoder
             throw new ArgumentException($"images {first}..{(long)first + count - 1} of {channels}x{height}x{width} need {((long)first + count) * size} floats, got {chw.Length}", nameof(count));
         var pngs = new byte[count][];
         var workers = Math.Clamp(Math.Min(threads, count / 16), 1, 64); // a handful of images is not worth a thread
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        void EncodePart(int worker)
         {
             for (long i = (long)count * worker / workers, end = (long)count * (worker + 1) / workers; i < end; i++)
                 pngs[i] = PngEncoder.Encode(TensorConversion.FromChw(chw.AsSpan((int)(first + i) * size, size), channels, height, width), level);
-        });
+        }
+        // One worker runs inline: a first Parallel.For costs ~15 ms of start-up, and generation workers encode on one thread each.
+        if (workers == 1) EncodePart(0);
+        else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, EncodePart);
         return pngs;
     }
 }
