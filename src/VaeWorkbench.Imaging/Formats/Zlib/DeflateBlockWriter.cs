@@ -183,14 +183,15 @@ internal sealed class DeflateBlockWriter
                 sink.Write(literalCodes[symbol], literalLengths[symbol]);
                 continue;
             }
+            // A code and its extra bits in one write (at most 15 + 5 and 15 + 13 bits): the extra bits follow the code.
             var length = symbol >> 16;
             var lengthCode = LengthCode[length];
-            sink.Write(literalCodes[257 + lengthCode], literalLengths[257 + lengthCode]);
-            sink.Write((uint)(length - LengthBase[lengthCode]), LengthExtra[lengthCode]);
+            int codeBits = literalLengths[257 + lengthCode];
+            sink.Write(literalCodes[257 + lengthCode] | (uint)(length - LengthBase[lengthCode]) << codeBits, codeBits + LengthExtra[lengthCode]);
             var distance = symbol & 0xFFFF;
             var distanceCode = DistanceCode(distance);
-            sink.Write(distanceCodes[distanceCode], distanceLengths[distanceCode]);
-            sink.Write((uint)(distance - DistanceBase[distanceCode]), DistanceExtra[distanceCode]);
+            codeBits = distanceLengths[distanceCode];
+            sink.Write(distanceCodes[distanceCode] | (uint)(distance - DistanceBase[distanceCode]) << codeBits, codeBits + DistanceExtra[distanceCode]);
         }
         sink.Write(literalCodes[EndOfBlock], literalLengths[EndOfBlock]);
         output.Return(sink);
