@@ -7,8 +7,10 @@ namespace VaeWorkbench.Engine.Kernels;
 /// </summary>
 public readonly record struct ConvGeometry(int ImageH, int ImageW, int Channels, int KernelH, int KernelW, int Stride, int Padding)
 {
-    public int GridH => (ImageH + 2 * Padding - KernelH) / Stride + 1;
-    public int GridW => (ImageW + 2 * Padding - KernelW) / Stride + 1;
+    // Computed once, not on every read: the kernels read them in inner loops, where each read was an integer division
+    // (perf showed idiv in col2im and the Winograd transforms). So no `with` on a geometry: these would not follow.
+    public int GridH { get; } = (ImageH + 2 * Padding - KernelH) / Math.Max(1, Stride) + 1;
+    public int GridW { get; } = (ImageW + 2 * Padding - KernelW) / Math.Max(1, Stride) + 1;
     public int PatchSize => KernelH * KernelW * Channels;
     public int ImageSize => ImageH * ImageW * Channels;
     public int Patches => GridH * GridW;

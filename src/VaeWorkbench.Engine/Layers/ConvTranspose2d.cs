@@ -50,12 +50,17 @@ public sealed class ConvTranspose2d : Layer
         CheckBatch(input, batch, InputSize, "input");
         _input = input; // Backward needs x for dW
         var y = OutputBuffer(batch);
+        if (WinogradConvTranspose.Applies(_geometry, _inChannels))
+        {
+            ForwardWinograd(input, y, batch);
+            return y;
+        }
         // Slices of the batch, so that x·W's output is still in L2 when col2im reads it back: for the conv preset's
         // first layer a batch of 256 makes 25 MB of columns, which whole went out to memory and back (measured with
         // `bench generate-breakdown`). Threads take whole slices; each image's bits do not depend on the slicing,
         // because a GEMM row's products do not depend on how many rows the call has.
         var perImage = _geometry.Patches * _geometry.PatchSize;
-        var slice = Math.Max(1, SliceColumnBytes / (perImage * sizeof(float)));
+        var slice = SgemmRowsInPlace.WholeGroups(SliceColumnBytes / (perImage * sizeof(float)), _geometry.Patches);
         var slices = (batch + slice - 1) / slice;
         Parallelism.For(slices, Threads, 1, (s0, s1) =>
         {
@@ -68,6 +73,35 @@ public sealed class ConvTranspose2d : Layer
     private const int SliceColumnBytes = 512 * 1024;
 
     [ThreadStatic] private static float[]? t_columns;
+    [ThreadStatic] private static float[]? t_transformedInput;
+    [ThreadStatic] private static float[]? t_products;
+    private float[] _transformedWeight = [];
+
+    // Kernel 4, stride 2, padding 1 by Winograd F(4×4, 2×2): half the multiply-adds (see WinogradConvTranspose).
+    // Slices of the batch keep one phase's transformed input and products (~40 KB an image here) in L2; every tile is
+    // computed on its own, so the bits do not depend on the slicing or the thread count.
+    private void ForwardWinograd(float[] input, float[] y, int batch)
+    {
+        var outChannels = _geometry.Channels;
+        var weightSize = WinogradConvTranspose.TransformedWeightSize(_inChannels, outChannels);
+        if (_transformedWeight.Length != weightSize) _transformedWeight = new float[weightSize];
+        WinogradConvTranspose.TransformWeights(Weight.Value, _inChannels, outChannels, _transformedWeight);
+        var (vPerImage, mPerImage) = WinogradConvTranspose.ScratchSizes(_geometry, _inChannels, 1);
+        var slice = SgemmRowsInPlace.WholeGroups(SliceColumnBytes / ((vPerImage + mPerImage) * sizeof(float)), WinogradConvTranspose.TilesPerImage(_geometry));
+        var slices = (batch + slice - 1) / slice;
+        Parallelism.For(slices, Threads, 1, (s0, s1) =>
+        {
+            var (vSize, mSize) = WinogradConvTranspose.ScratchSizes(_geometry, _inChannels, slice);
+            var v = t_transformedInput is { } tv && tv.Length >= vSize ? tv : t_transformedInput = new float[vSize];
+            var m = t_products is { } tm && tm.Length >= mSize ? tm : t_products = new float[mSize];
+            for (var s = s0; s < s1; s++)
+            {
+                var (first, count) = (s * slice, Math.Min(slice, batch - s * slice));
+                WinogradConvTranspose.Forward(_geometry, _inChannels, input.AsSpan(first * InputSize, count * InputSize), _transformedWeight,
+                    Bias.Value, y.AsSpan(first * OutputSize, count * OutputSize), count, v, m);
+            }
+        });
+    }
 
     // x:(S·IH·IW, InC) of images first.. -> y:(S,OH,OW,OutC), on this thread
     private void ForwardSlice(float[] input, float[] y, int first, int count, float[] columns)
@@ -75,7 +109,9 @@ public sealed class ConvTranspose2d : Layer
         var rows = count * _geometry.Patches;
         var k = _geometry.PatchSize;
         var x = input.AsSpan(first * InputSize, count * InputSize);
-        Sgemm.Multiply(false, false, rows, k, _inChannels, 1f, x, _inChannels, Weight.Value, k, 0f, columns, k);
+        // Few columns (one output channel: 16): packing x would cost as much as the product. Many (512): packing pays.
+        if (k <= 64 && SgemmRowsInPlace.Supports(k)) SgemmRowsInPlace.Multiply(rows, k, _inChannels, x, _inChannels, Weight.Value, k, columns, k);
+        else Sgemm.Multiply(false, false, rows, k, _inChannels, 1f, x, _inChannels, Weight.Value, k, 0f, columns, k);
         var image = y.AsSpan(first * OutputSize, count * OutputSize);
         Im2Col.Accumulate(_geometry, columns.AsSpan(0, rows * k), image, count, threads: 1);
         ElementWise.AddRowVector(image, Bias.Value, count * _geometry.ImageH * _geometry.ImageW);

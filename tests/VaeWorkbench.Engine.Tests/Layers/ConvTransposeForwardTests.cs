@@ -3,13 +3,17 @@ using VaeWorkbench.Engine.Layers;
 namespace VaeWorkbench.Engine.Tests.Layers;
 
 /// <summary>
-/// ConvTranspose2d.Forward (GEMM and col2im over slices of the batch, threads taking whole slices) against the direct
-/// definition: every input pixel scatters its kernel-weighted values into the output.
+/// ConvTranspose2d.Forward (GEMM and col2im, or Winograd F(4×4, 2×2) for kernel 4 / stride 2 / padding 1 with channels
+/// in sixteens, over slices of the batch, threads taking whole slices) against the direct definition: every input pixel
+/// scatters its kernel-weighted values into the output.
 /// </summary>
 public class ConvTransposeForwardTests
 {
     [Theory]
-    [InlineData(64, 32, 4, 2, 1, 7, 7, 12)] // the conv preset's first transposed layer: several slices, the last one partial
+    [InlineData(64, 32, 4, 2, 1, 7, 7, 12)] // the conv preset's first transposed layer (Winograd): several slices, the last one partial
+    [InlineData(16, 16, 4, 2, 1, 5, 6, 25)] // Winograd: partial tiles both ways, non-square
+    [InlineData(16, 48, 4, 2, 1, 8, 8, 3)]  // Winograd: whole tiles; 48 output channels = a 32-wide and a 16-wide panel
+    [InlineData(32, 16, 4, 2, 1, 1, 1, 2)]  // Winograd: a 1×1 input, all but one tap position in the padding
     [InlineData(32, 1, 4, 2, 1, 14, 14, 3)] // its last layer (one output channel)
     [InlineData(3, 2, 3, 1, 1, 4, 5, 1)]    // stride 1, a batch of one
     [InlineData(2, 3, 3, 2, 0, 2, 3, 40)]   // no padding, many small images in one slice
