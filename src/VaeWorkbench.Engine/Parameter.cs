@@ -10,13 +10,18 @@ public sealed class Parameter
         var size = 1;
         foreach (var d in shape) size = checked(size * d);
         Value = new float[size];
-        Grad = new float[size];
     }
 
     public string Name { get; }
     public int[] Shape { get; }
     public float[] Value { get; }
-    public float[] Grad { get; }
+    /// <summary>
+    /// Allocated on first use: a model that only runs inference (a replica decoding on its own thread, a model a web
+    /// page loaded) never needs it, and it was half of what building one cost (zeroed pages the size of the weights).
+    /// </summary>
+    public float[] Grad => _grad ??= new float[Value.Length];
+
+    private float[]? _grad;
     public int Size => Value.Length;
 
     /// <summary>PyTorch's default init for Linear/Conv weights and biases: U(-1/√fanIn, 1/√fanIn) (Kaiming uniform, a=√5).</summary>
