@@ -47,6 +47,21 @@ public class ZlibEncoderTests
     }
 
     [Fact]
+    public void Used_and_coded_symbol_lists_match_a_plain_scan_at_every_length()
+    {
+        var random = new Random(12);
+        for (var n = 0; n <= 300; n++) // every tail past the 8-int and 32-byte vectors
+        {
+            var frequencies = Enumerable.Range(0, n).Select(_ => random.Next(3) == 0 ? random.Next(1, 50) : 0).ToArray();
+            var lengths = frequencies.Select(f => (byte)(f % 16)).ToArray();
+            var used = new int[n];
+            var coded = new int[n];
+            Assert.Equal(Enumerable.Range(0, n).Where(s => frequencies[s] > 0), used[..HuffmanCode.UsedSymbols(frequencies, used)]);
+            Assert.Equal(Enumerable.Range(0, n).Where(s => lengths[s] != 0), coded[..HuffmanCode.CodedSymbols(lengths, coded)]);
+        }
+    }
+
+    [Fact]
     public void Counting_sort_and_comparison_sort_give_the_same_code_lengths()
     {
         // Scaling every frequency by 4 keeps the (frequency, symbol) order and every merge decision, so the lengths

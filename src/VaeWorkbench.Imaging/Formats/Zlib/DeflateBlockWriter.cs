@@ -34,8 +34,13 @@ internal sealed class DeflateBlockWriter
     public void Write(DeflateBitWriter output, ReadOnlySpan<int> symbols, ReadOnlySpan<byte> raw, bool final)
     {
         _literalFrequencies[EndOfBlock] = 1;
-        HuffmanCode.BuildLengths(_literalFrequencies, _literalLengths, 15);
-        HuffmanCode.BuildLengths(_distanceFrequencies, _distanceLengths, 15);
+        // The used symbols, listed once: every pass below walks those rather than the whole alphabets.
+        Span<int> usedLiterals = stackalloc int[LiteralLengthCodes];
+        usedLiterals = usedLiterals[..HuffmanCode.UsedSymbols(_literalFrequencies, usedLiterals)];
+        Span<int> usedDistances = stackalloc int[DistanceCodes];
+        usedDistances = usedDistances[..HuffmanCode.UsedSymbols(_distanceFrequencies, usedDistances)];
+        HuffmanCode.BuildLengths(_literalFrequencies, usedLiterals, _literalLengths, 15);
+        HuffmanCode.BuildLengths(_distanceFrequencies, usedDistances, _distanceLengths, 15);
         var literalCount = LiteralLengthCodes;
         while (literalCount > 257 && _literalLengths[literalCount - 1] == 0) literalCount--;
         var distanceCount = DistanceCodes;
@@ -46,8 +51,8 @@ internal sealed class DeflateBlockWriter
         while (codeLengthCount > 4 && _codeLengthLengths[CodeLengthOrder[codeLengthCount - 1]] == 0) codeLengthCount--;
 
         long extraBits = ExtraBits();
-        var dynamicBits = 3 + 14 + 3L * codeLengthCount + TokenBits(tokenCount) + DataBits(_literalLengths, _distanceLengths) + extraBits;
-        var fixedBits = 3 + DataBits(FixedLiteralLengths, FixedDistanceLengths) + extraBits;
+        var dynamicBits = 3 + 14 + 3L * codeLengthCount + TokenBits(tokenCount) + DataBits(_literalLengths, _distanceLengths, usedLiterals, usedDistances) + extraBits;
+        var fixedBits = 3 + DataBits(FixedLiteralLengths, FixedDistanceLengths, usedLiterals, usedDistances) + extraBits;
         var storedBits = 8L * (raw.Length + 5L * Math.Max(1, (raw.Length + 65534) / 65535)) + 10;
         if (storedBits < dynamicBits && storedBits < fixedBits)
         {
@@ -64,7 +69,8 @@ internal sealed class DeflateBlockWriter
         output.WriteBits((uint)(literalCount - 257), 5);
         output.WriteBits((uint)(distanceCount - 1), 5);
         output.WriteBits((uint)(codeLengthCount - 4), 4);
-        HuffmanCode.BuildCodes(_codeLengthLengths, _codeLengthCodes);
+        Span<int> coded = stackalloc int[LiteralLengthCodes];
+        HuffmanCode.BuildCodes(_codeLengthLengths, coded[..HuffmanCode.CodedSymbols(_codeLengthLengths, coded)], _codeLengthCodes);
         for (var i = 0; i < codeLengthCount; i++) output.WriteBits(_codeLengthLengths[CodeLengthOrder[i]], 3);
         for (var t = 0; t < tokenCount; t++)
         {
@@ -72,8 +78,9 @@ internal sealed class DeflateBlockWriter
             output.WriteBits(_codeLengthCodes[symbol], _codeLengthLengths[symbol]);
             if (symbol >= 16) output.WriteBits((uint)(_tokens[t] >> 8), symbol == 16 ? 2 : symbol == 17 ? 3 : 7);
         }
-        HuffmanCode.BuildCodes(_literalLengths, _literalCodes);
-        HuffmanCode.BuildCodes(_distanceLengths, _distanceCodes);
+        // Padding may have given unused symbols a length, so the coded symbols come from the lengths.
+        HuffmanCode.BuildCodes(_literalLengths, coded[..HuffmanCode.CodedSymbols(_literalLengths, coded)], _literalCodes);
+        HuffmanCode.BuildCodes(_distanceLengths, coded[..HuffmanCode.CodedSymbols(_distanceLengths, coded)], _distanceCodes);
         WriteSymbols(output, symbols, _literalLengths, _literalCodes, _distanceLengths, _distanceCodes);
     }
 
@@ -154,11 +161,11 @@ internal sealed class DeflateBlockWriter
         return bits;
     }
 
-    private long DataBits(byte[] literalLengths, byte[] distanceLengths)
+    private long DataBits(byte[] literalLengths, byte[] distanceLengths, ReadOnlySpan<int> usedLiterals, ReadOnlySpan<int> usedDistances)
     {
         long bits = 0;
-        for (var s = 0; s < LiteralLengthCodes; s++) bits += (long)_literalFrequencies[s] * literalLengths[s];
-        for (var d = 0; d < DistanceCodes; d++) bits += (long)_distanceFrequencies[d] * distanceLengths[d];
+        foreach (var s in usedLiterals) bits += (long)_literalFrequencies[s] * literalLengths[s];
+        foreach (var d in usedDistances) bits += (long)_distanceFrequencies[d] * distanceLengths[d];
         return bits;
     }
 
