@@ -45,7 +45,7 @@ internal static class GenerationBreakdown
         Report($"decode ({model.Threads} threads: GEMMs, activations, sigmoid)", count, () => pixels = model.Decode(z, count));
         DecoderLayers(model, z, count);
         var scratch = new float[pixels.Length];
-        Report("sigmoid alone (TensorPrimitives)", count, () => ReconstructionLoss.ToPixels(pixels, scratch));
+        Report("sigmoid alone (LogisticKernel)", count, () => ReconstructionLoss.ToPixels(pixels, scratch));
 
         var images = new Image[count];
         Report("quantise to bytes (TensorConversion.FromChw)", count, () =>
@@ -80,7 +80,7 @@ internal static class GenerationBreakdown
             foreach (var rows in filtered) ours += ZlibEncoder.ForThisThread.Compress(rows).Length;
         });
         uint crc = 0;
-        Report("CRC-32 of the filtered rows (table)", count, () =>
+        Report("CRC-32 of the filtered rows (carry-less folding past 64 bytes)", count, () =>
         {
             foreach (var rows in filtered) crc ^= Crc32.Compute(rows);
         });

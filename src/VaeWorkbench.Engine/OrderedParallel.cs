@@ -44,7 +44,11 @@ public static class OrderedParallel
     private sealed class State<TIn, TOut>(IEnumerator<TIn> source, int lookahead) : IDisposable
     {
         private readonly object _gate = new();
-        private readonly Dictionary<long, TOut> _results = [];
+        // Results waiting to be consumed, in a ring: at most `lookahead` items are taken past the last one consumed, so
+        // item i always has slot i mod lookahead to itself. (A dictionary here was generic code the JIT compiled at
+        // every start.)
+        private readonly TOut[] _results = new TOut[lookahead];
+        private readonly bool[] _ready = new bool[lookahead];
         private long _taken, _consumed;
         private bool _exhausted, _stopped;
         private Exception? _failure;
@@ -87,7 +91,8 @@ public static class OrderedParallel
                 }
                 lock (_gate)
                 {
-                    _results[index] = result;
+                    var slot = (int)(index % _results.Length);
+                    (_results[slot], _ready[slot]) = (result, true);
                     Monitor.PulseAll(_gate);
                 }
             }
@@ -98,9 +103,11 @@ public static class OrderedParallel
         {
             lock (_gate)
             {
-                while (_failure is null && !_results.ContainsKey(_consumed) && !(_exhausted && _consumed == _taken)) Monitor.Wait(_gate);
+                var slot = (int)(_consumed % _results.Length);
+                while (_failure is null && !_ready[slot] && !(_exhausted && _consumed == _taken)) Monitor.Wait(_gate);
                 result = default!;
-                if (_failure is not null || !_results.Remove(_consumed, out result!)) return false;
+                if (_failure is not null || !_ready[slot]) return false;
+                (result, _results[slot], _ready[slot]) = (_results[slot], default!, false);
                 _consumed++;
                 Monitor.PulseAll(_gate);
                 return true;

@@ -18,8 +18,8 @@ namespace VaeWorkbench.Engine.Kernels;
 internal static class WinogradConvTranspose
 {
     private const int Tile = 4;          // outputs per tile side
-    private const int Span = Tile + 1;   // input values per tile side (2 taps)
-    private const int Points = Span * Span;
+    private const int Side = Tile + 1;   // input values per tile side (2 taps)
+    private const int Points = Side * Side;
 
     // G (5×2): the filter transform. Thirds and sixths: the only inexact constants.
     private static readonly float[,] G = { { 0.5f, 0f }, { -0.5f, -0.5f }, { -1f / 6, 1f / 6 }, { 1f / 6, 1f / 3 }, { 0f, 1f } };
@@ -47,15 +47,15 @@ internal static class WinogradConvTranspose
                     var g01 = Load(weight, ((c * 4 + 3 - a) * 4 + 1 - b) * outChannels + o);
                     var g10 = Load(weight, ((c * 4 + 1 - a) * 4 + 3 - b) * outChannels + o);
                     var g11 = Load(weight, ((c * 4 + 1 - a) * 4 + 1 - b) * outChannels + o);
-                    for (var xi = 0; xi < Span; xi++)
+                    for (var xi = 0; xi < Side; xi++)
                     {
                         // Row xi of G·g: two vectors (u = 0, 1).
                         var r0 = g00 * G[xi, 0] + g10 * G[xi, 1];
                         var r1 = g01 * G[xi, 0] + g11 * G[xi, 1];
-                        for (var nu = 0; nu < Span; nu++)
+                        for (var nu = 0; nu < Side; nu++)
                         {
                             var value = r0 * G[nu, 0] + r1 * G[nu, 1];
-                            value.StoreUnsafe(ref MemoryMarshal.GetReference(u), (nuint)((((phase * Points + xi * Span + nu) * inChannels) + c) * outChannels + o));
+                            value.StoreUnsafe(ref MemoryMarshal.GetReference(u), (nuint)((((phase * Points + xi * Side + nu) * inChannels) + c) * outChannels + o));
                         }
                     }
                 }
@@ -123,19 +123,19 @@ internal static class WinogradConvTranspose
         var pointStride = (nuint)(tiles * inChannels);
         for (var c = 0; c < inChannels; c += 16)
         {
-            for (var q = 0; q < Span; q++)
+            for (var q = 0; q < Side; q++)
             {
                 var col = col0 + q;
                 InputTransform(Pixel(ref src, g, row0, col, c, inChannels), Pixel(ref src, g, row0 + 1, col, c, inChannels),
                     Pixel(ref src, g, row0 + 2, col, c, inChannels), Pixel(ref src, g, row0 + 3, col, c, inChannels),
-                    Pixel(ref src, g, row0 + 4, col, c, inChannels), out t[q], out t[Span + q], out t[2 * Span + q], out t[3 * Span + q], out t[4 * Span + q]);
+                    Pixel(ref src, g, row0 + 4, col, c, inChannels), out t[q], out t[Side + q], out t[2 * Side + q], out t[3 * Side + q], out t[4 * Side + q]);
             }
             ref var at = ref Unsafe.Add(ref dst, (nuint)(tile * inChannels + c));
-            for (var s = 0; s < Span; s++)
+            for (var s = 0; s < Side; s++)
             {
-                InputTransform(t[s * Span], t[s * Span + 1], t[s * Span + 2], t[s * Span + 3], t[s * Span + 4],
+                InputTransform(t[s * Side], t[s * Side + 1], t[s * Side + 2], t[s * Side + 3], t[s * Side + 4],
                     out var v0, out var v1, out var v2, out var v3, out var v4);
-                var row = (nuint)(s * Span) * pointStride;
+                var row = (nuint)(s * Side) * pointStride;
                 v0.StoreUnsafe(ref at, row);
                 v1.StoreUnsafe(ref at, row + pointStride);
                 v2.StoreUnsafe(ref at, row + 2 * pointStride);
@@ -175,17 +175,17 @@ internal static class WinogradConvTranspose
         for (var o = 0; o < outChannels; o += 16)
         {
             ref var at = ref Unsafe.Add(ref MemoryMarshal.GetReference(m), (nuint)(tile * outChannels + o));
-            for (var q = 0; q < Span; q++)
+            for (var q = 0; q < Side; q++)
             {
                 var column = (nuint)q * pointStride;
-                OutputTransform(Vector512.LoadUnsafe(ref at, column), Vector512.LoadUnsafe(ref at, column + Span * pointStride),
-                    Vector512.LoadUnsafe(ref at, column + 2 * Span * pointStride), Vector512.LoadUnsafe(ref at, column + 3 * Span * pointStride),
-                    Vector512.LoadUnsafe(ref at, column + 4 * Span * pointStride), out t[q], out t[Span + q], out t[2 * Span + q], out t[3 * Span + q]);
+                OutputTransform(Vector512.LoadUnsafe(ref at, column), Vector512.LoadUnsafe(ref at, column + Side * pointStride),
+                    Vector512.LoadUnsafe(ref at, column + 2 * Side * pointStride), Vector512.LoadUnsafe(ref at, column + 3 * Side * pointStride),
+                    Vector512.LoadUnsafe(ref at, column + 4 * Side * pointStride), out t[q], out t[Side + q], out t[2 * Side + q], out t[3 * Side + q]);
             }
             var biasVector = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)o);
             for (var k = 0; k < rows; k++)
             {
-                OutputTransform(t[k * Span], t[k * Span + 1], t[k * Span + 2], t[k * Span + 3], t[k * Span + 4],
+                OutputTransform(t[k * Side], t[k * Side + 1], t[k * Side + 2], t[k * Side + 3], t[k * Side + 4],
                     out var y0, out var y1, out var y2, out var y3);
                 ref var pixel = ref Unsafe.Add(ref dst, (nuint)(((2 * (i0 + k) + a) * 2 * g.GridW + 2 * j0 + b) * outChannels + o));
                 var step = (nuint)(2 * outChannels); // the next output column of this phase

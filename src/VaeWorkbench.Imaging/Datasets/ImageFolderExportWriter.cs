@@ -24,7 +24,8 @@ public sealed class ImageFolderExportWriter : IDisposable
     private readonly HashSet<string> _folders = [];
     private readonly FileStream _manifestFile = new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
     private readonly StreamWriter _manifest;
-    private readonly Dictionary<(string, ExportSource), int> _counters = [];
+    // Files numbered per folder, one table per source (generated, original).
+    private readonly Dictionary<string, int>[] _counters = [[], []];
 
     private ImageFolderExportWriter(ZipStreamWriter? zip, string? directory, string model, string mode, string seed)
     {
@@ -48,8 +49,8 @@ public sealed class ImageFolderExportWriter : IDisposable
     public string Add(string? className, ExportSource source, double? score, ReadOnlySpan<byte> png)
     {
         var folder = FolderName(className);
-        var key = (folder, source);
-        var number = _counters[key] = _counters.GetValueOrDefault(key) + 1;
+        var counters = _counters[(int)source];
+        var number = counters[folder] = counters.GetValueOrDefault(folder) + 1;
         var file = string.Create(CultureInfo.InvariantCulture, $"{folder}/{(source == ExportSource.Original ? "original_" : "")}{number:D6}.png");
         if (_zip is not null)
         {
