@@ -5,9 +5,9 @@
 # Needs: apt-get install -y python3-torch python3-pil dataset-fashion-mnist
 # The machine is shared, so each run times ours and PyTorch back to back (alternating who goes first) and the ratio is
 # taken per run; the median and the spread (min..max) of those ratios are printed at the end. PNG sizes: ours beside
-# Pillow's default encoder (what torch_generate.py uses: zlib level 6 with Pillow's filter choice) on the very same pixels. The default sink is
-# one ZIP (stored entries) on both sides; "dir" (one file per image) mostly measures the file system, which on a loaded
-# shared machine took over 20 s per 20,000 files on both sides.
+# Pillow's default encoder (what torch_generate.py uses: zlib level 6 with Pillow's filter choice) on the very same
+# pixels. The default sink is one ZIP (stored entries) on both sides; "dir" (one file per image) mostly measures the
+# file system, which on a loaded shared machine took over 20 s per 20,000 files on both sides.
 set -euo pipefail
 COUNT=${1:-20000}
 RUNS=${2:-5}
