@@ -65,11 +65,14 @@ internal static class WinogradConvTranspose
 
     public static int TransformedWeightSize(int inChannels, int outChannels) => 4 * Points * inChannels * outChannels;
 
-    /// <summary>Buffer sizes for <paramref name="images"/> images: the transformed input V and the products M.</summary>
+    /// <summary>
+    /// Buffer sizes for <paramref name="images"/> images: the transformed input V and the products M of the two phases
+    /// of one output row parity, which are computed together.
+    /// </summary>
     public static (int V, int M) ScratchSizes(ConvGeometry g, int inChannels, int images)
     {
         var tiles = images * TilesPerImage(g);
-        return (Points * tiles * inChannels, Points * tiles * g.Channels);
+        return (2 * Points * tiles * inChannels, 2 * Points * tiles * g.Channels);
     }
 
     // x:(S, GridH, GridW, InC), U from TransformWeights, bias:(OutC) -> y:(S, 2·GridH, 2·GridW, OutC)
@@ -83,27 +86,38 @@ internal static class WinogradConvTranspose
         var (vSize, mSize) = ScratchSizes(g, inChannels, images);
         if (v.Length < vSize || m.Length < mSize) throw new ArgumentException("Winograd scratch buffers are too small");
         if (x.Length < images * g.Patches * inChannels || y.Length < images * g.ImageSize) throw new ArgumentException("Winograd operands are too small");
+        // Bᵀ·d of a band of five input rows across every column a window of the band reads (−1 .. 4·tilesW).
+        var bandColumns = Tile * tilesW + 2;
+        Span<Vector512<float>> band = stackalloc Vector512<float>[Side * bandColumns];
         Span<Vector512<float>> window = stackalloc Vector512<float>[Points];
-        for (var phase = 0; phase < 4; phase++)
+        var phaseV = Points * tiles * inChannels;
+        var phaseM = Points * tiles * outChannels;
+        for (var a = 0; a < 2; a++)
         {
-            var (a, b) = (phase >> 1, phase & 1);
-            // V[point][tile][c]: every tile's 5×5 input window, transformed.
-            for (int image = 0, tile = 0; image < images; image++)
+            // V[b][point][tile][c] for both column phases b: each band of rows is transformed down its columns once
+            // for the four windows (two phases × tile columns) that share it.
+            for (var image = 0; image < images; image++)
                 for (var ti = 0; ti < tilesH; ti++)
-                    for (var tj = 0; tj < tilesW; tj++, tile++)
-                        TransformInput(shape, x.Slice(image * shape.InputSize), Tile * ti + a - 1, Tile * tj + b - 1, v, tile, tiles, window);
-            // M[point] = V[point]·U[phase, point]: 25 thin products, summed over the input channels.
-            for (var point = 0; point < Points; point++)
+                    TransformInputBand(shape, x.Slice(image * shape.InputSize), Tile * ti + a - 1, (image * tilesH + ti) * tilesW, tilesW, tiles,
+                        v[..phaseV], v.Slice(phaseV, phaseV), band);
+            for (var b = 0; b < 2; b++)
             {
-                SgemmRowsInPlace.Multiply(tiles, outChannels, inChannels,
-                    v.Slice(point * tiles * inChannels, tiles * inChannels), inChannels,
-                    u.Slice((phase * Points + point) * inChannels * outChannels, inChannels * outChannels), outChannels,
-                    m.Slice(point * tiles * outChannels, tiles * outChannels), outChannels);
+                var phase = 2 * a + b;
+                var vb = v.Slice(b * phaseV, phaseV);
+                var mb = m.Slice(b * phaseM, phaseM);
+                // M[point] = V[point]·U[phase, point]: 25 thin products, summed over the input channels.
+                for (var point = 0; point < Points; point++)
+                {
+                    SgemmRowsInPlace.Multiply(tiles, outChannels, inChannels,
+                        vb.Slice(point * tiles * inChannels, tiles * inChannels), inChannels,
+                        u.Slice((phase * Points + point) * inChannels * outChannels, inChannels * outChannels), outChannels,
+                        mb.Slice(point * tiles * outChannels, tiles * outChannels), outChannels);
+                }
+                for (int image = 0, tile = 0; image < images; image++)
+                    for (var ti = 0; ti < tilesH; ti++)
+                        for (var tj = 0; tj < tilesW; tj++, tile++)
+                            TransformOutput(shape, mb, tile, tiles, bias, y.Slice(image * shape.OutputSize), Tile * ti, Tile * tj, a, b, window);
             }
-            for (int image = 0, tile = 0; image < images; image++)
-                for (var ti = 0; ti < tilesH; ti++)
-                    for (var tj = 0; tj < tilesW; tj++, tile++)
-                        TransformOutput(shape, m, tile, tiles, bias, y.Slice(image * shape.OutputSize), Tile * ti, Tile * tj, a, b, window);
         }
     }
 
@@ -112,35 +126,50 @@ internal static class WinogradConvTranspose
 
     private static int Tiles(int size) => (size + Tile - 1) / Tile;
 
-    // d = the input window whose top-left is x[row0, col0] (outside the image: 0) -> V = Bᵀ·d·B, one vector of channels
-    // at a time. Each stage keeps its five values in registers; `t` holds Bᵀ·d between the two.
-    private static void TransformInput(Shape g, ReadOnlySpan<float> image, int row0, int col0, Span<float> v, int tile, int tiles,
-        Span<Vector512<float>> t)
+    // Input rows row0 .. row0 + 4 (outside the image: 0) -> V = Bᵀ·d·B of every window on them: column phase b and tile
+    // column tj read columns 4·tj + b − 1 .. 4·tj + b + 3. One vector of channels at a time; `band` holds Bᵀ·d.
+    private static void TransformInputBand(Shape g, ReadOnlySpan<float> image, int row0, int firstTile, int tilesW, int tiles,
+        Span<float> v0Phase, Span<float> v1Phase, Span<Vector512<float>> band)
     {
         ref var src = ref MemoryMarshal.GetReference(image);
-        ref var dst = ref MemoryMarshal.GetReference(v);
         var inChannels = g.InChannels;
+        var columns = band.Length / Side;
         var pointStride = (nuint)(tiles * inChannels);
         for (var c = 0; c < inChannels; c += 16)
         {
-            for (var q = 0; q < Side; q++)
+            for (var k = 0; k < columns; k++)
             {
-                var col = col0 + q;
+                var col = k - 1;
+                if ((uint)col >= (uint)g.GridW)
+                {
+                    for (var s = 0; s < Side; s++) band[s * columns + k] = default;
+                    continue;
+                }
                 InputTransform(Pixel(ref src, g, row0, col, c, inChannels), Pixel(ref src, g, row0 + 1, col, c, inChannels),
                     Pixel(ref src, g, row0 + 2, col, c, inChannels), Pixel(ref src, g, row0 + 3, col, c, inChannels),
-                    Pixel(ref src, g, row0 + 4, col, c, inChannels), out t[q], out t[Side + q], out t[2 * Side + q], out t[3 * Side + q], out t[4 * Side + q]);
+                    Pixel(ref src, g, row0 + 4, col, c, inChannels),
+                    out band[k], out band[columns + k], out band[2 * columns + k], out band[3 * columns + k], out band[4 * columns + k]);
             }
-            ref var at = ref Unsafe.Add(ref dst, (nuint)(tile * inChannels + c));
-            for (var s = 0; s < Side; s++)
+            for (var b = 0; b < 2; b++)
             {
-                InputTransform(t[s * Side], t[s * Side + 1], t[s * Side + 2], t[s * Side + 3], t[s * Side + 4],
-                    out var v0, out var v1, out var v2, out var v3, out var v4);
-                var row = (nuint)(s * Side) * pointStride;
-                v0.StoreUnsafe(ref at, row);
-                v1.StoreUnsafe(ref at, row + pointStride);
-                v2.StoreUnsafe(ref at, row + 2 * pointStride);
-                v3.StoreUnsafe(ref at, row + 3 * pointStride);
-                v4.StoreUnsafe(ref at, row + 4 * pointStride);
+                ref var phase = ref MemoryMarshal.GetReference(b == 0 ? v0Phase : v1Phase);
+                for (var tj = 0; tj < tilesW; tj++)
+                {
+                    ref var at = ref Unsafe.Add(ref phase, (nuint)((firstTile + tj) * inChannels + c));
+                    var k0 = Tile * tj + b; // band column of the window's first input column
+                    for (var s = 0; s < Side; s++)
+                    {
+                        ref var row = ref band[s * columns + k0];
+                        InputTransform(row, Unsafe.Add(ref row, 1), Unsafe.Add(ref row, 2), Unsafe.Add(ref row, 3), Unsafe.Add(ref row, 4),
+                            out var t0, out var t1, out var t2, out var t3, out var t4);
+                        var offset = (nuint)(s * Side) * pointStride;
+                        t0.StoreUnsafe(ref at, offset);
+                        t1.StoreUnsafe(ref at, offset + pointStride);
+                        t2.StoreUnsafe(ref at, offset + 2 * pointStride);
+                        t3.StoreUnsafe(ref at, offset + 3 * pointStride);
+                        t4.StoreUnsafe(ref at, offset + 4 * pointStride);
+                    }
+                }
             }
         }
     }
