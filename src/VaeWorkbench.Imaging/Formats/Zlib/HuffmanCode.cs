@@ -103,37 +103,26 @@ internal static class HuffmanCode
     }
 
     /// <summary>The symbols with a nonzero frequency, in increasing order, into <paramref name="used"/>; returns how many.</summary>
-    public static int UsedSymbols(ReadOnlySpan<int> frequencies, Span<int> used)
-    {
-        ref var f = ref MemoryMarshal.GetReference(frequencies);
-        ref var u = ref MemoryMarshal.GetReference(used);
-        if (used.Length < frequencies.Length) throw new ArgumentException("the used-symbol buffer is shorter than the alphabet");
-        int count = 0, s = 0;
-        // A mask of the used lanes, then one step per used symbol: no branch per symbol to mispredict.
-        for (; s + Vector256<int>.Count <= frequencies.Length; s += Vector256<int>.Count)
-        {
-            var mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref f, (nuint)s), Vector256<int>.Zero).ExtractMostSignificantBits();
-            for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref u, count++) = s + BitOperations.TrailingZeroCount(mask);
-        }
-        for (; s < frequencies.Length; s++)
-            if (Unsafe.Add(ref f, s) > 0) Unsafe.Add(ref u, count++) = s;
-        return count;
-    }
+    public static int UsedSymbols(ReadOnlySpan<int> frequencies, Span<int> used) => NonZero(frequencies, used);
 
     /// <summary>The symbols with a nonzero code length, in increasing order, into <paramref name="coded"/>; returns how many.</summary>
-    public static int CodedSymbols(ReadOnlySpan<byte> lengths, Span<int> coded)
+    public static int CodedSymbols(ReadOnlySpan<byte> lengths, Span<int> coded) => NonZero(lengths, coded);
+
+    // The indices of the nonzero values: a mask of the nonzero lanes, then one step per set bit, so there is no branch
+    // per symbol to mispredict (frequencies are never negative, so nonzero means used).
+    private static int NonZero<T>(ReadOnlySpan<T> values, Span<int> indices) where T : unmanaged, IBinaryInteger<T>
     {
-        ref var l = ref MemoryMarshal.GetReference(lengths);
-        ref var c = ref MemoryMarshal.GetReference(coded);
-        if (coded.Length < lengths.Length) throw new ArgumentException("the coded-symbol buffer is shorter than the alphabet");
+        if (indices.Length < values.Length) throw new ArgumentException("the index buffer is shorter than the alphabet");
+        ref var v = ref MemoryMarshal.GetReference(values);
+        ref var at = ref MemoryMarshal.GetReference(indices);
         int count = 0, s = 0;
-        for (; s + Vector256<byte>.Count <= lengths.Length; s += Vector256<byte>.Count)
+        for (; s + Vector256<T>.Count <= values.Length; s += Vector256<T>.Count)
         {
-            var mask = (~Vector256.Equals(Vector256.LoadUnsafe(ref l, (nuint)s), Vector256<byte>.Zero)).ExtractMostSignificantBits();
-            for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref c, count++) = s + BitOperations.TrailingZeroCount(mask);
+            var mask = (~Vector256.Equals(Vector256.LoadUnsafe(ref v, (nuint)s), Vector256<T>.Zero)).ExtractMostSignificantBits();
+            for (; mask != 0; mask &= mask - 1) Unsafe.Add(ref at, count++) = s + BitOperations.TrailingZeroCount(mask);
         }
-        for (; s < lengths.Length; s++)
-            if (Unsafe.Add(ref l, s) != 0) Unsafe.Add(ref c, count++) = s;
+        for (; s < values.Length; s++)
+            if (!T.IsZero(Unsafe.Add(ref v, s))) Unsafe.Add(ref at, count++) = s;
         return count;
     }
 
