@@ -42,6 +42,20 @@ public class SgemmRowsInPlaceTests
         }
     }
 
+    [Theory]
+    [InlineData(41, 196, 40)] // the last layer's slice: 196 rows an image, so an even count
+    [InlineData(13, 4, 12)]   // Winograd tiles: 4 rows an image, so a multiple of 2
+    [InlineData(10, 7, 8)]    // an odd row count needs a multiple of 8
+    [InlineData(5, 7, 5)]     // fewer than that: keep them all
+    [InlineData(0, 3, 1)]     // at least one image
+    [InlineData(3, 8, 3)]     // whole groups already
+    public void Slices_are_cut_to_whole_groups_of_eight_rows(int images, int rowsPerImage, int expected)
+    {
+        var count = SgemmRowsInPlace.WholeGroups(images, rowsPerImage);
+        Assert.Equal(expected, count);
+        if (images >= 8) Assert.Equal(0, count * rowsPerImage % 8);
+    }
+
     [Fact]
     public void A_rows_bits_do_not_depend_on_how_many_rows_the_call_has()
     {
