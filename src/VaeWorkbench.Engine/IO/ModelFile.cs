@@ -57,8 +57,14 @@ public static class ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        TypeInfoResolver = ModelFileJsonContext.Default,
     };
+
+    /// <summary>
+    /// A config in the file's JSON conventions (snake_case names and enums), as the "config" metadata entry holds it;
+    /// for callers that look at a file's config before loading it. Fields a file lacks keep their defaults (files from
+    /// before a field existed). Throws <see cref="JsonException"/> on bad JSON.
+    /// </summary>
+    public static VaeConfig? ReadConfig(string json) => JsonSerializer.Deserialize<VaeConfig>(json, Json);
 
     /// <summary>
     /// Writes the model (and the trainer's state, if given) atomically: a temporary file, flushed to the disk, is renamed
@@ -221,7 +227,7 @@ public static class ModelFile
         }
     }
 
-    internal sealed record OptimizerState(long Step, AdamOptions Options);
+    private sealed record OptimizerState(long Step, AdamOptions Options);
 
-    internal sealed record TrainerState(string Rng, string? BestValidationLoss, int EpochsWithoutImprovement);
+    private sealed record TrainerState(string Rng, string? BestValidationLoss, int EpochsWithoutImprovement);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Web.Teams;
@@ -58,7 +57,7 @@ internal static class ModelImportValidator
         VaeConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<VaeConfig>(json, ConfigJson);
+            config = ModelFile.ReadConfig(json);
         }
         catch (JsonException)
         {
@@ -69,14 +68,6 @@ internal static class ModelImportValidator
         if (parameters * 4 > 2L * file.Length)
             throw Rejected($"its config describes a model of about {parameters:N0} parameters, but the file has only {file.Length:N0} bytes");
     }
-
-    /// <summary>The model file's JSON conventions (snake_case names and enums), as <see cref="ModelFile"/> writes them.</summary>
-    private static readonly JsonSerializerOptions ConfigJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     private static RequestRejectedException Rejected(string reason) => new($"This is not a valid .vae model file: {reason}. Nothing was stored.");
 }

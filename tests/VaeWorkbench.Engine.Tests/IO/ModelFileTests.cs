@@ -22,6 +22,21 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void A_config_without_some_fields_keeps_their_defaults()
+    {
+        // Files written before a field existed, or trimmed by hand: the missing fields are the defaults, never zero or
+        // null (source-generated JSON metadata had set missing init-only properties to default(T)).
+        var config = ModelFile.ReadConfig("{\"architecture\":\"conv\",\"latent\":16}")!;
+        var defaults = new VaeConfig();
+        Assert.Equal(VaeArchitecture.Conv, config.Architecture);
+        Assert.Equal(16, config.Latent);
+        Assert.Equal(defaults.Hidden, config.Hidden);
+        Assert.Equal(defaults.ConvWidths, config.ConvWidths);
+        Assert.Equal((defaults.Channels, defaults.Height, defaults.Width, defaults.ConvDense), (config.Channels, config.Height, config.Width, config.ConvDense));
+        Assert.Equal((defaults.Loss, defaults.ObservationScale), (config.Loss, config.ObservationScale));
+    }
+
+    [Fact]
     public void SaveThenLoadRestoresConfigAndWeights()
     {
         var vae = new Vae(TestData.TinyConv(channels: 3) with { Loss = ReconstructionKind.GaussianLearned }, 1);
