@@ -1,19 +1,23 @@
+using VaeWorkbench.Engine.Kernels;
 using VaeWorkbench.Engine.Layers;
 
 namespace VaeWorkbench.Engine.Tests.Layers;
 
 /// <summary>
-/// ConvTranspose2d.Forward (GEMM and col2im, or Winograd F(4×4, 2×2) for kernel 4 / stride 2 / padding 1 with channels
+/// ConvTranspose2d.Forward (GEMM and col2im, or Winograd F(4×4, 2×2) or F(7×7, 2×2) for kernel 4 / stride 2 / padding 1 with channels
 /// in sixteens, over slices of the batch, threads taking whole slices) against the direct definition: every input pixel
 /// scatters its kernel-weighted values into the output.
 /// </summary>
 public class ConvTransposeForwardTests
 {
     [Theory]
-    [InlineData(64, 32, 4, 2, 1, 7, 7, 12)] // the conv preset's first transposed layer (Winograd): several slices, the last one partial
-    [InlineData(16, 16, 4, 2, 1, 5, 6, 25)] // Winograd: partial tiles both ways, non-square
-    [InlineData(16, 48, 4, 2, 1, 8, 8, 3)]  // Winograd: whole tiles; 48 output channels = a 32-wide and a 16-wide panel
-    [InlineData(32, 16, 4, 2, 1, 1, 1, 2)]  // Winograd: a 1×1 input, all but one tap position in the padding
+    [InlineData(64, 32, 4, 2, 1, 7, 7, 12)] // the conv preset's first transposed layer (Winograd, one 7-tile): several slices, the last one partial
+    [InlineData(16, 16, 4, 2, 1, 5, 6, 25)] // Winograd 7-tiles: partial both ways, non-square
+    [InlineData(32, 32, 4, 2, 1, 14, 14, 9)] // Winograd 7-tiles: 2×2 whole tiles, every row band inside the image
+    [InlineData(16, 16, 4, 2, 1, 13, 13, 4)] // Winograd 7-tiles: one whole and one partial tile per side
+    [InlineData(16, 48, 4, 2, 1, 8, 8, 3)]  // Winograd 4-tiles: whole tiles; 48 output channels = a 32-wide and a 16-wide panel
+    [InlineData(16, 16, 4, 2, 1, 10, 6, 5)] // Winograd 4-tiles: partial both ways
+    [InlineData(32, 16, 4, 2, 1, 1, 1, 2)]  // Winograd 4-tiles: a 1×1 input, all but one tap position in the padding
     [InlineData(32, 1, 4, 2, 1, 14, 14, 3)] // its last layer (one output channel)
     [InlineData(3, 2, 3, 1, 1, 4, 5, 1)]    // stride 1, a batch of one
     [InlineData(2, 3, 3, 2, 0, 2, 3, 40)]   // no padding, many small images in one slice
@@ -33,6 +37,19 @@ public class ConvTransposeForwardTests
         Assert.Equal(one, two); // bit for bit
         for (var i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(one[i] - expected[i]) <= 1e-4 * (1 + Math.Abs(expected[i])), $"y[{i}] = {one[i]}, direct {expected[i]}");
+    }
+
+    [Theory]
+    [InlineData(7, 7, 7)]   // the conv preset: one 7-tile (64 products) against four 4-tiles (100)
+    [InlineData(14, 14, 7)] // 256 against 400
+    [InlineData(13, 13, 7)]
+    [InlineData(8, 8, 4)]   // two 7-tiles a side would be mostly padding: 256 against 100
+    [InlineData(4, 4, 4)]
+    [InlineData(1, 1, 4)]
+    public void Winograd_picks_the_tile_with_fewer_products(int h, int w, int expectedTile)
+    {
+        var geometry = new ConvGeometry(2 * h, 2 * w, 16, 4, 4, 2, 1);
+        Assert.Equal(expectedTile, WinogradConvTranspose.Create(geometry, 16).TileOutputs);
     }
 
     // x:(B,IH,IW,InC) w:(InC,K,K,OutC) -> y:(B,OH,OW,OutC), in double
