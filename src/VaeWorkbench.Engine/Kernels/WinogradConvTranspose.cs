@@ -68,7 +68,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
 
     private readonly int _tilesH = Tiles(shape.GridH, TTile.Outputs);
     private readonly int _tilesW = Tiles(shape.GridW, TTile.Outputs);
-    private readonly float[] _u = new float[4 * Points * shape.InChannels * shape.OutChannels];
+    private readonly Memory<float> _u = AlignedBuffer.Allocate(4 * Points * shape.InChannels * shape.OutChannels); // 64-byte aligned: the products' B rows
 
     public override int TileOutputs => TTile.Outputs;
     public override int TilesPerImage => _tilesH * _tilesW;
@@ -90,7 +90,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
         var (inChannels, outChannels) = (shape.InChannels, shape.OutChannels);
         if (weight.Length < 16 * inChannels * outChannels) throw new ArgumentException("the weight is too small");
         var filter = TTile.FilterTransform;
-        ref var u = ref MemoryMarshal.GetArrayDataReference(_u);
+        ref var u = ref MemoryMarshal.GetReference(_u.Span);
         for (var phase = 0; phase < 4; phase++)
         {
             var (a, b) = (phase >> 1, phase & 1);
@@ -131,6 +131,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
             throw new ArgumentException("Winograd operands are too small");
         var v = scratch[..(2 * phaseV)];
         var m = scratch.Slice(2 * phaseV, phaseM);
+        var u = _u.Span;
         var band = scratch.Slice(2 * phaseV + phaseM, Side * BandColumns * Lanes);
         for (var a = 0; a < 2; a++)
         {
@@ -148,7 +149,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
                 {
                     SgemmRowsInPlace.Multiply(tiles, outChannels, inChannels,
                         vb.Slice(point * vStride, tiles * inChannels), inChannels,
-                        _u.AsSpan((phase * Points + point) * inChannels * outChannels, inChannels * outChannels), outChannels,
+                        u.Slice((phase * Points + point) * inChannels * outChannels, inChannels * outChannels), outChannels,
                         m.Slice(point * mStride, tiles * outChannels), outChannels);
                 }
                 for (int image = 0, tile = 0; image < images; image++)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VaeWorkbench.Engine.Kernels;
 
 namespace VaeWorkbench.Engine.Layers;
@@ -15,6 +14,7 @@ public sealed class ConvTranspose2d : Layer
     private float[] _input = [];
     private float[] _columns = [];
     private readonly WinogradConvTranspose? _winograd;
+    private readonly PhaseConvTranspose? _phases;
 
     public ConvTranspose2d(string name, int inChannels, int outChannels, int kernel, int stride, int padding, int inHeight, int inWidth)
     {
@@ -27,6 +27,7 @@ public sealed class ConvTranspose2d : Layer
             throw new ArgumentException($"ConvTranspose2d {name}: geometry does not invert ({inHeight}x{inWidth} -> {outH}x{outW})");
         _inChannels = inChannels;
         if (WinogradConvTranspose.Applies(_geometry, inChannels)) _winograd = WinogradConvTranspose.Create(_geometry, inChannels);
+        else if (PhaseConvTranspose.Applies(_geometry, inChannels)) _phases = new PhaseConvTranspose(_geometry, inChannels);
         Weight = new Parameter(name + ".weight", inChannels, kernel, kernel, outChannels);
         Bias = new Parameter(name + ".bias", outChannels);
     }
@@ -56,6 +57,11 @@ public sealed class ConvTranspose2d : Layer
         if (_winograd is not null)
         {
             ForwardWinograd(_winograd, input, y, batch);
+            return y;
+        }
+        if (_phases is not null)
+        {
+            ForwardPhases(_phases, input, y, batch);
             return y;
         }
         // Slices of the batch, so that x·W's output is still in L2 when col2im reads it back: for the conv preset's
@@ -89,7 +95,7 @@ public sealed class ConvTranspose2d : Layer
         Parallelism.For(slices, Threads, 1, (s0, s1) =>
         {
             var size = winograd.ScratchSize(slice);
-            var scratch = AlignedScratch(ref t_winogradScratch, size);
+            var scratch = AlignedBuffer.Get(ref t_winogradScratch, size).Span;
             for (var s = s0; s < s1; s++)
             {
                 var (first, count) = (s * slice, Math.Min(slice, batch - s * slice));
@@ -98,13 +104,16 @@ public sealed class ConvTranspose2d : Layer
         });
     }
 
-    // A pinned array, cut from its first 64-byte boundary, so that no vector of the scratch straddles two cache lines.
-    private static unsafe Span<float> AlignedScratch(ref float[]? array, int size)
+    // Kernel 4, stride 2, padding 1 into a few output channels: direct dot products (see PhaseConvTranspose), images
+    // shared out among the threads.
+    private void ForwardPhases(PhaseConvTranspose phases, float[] input, float[] y, int batch)
     {
-        if (array is null || array.Length < size + 16) array = GC.AllocateUninitializedArray<float>(size + 16, pinned: true);
-        var address = (nint)Unsafe.AsPointer(ref array[0]);
-        var skip = (int)((64 - (address & 63)) & 63) / sizeof(float);
-        return array.AsSpan(skip, size);
+        phases.ArrangeWeights(Weight.Value);
+        Parallelism.For(batch, Threads, 8, (first, end) =>
+        {
+            var scratch = AlignedBuffer.Get(ref t_winogradScratch, phases.ScratchSize).Span;
+            phases.Forward(input.AsSpan(first * InputSize, (end - first) * InputSize), Bias.Value, y.AsSpan(first * OutputSize, (end - first) * OutputSize), end - first, scratch);
+        });
     }
 
     // About one core's L2 here (1 MB): the transform weights of a phase stream through it once per slice, so larger

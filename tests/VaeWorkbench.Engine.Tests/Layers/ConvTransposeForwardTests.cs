@@ -4,9 +4,10 @@ using VaeWorkbench.Engine.Layers;
 namespace VaeWorkbench.Engine.Tests.Layers;
 
 /// <summary>
-/// ConvTranspose2d.Forward (GEMM and col2im, or Winograd F(4×4, 2×2) or F(7×7, 2×2) for kernel 4 / stride 2 / padding 1 with channels
-/// in sixteens, over slices of the batch, threads taking whole slices) against the direct definition: every input pixel
-/// scatters its kernel-weighted values into the output.
+/// ConvTranspose2d.Forward against the direct definition (every input pixel scatters its kernel-weighted values into
+/// the output), on each of its paths: GEMM and col2im over slices of the batch; for kernel 4, stride 2, padding 1 with
+/// input channels in sixteens, Winograd F(4×4, 2×2) or F(7×7, 2×2) (output channels in sixteens) or direct dot products
+/// per phase (at most four output channels). Threads take whole slices or images, so the bits must not depend on them.
 /// </summary>
 public class ConvTransposeForwardTests
 {
@@ -18,7 +19,10 @@ public class ConvTransposeForwardTests
     [InlineData(16, 48, 4, 2, 1, 8, 8, 3)]  // Winograd 4-tiles: whole tiles; 48 output channels = a 32-wide and a 16-wide panel
     [InlineData(16, 16, 4, 2, 1, 10, 6, 5)] // Winograd 4-tiles: partial both ways
     [InlineData(32, 16, 4, 2, 1, 1, 1, 2)]  // Winograd 4-tiles: a 1×1 input, all but one tap position in the padding
-    [InlineData(32, 1, 4, 2, 1, 14, 14, 3)] // its last layer (one output channel)
+    [InlineData(32, 1, 4, 2, 1, 14, 14, 3)] // its last layer (one output channel: direct dot products per phase)
+    [InlineData(16, 3, 4, 2, 1, 5, 7, 4)]   // direct dot products: three output channels (RGB), non-square
+    [InlineData(48, 2, 4, 2, 1, 1, 1, 9)]   // direct dot products: a 1×1 input, three channel vectors
+    [InlineData(8, 1, 4, 2, 1, 6, 6, 2)]    // kernel 4, stride 2, but 8 input channels: x·W and col2im
     [InlineData(3, 2, 3, 1, 1, 4, 5, 1)]    // stride 1, a batch of one
     [InlineData(2, 3, 3, 2, 0, 2, 3, 40)]   // no padding, many small images in one slice
     public void Forward_equals_the_direct_scatter_and_does_not_depend_on_threads(int inC, int outC, int kernel, int stride, int padding, int h, int w, int batch)
