@@ -48,8 +48,9 @@ internal abstract class WinogradConvTranspose
     /// <summary>The weight (InC, 4, 4, OutC) turned into U:(4 phases, points, InC, OutC), U = G·g·Gᵀ for each phase's 2×2 filter g.</summary>
     public abstract void TransformWeights(ReadOnlySpan<float> weight);
 
-    // x:(S, GridH, GridW, InC), bias:(OutC) -> y:(S, 2·GridH, 2·GridW, OutC), with the weights of the last TransformWeights
-    public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int images, Span<float> scratch);
+    // x:(S, GridH, GridW, InC), bias:(OutC) -> y:(S, 2·GridH, 2·GridW, OutC), with the weights of the last TransformWeights;
+    // `relu` applies max(y, 0) as the values are written, instead of in another pass over y.
+    public abstract void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int images, Span<float> scratch, bool relu);
 }
 
 /// <summary>The input grid and the channels of one transposed layer, as plain fields.</summary>
@@ -119,7 +120,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
         }
     }
 
-    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int images, Span<float> scratch)
+    public override void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int images, Span<float> scratch, bool relu)
     {
         var (inChannels, outChannels) = (shape.InChannels, shape.OutChannels);
         var tiles = images * TilesPerImage;
@@ -155,7 +156,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
                 for (int image = 0, tile = 0; image < images; image++)
                     for (var ti = 0; ti < _tilesH; ti++)
                         for (var tj = 0; tj < _tilesW; tj++, tile++)
-                            TransformOutput(m, tile, tiles, bias, y.Slice(image * shape.OutputSize), TTile.Outputs * ti, TTile.Outputs * tj, a, b);
+                            TransformOutput(m, tile, tiles, bias, y.Slice(image * shape.OutputSize), TTile.Outputs * ti, TTile.Outputs * tj, a, b, relu);
             }
         }
     }
@@ -216,7 +217,7 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
 
     // M's (m + 1)² points of one tile -> Y = Aᵀ·M·A (m×m) + bias, written to output pixels (2(i0 + k) + a, 2(j0 + l) + b);
     // `t` holds Aᵀ·M between the two stages.
-    private void TransformOutput(Span<float> m, int tile, int tiles, ReadOnlySpan<float> bias, Span<float> image, int i0, int j0, int a, int b)
+    private void TransformOutput(Span<float> m, int tile, int tiles, ReadOnlySpan<float> bias, Span<float> image, int i0, int j0, int a, int b, bool relu)
     {
         var outChannels = shape.OutChannels;
         Span<float> t = stackalloc float[Points * Lanes];
@@ -239,7 +240,11 @@ internal sealed class WinogradConvTranspose<TTile>(WinogradShape shape) : Winogr
                 TTile.TransformOutput(ref Unsafe.Add(ref tAt, k * Side * Lanes), Lanes, ref outputAt, Lanes);
                 ref var pixel = ref Unsafe.Add(ref dst, (nuint)(((2 * (i0 + k) + a) * 2 * shape.GridW + 2 * j0 + b) * outChannels + o));
                 for (var l = 0; l < cols; l++)
-                    (Vector512.LoadUnsafe(ref outputAt, (nuint)(l * Lanes)) + biasVector).StoreUnsafe(ref pixel, (nuint)l * step);
+                {
+                    var value = Vector512.LoadUnsafe(ref outputAt, (nuint)(l * Lanes)) + biasVector;
+                    if (relu) value = default(ReluKernel).Apply(value, value);
+                    value.StoreUnsafe(ref pixel, (nuint)l * step);
+                }
             }
         }
     }

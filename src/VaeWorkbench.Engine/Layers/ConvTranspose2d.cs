@@ -49,14 +49,19 @@ public sealed class ConvTranspose2d : Layer
     }
 
     // x:(B·IH·IW, InC) -> per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
-    public override float[] Forward(float[] input, int batch)
+    public override float[] Forward(float[] input, int batch) => Forward(input, batch, relu: false);
+
+    public override float[] ForwardRelu(float[] input, int batch) =>
+        _winograd is null ? base.ForwardRelu(input, batch) : Forward(input, batch, relu: true);
+
+    private float[] Forward(float[] input, int batch, bool relu)
     {
         CheckBatch(input, batch, InputSize, "input");
         _input = input; // Backward needs x for dW
         var y = OutputBuffer(batch);
         if (_winograd is not null)
         {
-            ForwardWinograd(_winograd, input, y, batch);
+            ForwardWinograd(_winograd, input, y, batch, relu);
             return y;
         }
         if (_phases is not null)
@@ -87,7 +92,7 @@ public sealed class ConvTranspose2d : Layer
     // Kernel 4, stride 2, padding 1 by Winograd (see WinogradConvTranspose). Slices of the batch keep their transformed
     // input and products in L2; every tile is computed on its own, so the bits do not depend on the slicing or the
     // thread count.
-    private void ForwardWinograd(WinogradConvTranspose winograd, float[] input, float[] y, int batch)
+    private void ForwardWinograd(WinogradConvTranspose winograd, float[] input, float[] y, int batch, bool relu)
     {
         winograd.TransformWeights(Weight.Value);
         var slice = SgemmRowsInPlace.WholeGroups(WinogradSliceBytes / (winograd.ScratchSize(1) * sizeof(float)), winograd.TilesPerImage);
@@ -99,7 +104,7 @@ public sealed class ConvTranspose2d : Layer
             for (var s = s0; s < s1; s++)
             {
                 var (first, count) = (s * slice, Math.Min(slice, batch - s * slice));
-                winograd.Forward(input.AsSpan(first * InputSize, count * InputSize), Bias.Value, y.AsSpan(first * OutputSize, count * OutputSize), count, scratch);
+                winograd.Forward(input.AsSpan(first * InputSize, count * InputSize), Bias.Value, y.AsSpan(first * OutputSize, count * OutputSize), count, scratch, relu);
             }
         });
     }

@@ -1,3 +1,5 @@
+using VaeWorkbench.Engine.Kernels;
+
 namespace VaeWorkbench.Engine.Layers;
 
 /// <summary>
@@ -31,6 +33,20 @@ public abstract class Layer
     public abstract float[] Forward(float[] input, int batch);
 
     public abstract float[] Backward(float[] outputGradient, int batch);
+
+    /// <summary>
+    /// Forward followed by max(y, 0), for inference (<see cref="Sequential.Infer"/>): no Backward may follow, as the
+    /// ReLU saved nothing. Layers that can apply it as they write y override this; the default rectifies y in place,
+    /// one pass over it instead of a ReLU layer's read of y and write of another buffer.
+    /// </summary>
+    public virtual float[] ForwardRelu(float[] input, int batch)
+    {
+        var y = Forward(input, batch);
+        var count = batch * OutputSize;
+        Parallelism.For(count, Threads, 32_768, (start, end) =>
+            ElementWise.Map(new ReluKernel(), y.AsSpan(start, end - start), y.AsSpan(start, end - start), y.AsSpan(start, end - start)));
+        return y;
+    }
 
     protected float[] OutputBuffer(int batch) => Grow(ref _output, batch * OutputSize);
 

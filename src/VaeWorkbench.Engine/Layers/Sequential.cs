@@ -62,6 +62,21 @@ public sealed class Sequential : Layer
         return x;
     }
 
+    /// <summary>
+    /// Forward for inference only (nothing is saved for Backward, which must not follow): a layer followed by a ReLU
+    /// runs as <see cref="Layer.ForwardRelu"/>, so the ReLU costs no pass of its own. Same bits as Forward.
+    /// </summary>
+    public float[] Infer(float[] input, int batch)
+    {
+        var x = input;
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            if (i + 1 < _layers.Length && _layers[i + 1] is Relu && _layers[i] is not Relu) x = _layers[i++].ForwardRelu(x, batch);
+            else x = _layers[i].Forward(x, batch);
+        }
+        return x;
+    }
+
     public override float[] Backward(float[] outputGradient, int batch)
     {
         var g = outputGradient;

@@ -29,7 +29,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             images.Slice(start * PixelCount, n * PixelCount).CopyTo(input);
-            var head = Encoder.Forward(input, n);
+            var head = Encoder.Infer(input, n);
             for (var b = 0; b < n; b++)
             {
                 head.AsSpan(b * 2 * Latent, Latent).CopyTo(mean.AsSpan((start + b) * Latent));
@@ -49,7 +49,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             latents.Slice(start * Latent, n * Latent).CopyTo(input);
-            var logits = Decoder.Forward(input, n);
+            var logits = Decoder.Infer(input, n);
             var first = start;
             // σ is an exp per pixel: on one thread it took as long as the decoder's smaller GEMM (bench generate-breakdown).
             Parallelism.For(n, Threads, 16, (r0, r1) => ReconstructionLoss.ToPixels(
@@ -144,7 +144,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             images.Slice(start * PixelCount, n * PixelCount).CopyTo(input);
-            var head = (float[])Encoder.Forward(input, n).Clone(); // the decoder pass must not disturb μ, log σ²
+            var head = (float[])Encoder.Infer(input, n).Clone(); // the decoder pass must not disturb μ, log σ²
             EnsureBatch(n);
             KlDivergence.Compute(head, n, Latent, _kl);
             for (var s = 0; s < k; s++)
@@ -165,7 +165,7 @@ public sealed partial class Vae
                     }
                     logPriorRatio[b] = ratio;
                 }
-                var logits = Decoder.Forward(z, n);
+                var logits = Decoder.Infer(z, n);
                 Likelihood.Compute(logits, input, n, PixelCount, _recon, default, 0f);
                 for (var b = 0; b < n; b++)
                 {

@@ -37,6 +37,27 @@ public class InferenceTests
         Assert.Equal(vae.Encode(many.Image(599), 1).Mean, all[(599 * 2)..]);
     }
 
+    [Theory]
+    [InlineData("mlp", 1)]
+    [InlineData("conv", 1)] // its transposed layer rectifies as Winograd writes its output
+    [InlineData("conv", 3)] // and the RGB last layer runs as direct dot products
+    public void Infer_gives_the_bits_of_Forward(string arch, int channels)
+    {
+        var config = arch == "mlp" ? VaeConfig.MlpPreset(channels) : VaeConfig.ConvPreset(channels);
+        var vae = new Vae(config, 3);
+        var images = TestData.RandomImages(37, channels, 28, 28, 8);
+        var z = new float[37 * vae.Latent];
+        new Rng(6).FillGaussian(z);
+        vae.Decoder.SetThreads(2);
+        vae.Encoder.SetThreads(2);
+        var (decoderValues, encoderValues) = (37 * vae.Decoder.OutputSize, 37 * vae.Encoder.OutputSize);
+        var decoded = vae.Decoder.Infer(z, 37)[..decoderValues];
+        var encoded = vae.Encoder.Infer(images.Pixels, 37)[..encoderValues];
+        Assert.Equal(vae.Decoder.Forward(z, 37)[..decoderValues], decoded);
+        Assert.Equal(vae.Encoder.Forward(images.Pixels, 37)[..encoderValues], encoded);
+        Assert.Contains(vae.Decoder.Layers, layer => layer is Engine.Layers.Relu); // something was fused
+    }
+
     [Fact]
     public void SamplingIsReproducibleAndTemperatureZeroDecodesTheOrigin()
     {
