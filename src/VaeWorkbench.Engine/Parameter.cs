@@ -14,7 +14,18 @@ public sealed class Parameter
 
     public string Name { get; }
     public int[] Shape { get; }
+
+    /// <summary>The values. Whoever writes them, other than the optimizer, the model file reader and the initialisers, calls <see cref="MarkChanged"/>.</summary>
     public float[] Value { get; }
+
+    /// <summary>
+    /// Moves whenever <see cref="Value"/> is announced changed. Layers keep inference-only forms of their weights
+    /// (a packed GEMM operand, Winograd-transformed filters) and rebuild them when it has moved; training's Forward never
+    /// uses them.
+    /// </summary>
+    public int Version { get; private set; }
+
+    public void MarkChanged() => Version++;
     /// <summary>
     /// Allocated on first use: a model that only runs inference (a replica decoding on its own thread, a model a web
     /// page loaded) never needs it, and it was half of what building one cost (zeroed pages the size of the weights).
@@ -29,5 +40,6 @@ public sealed class Parameter
     {
         var bound = fanIn > 0 ? 1f / MathF.Sqrt(fanIn) : 0f;
         for (var i = 0; i < Value.Length; i++) Value[i] = rng.NextUniform(-bound, bound);
+        MarkChanged();
     }
 }

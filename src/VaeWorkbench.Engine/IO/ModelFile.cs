@@ -212,6 +212,7 @@ public static class ModelFile
         if (!tensor.Shape.SequenceEqual(parameter.Shape))
             throw new InvalidModelFileException($"tensor '{name}' has shape ({string.Join(", ", tensor.Shape)}), the config needs ({string.Join(", ", parameter.Shape)})");
         tensor.Data.CopyTo(destination ?? parameter.Value, 0);
+        if (destination is null) parameter.MarkChanged();
     }
 
     private static T? Deserialize<T>(Dictionary<string, string> metadata, string key)

@@ -51,6 +51,38 @@ public static class Sgemm
         }
     }
 
+    /// <summary>op(B) (K×N) packed once for many <see cref="Multiply(bool, int, int, float, ReadOnlySpan{float}, int, SgemmPackedB, float, Span{float}, int, int)"/> calls.</summary>
+    public static SgemmPackedB PackB(bool transB, int n, int k, ReadOnlySpan<float> b, int ldb) => PackB(SgemmMicroKernels.Best, transB, n, k, b, ldb);
+
+    internal static SgemmPackedB PackB(SgemmIsa isa, bool transB, int n, int k, ReadOnlySpan<float> b, int ldb)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        CheckOperand("b", b.Length, transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        return new SgemmPackedB(isa, transB, n, k, b, ldb);
+    }
+
+    /// <summary>C = alpha · op(A) · B + beta · C with B packed by <see cref="PackB(bool, int, int, ReadOnlySpan{float}, int)"/>: the same bits as with B itself.</summary>
+    public static unsafe void Multiply(bool transA, int m, float alpha, ReadOnlySpan<float> a, int lda, SgemmPackedB b, float beta, Span<float> c, int ldc, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var (n, k) = (b.N, b.K);
+        CheckOperand("a", a.Length, transA ? k : m, transA ? m : k, lda, nameof(lda));
+        CheckOperand("c", c.Length, m, n, ldc, nameof(ldc));
+        if (m == 0) return;
+        fixed (float* pa = a, pc = c)
+        {
+            if (alpha == 0)
+            {
+                SgemmDriver.ScaleOnly(pc, ldc, m, n, beta);
+                return;
+            }
+
+            SgemmDriver.Run(new SgemmProblem(transA, false, m, n, k, alpha, pa, lda, null, n, beta, pc, ldc, b.Isa, b), threads);
+        }
+    }
+
     // A stored rows×cols matrix with row stride ld needs ld >= cols and (rows-1)·ld + cols elements.
     private static void CheckOperand(string name, int length, int rows, int cols, int ld, string ldName)
     {

@@ -11,10 +11,12 @@ internal readonly unsafe struct SgemmProblem
     public readonly float* A, B, C;
     public readonly nint Lda, Ldb, Ldc;
     public readonly SgemmIsa Isa;
+    public readonly SgemmPackedB? PackedB; // when set, B's panels come from here and B, Ldb are unused
 
     public SgemmProblem(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc, SgemmIsa isa)
+        float beta, float* c, int ldc, SgemmIsa isa, SgemmPackedB? packedB = null)
     {
+        PackedB = packedB;
         (TransA, TransB, M, N, K, Alpha, Beta) = (transA, transB, m, n, k, alpha, beta);
         A = a;
         B = b;
@@ -57,7 +59,7 @@ internal static unsafe class SgemmDriver
 
     public static void Run(in SgemmProblem problem, int threads)
     {
-        var split = SgemmSplit.Choose(problem.TransA, problem.TransB, problem.M, problem.N, problem.K, problem.Isa, threads);
+        var split = SgemmSplit.Choose(problem.TransA, problem.TransB, problem.PackedB is not null, problem.M, problem.N, problem.K, problem.Isa, threads);
         if (split.Parts == 1)
         {
             RunRectangle(problem, 0, problem.M, 0, problem.N);
@@ -91,7 +93,7 @@ internal static unsafe class SgemmDriver
         // rows reuse each B panel (M = 128 in training), but loses a little at M = 1024, where packing is amortised,
         // and ~10% when ldb is large (6272: every k step of a panel lands on a new page).
         var aInPlace = AReadInPlace(p.TransA);
-        var bInPlace = BReadInPlace(p.TransB, r1 - r0, p.Ldb);
+        var bInPlace = p.PackedB is null && BReadInPlace(p.TransB, r1 - r0, p.Ldb);
         for (var jc = c0; jc < c1; jc += NC)
         {
             var nc = Math.Min(NC, c1 - jc);
@@ -100,7 +102,7 @@ internal static unsafe class SgemmDriver
             {
                 var kc = Math.Min(KC, p.K - pc);
                 var beta = pc == 0 ? p.Beta : 1f; // later k blocks accumulate onto the first one's result
-                SgemmPacking.PackB(p.TransB, p.BAt(pc, jc + fullColumns), p.Ldb, kc, nc - fullColumns, buffers.B + fullColumns * kc, nr);
+                if (p.PackedB is null) SgemmPacking.PackB(p.TransB, p.BAt(pc, jc + fullColumns), p.Ldb, kc, nc - fullColumns, buffers.B + fullColumns * kc, nr);
                 for (var ic = r0; ic < r1; ic += MC)
                 {
                     var mc = Math.Min(MC, r1 - ic);
@@ -138,7 +140,7 @@ internal static unsafe class SgemmDriver
         {
             var cols = Math.Min(nr, block.Nc - jr);
             var bInPlace = jr < block.InPlaceColumns;
-            var panelB = bInPlace ? p.BAt(block.Pc, block.Jc + jr) : buffers.B + jr * kc;
+            var panelB = p.PackedB is { } packed ? packed.Panel(block.Pc, block.Jc + jr) : bInPlace ? p.BAt(block.Pc, block.Jc + jr) : buffers.B + jr * kc;
             var strideB = bInPlace ? p.Ldb : nr;
             for (var ir = 0; ir < block.Mc; ir += mr)
             {
@@ -213,7 +215,7 @@ internal static unsafe class SgemmDriver
         private SgemmSplit(int parts, bool alongColumns, int tiles, int tileSize) =>
             (Parts, AlongColumns, _tiles, _tileSize) = (parts, alongColumns, tiles, tileSize);
 
-        public static SgemmSplit Choose(bool transA, bool transB, int m, int n, int k, SgemmIsa isa, int threads)
+        public static SgemmSplit Choose(bool transA, bool transB, bool bPacked, int m, int n, int k, SgemmIsa isa, int threads)
         {
             var mr = SgemmMicroKernels.TileRows(isa);
             var nr = SgemmMicroKernels.TileColumns(isa);
@@ -230,7 +232,7 @@ internal static unsafe class SgemmDriver
             // (unless that operand is read in place). Estimate the slowest thread's work for both, keep the cheaper.
             var rowsPerPart = (rowTiles + parts - 1) / parts * mr;
             var byColumns = Cost(parts, columnTiles, nr, (long)rowTiles * mr * k, AReadInPlace(transA) ? 0 : (long)m * k);
-            var byRows = Cost(parts, rowTiles, mr, (long)columnTiles * nr * k, BReadInPlace(transB, rowsPerPart, n) ? 0 : (long)n * k); // ldb is at least n
+            var byRows = Cost(parts, rowTiles, mr, (long)columnTiles * nr * k, bPacked || BReadInPlace(transB, rowsPerPart, n) ? 0 : (long)n * k); // ldb is at least n
             return byColumns <= byRows
                 ? new SgemmSplit(Math.Min(parts, columnTiles), true, columnTiles, nr)
                 : new SgemmSplit(Math.Min(parts, rowTiles), false, rowTiles, mr);

@@ -49,24 +49,38 @@ public sealed class ConvTranspose2d : Layer
     }
 
     // x:(B·IH·IW, InC) -> per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
-    public override float[] Forward(float[] input, int batch) => Forward(input, batch, relu: false);
+    public override float[] Forward(float[] input, int batch)
+    {
+        _input = input; // Backward needs x for dW
+        _preparedVersion = null; // training may change the weights without announcing it (gradient checks do)
+        return Run(input, batch, relu: false);
+    }
 
-    public override float[] ForwardRelu(float[] input, int batch) =>
-        _winograd is null ? base.ForwardRelu(input, batch) : Forward(input, batch, relu: true);
+    // Winograd rectifies as it writes y; the transformed (or rearranged) weights are kept while Weight.Version stays.
+    public override float[] Infer(float[] input, int batch, bool relu)
+    {
+        var fused = relu && _winograd is not null;
+        var y = Run(input, batch, fused);
+        if (relu && !fused) RectifyInPlace(y, batch);
+        return y;
+    }
 
-    private float[] Forward(float[] input, int batch, bool relu)
+    private int? _preparedVersion; // the weight version _winograd or _phases holds, when known
+
+    private float[] Run(float[] input, int batch, bool relu)
     {
         CheckBatch(input, batch, InputSize, "input");
-        _input = input; // Backward needs x for dW
         var y = OutputBuffer(batch);
-        if (_winograd is not null)
+        if (_winograd is not null || _phases is not null)
         {
-            ForwardWinograd(_winograd, input, y, batch, relu);
-            return y;
-        }
-        if (_phases is not null)
-        {
-            ForwardPhases(_phases, input, y, batch);
+            if (_preparedVersion != Weight.Version)
+            {
+                _winograd?.TransformWeights(Weight.Value);
+                _phases?.ArrangeWeights(Weight.Value);
+                _preparedVersion = Weight.Version;
+            }
+            if (_winograd is not null) ForwardWinograd(_winograd, input, y, batch, relu);
+            else ForwardPhases(_phases!, input, y, batch);
             return y;
         }
         // Slices of the batch, so that x·W's output is still in L2 when col2im reads it back: for the conv preset's
@@ -94,7 +108,6 @@ public sealed class ConvTranspose2d : Layer
     // thread count.
     private void ForwardWinograd(WinogradConvTranspose winograd, float[] input, float[] y, int batch, bool relu)
     {
-        winograd.TransformWeights(Weight.Value);
         var slice = SgemmRowsInPlace.WholeGroups(WinogradSliceBytes / (winograd.ScratchSize(1) * sizeof(float)), winograd.TilesPerImage);
         var slices = (batch + slice - 1) / slice;
         Parallelism.For(slices, Threads, 1, (s0, s1) =>
@@ -113,7 +126,6 @@ public sealed class ConvTranspose2d : Layer
     // shared out among the threads.
     private void ForwardPhases(PhaseConvTranspose phases, float[] input, float[] y, int batch)
     {
-        phases.ArrangeWeights(Weight.Value);
         Parallelism.For(batch, Threads, 8, (first, end) =>
         {
             var scratch = AlignedBuffer.Get(ref t_winogradScratch, phases.ScratchSize).Span;

@@ -35,18 +35,22 @@ public abstract class Layer
     public abstract float[] Backward(float[] outputGradient, int batch);
 
     /// <summary>
-    /// Forward followed by max(y, 0), for inference (<see cref="Sequential.Infer"/>): no Backward may follow, as the
-    /// ReLU saved nothing. Layers that can apply it as they write y override this; the default rectifies y in place,
-    /// one pass over it instead of a ReLU layer's read of y and write of another buffer.
+    /// Forward for inference (<see cref="Sequential.Infer"/>): saves nothing for Backward, which must not follow, may use
+    /// forms of the weights kept between calls (rebuilt when a <see cref="Parameter.Version"/> moves), and with
+    /// <paramref name="relu"/> returns max(y, 0), the work of a ReLU layer after this one. Same bits as Forward (and
+    /// ReLU). The default rectifies y in place: one pass over it instead of the ReLU layer's read and write of another
+    /// buffer; layers that can rectify as they write y, or keep weights ready, override it.
     /// </summary>
-    public virtual float[] ForwardRelu(float[] input, int batch)
+    public virtual float[] Infer(float[] input, int batch, bool relu)
     {
         var y = Forward(input, batch);
-        var count = batch * OutputSize;
-        Parallelism.For(count, Threads, 32_768, (start, end) =>
-            ElementWise.Map(new ReluKernel(), y.AsSpan(start, end - start), y.AsSpan(start, end - start), y.AsSpan(start, end - start)));
+        if (relu) RectifyInPlace(y, batch);
         return y;
     }
+
+    protected void RectifyInPlace(float[] y, int batch) =>
+        Parallelism.For(batch * OutputSize, Threads, 32_768, (start, end) =>
+            ElementWise.Map(new ReluKernel(), y.AsSpan(start, end - start), y.AsSpan(start, end - start), y.AsSpan(start, end - start)));
 
     protected float[] OutputBuffer(int batch) => Grow(ref _output, batch * OutputSize);
 

@@ -63,16 +63,17 @@ public sealed class Sequential : Layer
     }
 
     /// <summary>
-    /// Forward for inference only (nothing is saved for Backward, which must not follow): a layer followed by a ReLU
-    /// runs as <see cref="Layer.ForwardRelu"/>, so the ReLU costs no pass of its own. Same bits as Forward.
+    /// Forward for inference only (nothing is saved for Backward, which must not follow): each layer runs as
+    /// <see cref="Layer.Infer"/>, and a ReLU after a layer is done by that layer, with no pass of its own. Same bits as Forward.
     /// </summary>
     public float[] Infer(float[] input, int batch)
     {
         var x = input;
         for (var i = 0; i < _layers.Length; i++)
         {
-            if (i + 1 < _layers.Length && _layers[i + 1] is Relu && _layers[i] is not Relu) x = _layers[i++].ForwardRelu(x, batch);
-            else x = _layers[i].Forward(x, batch);
+            var relu = i + 1 < _layers.Length && _layers[i + 1] is Relu && _layers[i] is not Relu;
+            x = _layers[i].Infer(x, batch, relu);
+            if (relu) i++;
         }
         return x;
     }

@@ -23,6 +23,7 @@ public sealed class ReconstructionLoss
         {
             LogVariance = new Parameter("likelihood.log_variance", 1);
             LogVariance.Value[0] = 2 * MathF.Log(scale);
+            LogVariance.MarkChanged();
         }
     }
 

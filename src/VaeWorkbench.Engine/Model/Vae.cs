@@ -50,7 +50,11 @@ public sealed partial class Vae
     public Vae Replicate()
     {
         var copy = new Vae(Config);
-        for (var i = 0; i < Parameters.Count; i++) Parameters[i].Value.CopyTo(copy.Parameters[i].Value, 0);
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            Parameters[i].Value.CopyTo(copy.Parameters[i].Value, 0);
+            copy.Parameters[i].MarkChanged();
+        }
         return copy;
     }
 

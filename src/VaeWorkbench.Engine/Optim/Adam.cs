@@ -68,6 +68,7 @@ public sealed class Adam
             // Element-wise, so splitting the range over threads cannot change the result.
             Parallelism.For(p.Size, Threads, 32_768, (start, end) =>
                 k.Apply(p.Value.AsSpan(start, end - start), p.Grad.AsSpan(start, end - start), m.AsSpan(start, end - start), v.AsSpan(start, end - start)));
+            p.MarkChanged();
         }
     }
 }

@@ -198,6 +198,7 @@ public class GeneratorTests
         new Rng(2).FillGaussian(z);
         Assert.Equal(model.Decode(z, 4), replica.Decode(z, 4));
         replica.Parameters[0].Value[0] += 1f;
+        replica.Parameters[0].MarkChanged();
         Assert.NotEqual(model.Parameters[0].Value[0], replica.Parameters[0].Value[0]);
     }
 }

@@ -105,7 +105,7 @@ public class SgemmTests
             {
                 foreach (var transB in new[] { false, true })
                 {
-                    directions.Add(SgemmDriver.SgemmSplit.Choose(transA, transB, m, n, k, SgemmMicroKernels.Best, threads).AlongColumns);
+                    directions.Add(SgemmDriver.SgemmSplit.Choose(transA, transB, false, m, n, k, SgemmMicroKernels.Best, threads).AlongColumns);
                     AssertMatchesReference(SgemmMicroKernels.Best, transA, transB, m, n, k, alpha: 1, beta: -0.5f, threads, pad: 3);
                 }
             }
@@ -151,6 +151,38 @@ public class SgemmTests
             Sgemm.Multiply(false, false, m, n, k, 1, input.A, k, input.B, n, 0, c, n, threads: 2);
             Assert.Equal(expected[call % inputs.Length], BitsOf(c));
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndTransposes))]
+    public void PrepackedBGivesTheSameBitsAsBItself(string isaName, bool transA, bool transB)
+    {
+        var isa = Enum.Parse<SgemmIsa>(isaName);
+        // Edge panels both ways, several k blocks, more columns than one NC block, and the Linear decoder layer's shape.
+        foreach (var (m, n, k) in new[] { (37, 71, 29), (12, 32, 7), (157, 97, SgemmDriver.KC + 9), (9, SgemmDriver.NC + 45, 33), (256, 3136, 256) })
+        {
+            var (lda, ldb) = ((transA ? m : k) + 1, (transB ? k : n) + 2);
+            var a = RandomMatrix((transA ? k : m) * lda, 7);
+            var b = RandomMatrix((transB ? n : k) * ldb, 8);
+            var packedB = Sgemm.PackB(isa, transB, n, k, b, ldb);
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var expected = RandomMatrix(m * n, 9);
+                var actual = (float[])expected.Clone();
+                Sgemm.Multiply(isa, transA, transB, m, n, k, 0.5f, a, lda, b, ldb, 2, expected, n, threads);
+                Sgemm.Multiply(transA, m, 0.5f, a, lda, packedB, 2, actual, n, threads);
+                Assert.Equal(BitsOf(expected), BitsOf(actual));
+            }
+        }
+    }
+
+    [Fact]
+    public void PrepackedBRejectsOperandsOfTheWrongShape()
+    {
+        var packedB = Sgemm.PackB(false, 16, 8, new float[8 * 16], 16);
+        Assert.ThrowsAny<ArgumentException>(() => Sgemm.Multiply(false, 4, 1, new float[4 * 7], 7, packedB, 0, new float[4 * 16], 16)); // a has 7 columns, B 8 rows
+        Assert.ThrowsAny<ArgumentException>(() => Sgemm.Multiply(false, 4, 1, new float[4 * 8], 8, packedB, 0, new float[4 * 15], 16));
+        Assert.ThrowsAny<ArgumentException>(() => Sgemm.PackB(true, 16, 8, new float[16 * 8 - 1], 8));
     }
 
     [Fact]
@@ -259,7 +291,7 @@ public class SgemmTests
 
     private static void AssertSplitsIntoSeveralParts(int m, int n, int k, int threads)
     {
-        var split = SgemmDriver.SgemmSplit.Choose(false, false, m, n, k, SgemmMicroKernels.Best, threads);
+        var split = SgemmDriver.SgemmSplit.Choose(false, false, false, m, n, k, SgemmMicroKernels.Best, threads);
         Assert.True(split.Parts == threads, $"{m}x{n}x{k} on {threads} threads ran as {split.Parts} part(s); the test would not cover threading.");
     }
 

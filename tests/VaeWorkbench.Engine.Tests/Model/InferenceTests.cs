@@ -1,4 +1,5 @@
 using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Optim;
 using VaeWorkbench.Engine.Training;
 
 namespace VaeWorkbench.Engine.Tests.Model;
@@ -56,6 +57,41 @@ public class InferenceTests
         Assert.Equal(vae.Decoder.Forward(z, 37)[..decoderValues], decoded);
         Assert.Equal(vae.Encoder.Forward(images.Pixels, 37)[..encoderValues], encoded);
         Assert.Contains(vae.Decoder.Layers, layer => layer is Engine.Layers.Relu); // something was fused
+    }
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("conv")]
+    public void Infer_follows_the_weights_after_an_optimizer_step(string arch)
+    {
+        // Infer keeps packed and transformed weights between calls; they must be rebuilt when the weights move.
+        var vae = new Vae(arch == "mlp" ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset(), 3);
+        var z = new float[5 * vae.Latent];
+        new Rng(6).FillGaussian(z);
+        var values = 5 * vae.Decoder.OutputSize;
+        var before = vae.Decoder.Infer(z, 5)[..values];
+
+        var rng = new Rng(9);
+        foreach (var p in vae.Parameters) rng.FillGaussian(p.Grad);
+        new Adam(vae.Parameters, new AdamOptions()).Update(0.05f);
+        var afterStep = vae.Decoder.Infer(z, 5)[..values];
+        Assert.NotEqual(before, afterStep);
+        Assert.Equal(vae.Decoder.Forward(z, 5)[..values], afterStep);
+
+    }
+
+    [Fact]
+    public void Every_writer_of_weights_announces_the_change()
+    {
+        var vae = new Vae(TestData.TinyMlp(), 1); // initialised
+        Assert.All(vae.Parameters, p => Assert.True(p.Version > 0, p.Name));
+        var versions = vae.Parameters.Select(p => p.Version).ToArray();
+        new Adam(vae.Parameters, new AdamOptions()).Update(0.01f);
+        Assert.All(vae.Parameters.Select((p, i) => (p, i)), x => Assert.True(x.p.Version > versions[x.i], x.p.Name));
+        Assert.All(vae.Replicate().Parameters, p => Assert.True(p.Version > 0, p.Name));
+        var file = new MemoryStream();
+        Engine.IO.ModelFile.Save(file, vae);
+        Assert.All(Engine.IO.ModelFile.Load(file.ToArray()).Model.Parameters, p => Assert.True(p.Version > 0, p.Name));
     }
 
     [Fact]
