@@ -40,7 +40,7 @@ public class InferenceTests
 
     [Theory]
     [InlineData("mlp", 1)]
-    [InlineData("conv", 1)] // its transposed layer rectifies as Winograd writes its output
+    [InlineData("conv", 1)] // its transposed layer rectifies as Winograd writes its output; 37 images = two tail sub-batches
     [InlineData("conv", 3)] // and the RGB last layer runs as direct dot products
     public void Infer_gives_the_bits_of_Forward(string arch, int channels)
     {
