@@ -71,12 +71,12 @@ public sealed class GenerateCommand : ICliCommand
         if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
             throw new UsageException("--data is needed for this mode, the filter and --include-originals");
 
-        var model = ModelFile.Load(modelPath).Model;
+        Task? warmUp = null;
+        var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
         model.Threads = threads;
         var data = dataPath is null ? null : DatasetLoader.Load(dataPath, DatasetSplit.Train);
         var c = model.Config;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var warmUp = WarmUp(model, Math.Min(Generator.ChunkSize, request.Count));
         var run = Generator.Prepare(model, data, request, filter.IsActive ? filter : null, cancellationToken);
 
         // Whole chunks go to threads of their own, each with a model replica on one thread: decoding and PNG encoding
@@ -122,7 +122,7 @@ public sealed class GenerateCommand : ICliCommand
                     writer.Add(data.Labels is null ? null : data.Labels[done.Start + i].ToString(CultureInfo.InvariantCulture), ExportSource.Original, null, done.Pngs[i]);
             });
         }
-        warmUp.GetAwaiter().GetResult(); // long done; surfaces a failure rather than leaving it unobserved
+        warmUp?.GetAwaiter().GetResult(); // long done; surfaces a failure rather than leaving it unobserved
         writer.Finish(Provenance(modelPath, dataPath, request, filter, generated, kept, includeOriginals));
         var seconds = clock.Elapsed.TotalSeconds;
         stdout.WriteLine(FormattableString.Invariant($"generated {generated}, kept {kept}, wrote {output} in {seconds:F2} s ({generated / seconds:F0} img/s with PNG writing)"));
@@ -130,24 +130,23 @@ public sealed class GenerateCommand : ICliCommand
     }
 
     /// <summary>
-    /// Compiles the decoder's and the PNG encoder's hot loops while this thread samples, replicates the model and opens
-    /// the output. Their vector code has no ReadyToRun form, so the JIT compiles it on first use; done by the workers,
-    /// that took ~35 ms of a 20,000-image run during which both waited (first chunk 75 ms, later ones ~27 ms; timed
-    /// inside the command). The decoder and the encoder warm up side by side, each on work of its own (a replica; a
-    /// made-up image with smooth parts and noise, so both the run-length and the literal paths are taken), so no state
-    /// is shared with the run.
+    /// Compiles the decoder's and the PNG encoder's hot loops while this thread reads the rest of the model file (its
+    /// weights, and the training state as JSON: ~0.2 s). Their vector code has no ReadyToRun form, so the JIT compiles
+    /// it on first use: in the workers, that took 40–60 ms of a generation during which both waited (a 20,000-image
+    /// conv run takes ~0.6 s). The decoder and the encoder warm up side by side, each on work of its own (a model of the
+    /// same architecture with made-up weights; a made-up image with smooth parts and noise, so both the run-length and
+    /// the literal paths are taken), so no state is shared with the run.
     /// </summary>
-    private static Task WarmUp(Vae model, int images) => Task.WhenAll(
+    private static Task WarmUp(VaeConfig config, int images) => Task.WhenAll(
         Task.Run(() =>
         {
-            var replica = model.Replicate();
-            replica.Threads = 1;
+            var stand = new Vae(config, seed: 1) { Threads = 1 };
             var n = Math.Min(images, 16);
-            replica.Decode(new float[n * replica.Latent], n);
+            stand.Decode(new float[n * stand.Latent], n);
         }),
         Task.Run(() =>
         {
-            var c = model.Config;
+            var c = config;
             var random = new Random(1);
             var pixels = new float[c.PixelCount];
             for (var i = 0; i < pixels.Length; i++) pixels[i] = i % 3 == 0 ? random.NextSingle() : (i / c.Width) / (float)c.Height;

@@ -126,14 +126,16 @@ public static class ModelFile
         SafeTensors.Write(stream, tensors, metadata);
     }
 
-    public static LoadedModel Load(string path)
+    /// <param name="configRead">Called with the config as soon as it is read, before the weights are copied and the
+    /// training state is read: a caller can start work that needs only the architecture (compiling its kernels).</param>
+    public static LoadedModel Load(string path, Action<VaeConfig>? configRead = null)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"model file '{path}' does not exist", path);
         if (info.Length > SafeTensors.MaxFileBytes) throw new InvalidModelFileException($"model file '{path}' is {info.Length} bytes, larger than the {SafeTensors.MaxFileBytes}-byte limit");
         try
         {
-            return Load(File.ReadAllBytes(path));
+            return Load(File.ReadAllBytes(path), configRead);
         }
         catch (InvalidModelFileException e)
         {
@@ -141,7 +143,7 @@ public static class ModelFile
         }
     }
 
-    public static LoadedModel Load(ReadOnlySpan<byte> file)
+    public static LoadedModel Load(ReadOnlySpan<byte> file, Action<VaeConfig>? configRead = null)
     {
         var (tensors, metadata) = SafeTensors.Read(file);
         if (!metadata.TryGetValue("format", out var format) || format != FormatName)
@@ -156,6 +158,7 @@ public static class ModelFile
         {
             throw new InvalidModelFileException($"the saved config is invalid: {e.Message}", e);
         }
+        configRead?.Invoke(config);
         foreach (var p in model.Parameters) CopyTensor(tensors, p.Name, p);
 
         var options = metadata.ContainsKey("training") ? Deserialize<TrainingOptions>(metadata, "training") : null;

@@ -37,6 +37,17 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Load_hands_over_the_config_once_before_it_returns()
+    {
+        var vae = new Vae(TestData.TinyConv(), 4);
+        var seen = new List<VaeConfig>();
+        var loaded = ModelFile.Load(SaveToBytes(vae), seen.Add);
+        Assert.Same(loaded.Model.Config, Assert.Single(seen));
+        Assert.Equal(vae.Config.Architecture, seen[0].Architecture);
+        Assert.Equal(vae.Config.ConvWidths, seen[0].ConvWidths);
+    }
+
+    [Fact]
     public void SaveThenLoadRestoresConfigAndWeights()
     {
         var vae = new Vae(TestData.TinyConv(channels: 3) with { Loss = ReconstructionKind.GaussianLearned }, 1);
