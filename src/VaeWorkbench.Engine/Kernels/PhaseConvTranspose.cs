@@ -28,8 +28,11 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
         g is { KernelH: 4, KernelW: 4, Stride: 2, Padding: 1 } && g.Channels <= MaxOutChannels && inChannels % Lanes == 0
         && Vector512.IsHardwareAccelerated;
 
-    /// <summary>Floats of scratch: one input image with a border of zeros.</summary>
-    public int ScratchSize => (_gridH + 2) * (_gridW + 2) * inChannels;
+    /// <summary>Floats of scratch: one input image with a border of zeros, its rows widened to whole groups of four outputs.</summary>
+    public int ScratchSize => (_gridH + 2) * PaddedWidth * inChannels;
+
+    // Columns −1 .. 4·⌈GridW / 4⌉: the last group of four outputs reads zeros past the image, and its extra outputs are dropped.
+    private int PaddedWidth => (_gridW + 3) / 4 * 4 + 2;
 
     /// <summary>The weight (InC, 4, 4, OutC) rearranged as (phase, OutC, t, u, InC): each dot product's weights in a row.</summary>
     public void ArrangeWeights(ReadOnlySpan<float> weight)
@@ -55,7 +58,7 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
         if (x.Length < images * inputSize || y.Length < images * outputSize || bias.Length < _outChannels) throw new ArgumentException("operands are too small");
         var padded = scratch[..ScratchSize];
         padded.Clear();
-        var paddedRow = (_gridW + 2) * inChannels;
+        var paddedRow = PaddedWidth * inChannels;
         for (var image = 0; image < images; image++)
         {
             // Only the interior is written, so the border stays zero from image to image.
@@ -67,13 +70,14 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
         }
     }
 
-    // One output channel of one phase (`output` starts at that channel): every output pixel (2i + a, 2j + b), four neighbours at a time, which share
-    // their weight loads and three of their five input columns (perf: one at a time, loads bounded the kernel).
+    // One output channel of one phase (`output` starts at that channel): every output pixel (2i + a, 2j + b), four
+    // neighbours at a time, which share their weight loads and three of their five input columns (perf: one at a time,
+    // loads bounded the kernel).
     private void Phase(ReadOnlySpan<float> padded, ReadOnlySpan<float> weights, float bias, int phase, Span<float> output)
     {
         var (a, b) = (phase >> 1, phase & 1);
         var c = (nuint)inChannels;
-        var paddedRow = (nuint)((_gridW + 2) * inChannels);
+        var paddedRow = (nuint)(PaddedWidth * inChannels);
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var dst = ref MemoryMarshal.GetReference(output);
         var outW = 2 * _gridW;
@@ -83,18 +87,13 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
             // Padded row i + a + t holds input row i + a − 1 + t; padded column j + b + u holds input column j + b − 1 + u.
             ref var row = ref Unsafe.Add(ref MemoryMarshal.GetReference(padded), (nuint)(i + a) * paddedRow + (nuint)(b * inChannels));
             ref var outRow = ref Unsafe.Add(ref dst, ((2 * i + a) * outW + b) * _outChannels);
-            var j = 0;
-            for (; j + 4 <= _gridW; j += 4)
+            for (var j = 0; j < _gridW; j += 4)
             {
                 var sums = DotFour(ref Unsafe.Add(ref row, (nuint)j * c), c, paddedRow, ref w) + Vector128.Create(bias);
                 ref var first = ref Unsafe.Add(ref outRow, j * step);
-                first = sums.GetElement(0);
-                Unsafe.Add(ref first, step) = sums.GetElement(1);
-                Unsafe.Add(ref first, 2 * step) = sums.GetElement(2);
-                Unsafe.Add(ref first, 3 * step) = sums.GetElement(3);
+                var valid = Math.Min(4, _gridW - j);
+                for (var q = 0; q < valid; q++) Unsafe.Add(ref first, q * step) = sums.GetElement(q);
             }
-            for (; j < _gridW; j++)
-                Unsafe.Add(ref outRow, j * step) = Dot(ref Unsafe.Add(ref row, (nuint)j * c), c, paddedRow, ref w) + bias;
         }
     }
 
@@ -133,19 +132,5 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
         var (h0, h1, h2, h3) = (s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
         var pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(h0, h1), Avx.HorizontalAdd(h2, h3)); // lanes 0–3 and 4–7: halves of the sums 0..3
         return pairs.GetLower() + pairs.GetUpper();
-    }
-
-    // One output value: padded columns 0 and 1 of rows 0 and 1 from p.
-    private static float Dot(ref float p, nuint c, nuint paddedRow, ref float w)
-    {
-        var sum = Vector512<float>.Zero;
-        for (nuint k = 0; k < c; k += Lanes)
-        {
-            sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, k), Vector512.LoadUnsafe(ref w, k), sum);
-            sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, c + k), Vector512.LoadUnsafe(ref w, c + k), sum);
-            sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, paddedRow + k), Vector512.LoadUnsafe(ref w, 2 * c + k), sum);
-            sum = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, paddedRow + c + k), Vector512.LoadUnsafe(ref w, 3 * c + k), sum);
-        }
-        return Vector256.Sum(sum.GetLower() + sum.GetUpper());
     }
 }
