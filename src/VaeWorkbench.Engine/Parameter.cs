@@ -20,12 +20,13 @@ public sealed class Parameter
 
     /// <summary>
     /// Moves whenever <see cref="Value"/> is announced changed. Layers keep inference-only forms of their weights
-    /// (a packed GEMM operand, Winograd-transformed filters) and rebuild them when it has moved; training's Forward never
-    /// uses them.
+    /// (a packed GEMM operand, Winograd-transformed filters) and rebuild them when it has moved; training's Forward rebuilds
+    /// them on every call.
     /// </summary>
     public int Version { get; private set; }
 
     public void MarkChanged() => Version++;
+
     /// <summary>
     /// Allocated on first use: a model that only runs inference (a replica decoding on its own thread, a model a web
     /// page loaded) never needs it, and it was half of what building one cost (zeroed pages the size of the weights).

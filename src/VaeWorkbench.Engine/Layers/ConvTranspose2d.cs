@@ -48,7 +48,6 @@ public sealed class ConvTranspose2d : Layer
         Bias.InitUniform(rng, fanIn);
     }
 
-    // x:(B·IH·IW, InC) -> per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
     public override float[] Forward(float[] input, int batch)
     {
         _input = input; // Backward needs x for dW
@@ -67,6 +66,8 @@ public sealed class ConvTranspose2d : Layer
 
     private int? _preparedVersion; // the weight version _winograd or _phases holds, when known
 
+    // x:(B·IH·IW, InC) -> y:(B,OH,OW,OutC) by Winograd or per-phase dot products where they apply (see the constructor);
+    // otherwise per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
     private float[] Run(float[] input, int batch, bool relu)
     {
         CheckBatch(input, batch, InputSize, "input");

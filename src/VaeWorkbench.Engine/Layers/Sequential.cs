@@ -69,7 +69,7 @@ public sealed class Sequential : Layer
     /// <see cref="Layer.Infer"/>, and a ReLU after a layer is done by that layer, with no pass of its own. The layers
     /// after the last Linear (a conv decoder's upsampling stack) run a few images at a time, so each one's output is
     /// still in L2 when the next reads it; whole batches of 256 sent the conv preset's 6 MB of first-layer output out to
-    /// memory and back (measured: a 20,000-image conv generation 14% faster). The Linear layers keep the whole batch,
+    /// memory and back (measured: a 20,000-image conv generation took 0.71 s instead of 0.79 s). The Linear layers keep the whole batch,
     /// which shares each pass over their megabytes of weights. Same bits as Forward: every layer treats images apart.
     /// </summary>
     public float[] Infer(float[] input, int batch)
