@@ -108,29 +108,28 @@ internal sealed class PhaseConvTranspose(ConvGeometry geometry, int inChannels)
             ref var top = ref Unsafe.Add(ref p, k);
             ref var bottom = ref Unsafe.Add(ref p, paddedRow + k);
             var (t0, t1, b0, b1) = (Vector512.LoadUnsafe(ref top), Vector512.LoadUnsafe(ref top, c), Vector512.LoadUnsafe(ref bottom), Vector512.LoadUnsafe(ref bottom, c));
-            s0 = Vector512.FusedMultiplyAdd(t0, w00, s0);
-            s0 = Vector512.FusedMultiplyAdd(t1, w01, s0);
-            s0 = Vector512.FusedMultiplyAdd(b0, w10, s0);
-            s0 = Vector512.FusedMultiplyAdd(b1, w11, s0);
+            s0 = Taps(s0, t0, t1, b0, b1, w00, w01, w10, w11);
             var (t2, b2) = (Vector512.LoadUnsafe(ref top, 2 * c), Vector512.LoadUnsafe(ref bottom, 2 * c));
-            s1 = Vector512.FusedMultiplyAdd(t1, w00, s1);
-            s1 = Vector512.FusedMultiplyAdd(t2, w01, s1);
-            s1 = Vector512.FusedMultiplyAdd(b1, w10, s1);
-            s1 = Vector512.FusedMultiplyAdd(b2, w11, s1);
+            s1 = Taps(s1, t1, t2, b1, b2, w00, w01, w10, w11);
             var (t3, b3) = (Vector512.LoadUnsafe(ref top, 3 * c), Vector512.LoadUnsafe(ref bottom, 3 * c));
-            s2 = Vector512.FusedMultiplyAdd(t2, w00, s2);
-            s2 = Vector512.FusedMultiplyAdd(t3, w01, s2);
-            s2 = Vector512.FusedMultiplyAdd(b2, w10, s2);
-            s2 = Vector512.FusedMultiplyAdd(b3, w11, s2);
+            s2 = Taps(s2, t2, t3, b2, b3, w00, w01, w10, w11);
             var (t4, b4) = (Vector512.LoadUnsafe(ref top, 4 * c), Vector512.LoadUnsafe(ref bottom, 4 * c));
-            s3 = Vector512.FusedMultiplyAdd(t3, w00, s3);
-            s3 = Vector512.FusedMultiplyAdd(t4, w01, s3);
-            s3 = Vector512.FusedMultiplyAdd(b3, w10, s3);
-            s3 = Vector512.FusedMultiplyAdd(b4, w11, s3);
+            s3 = Taps(s3, t3, t4, b3, b4, w00, w01, w10, w11);
         }
         // Four horizontal sums at once: halve each vector, then pairwise adds across the four.
         var (h0, h1, h2, h3) = (s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
         var pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(h0, h1), Avx.HorizontalAdd(h2, h3)); // lanes 0–3 and 4–7: halves of the sums 0..3
         return pairs.GetLower() + pairs.GetUpper();
+    }
+
+    // sum + the four taps of one output: its two input columns in the top and the bottom row, times their weights.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Taps(Vector512<float> sum, Vector512<float> topLeft, Vector512<float> topRight, Vector512<float> bottomLeft,
+        Vector512<float> bottomRight, Vector512<float> w00, Vector512<float> w01, Vector512<float> w10, Vector512<float> w11)
+    {
+        sum = Vector512.FusedMultiplyAdd(topLeft, w00, sum);
+        sum = Vector512.FusedMultiplyAdd(topRight, w01, sum);
+        sum = Vector512.FusedMultiplyAdd(bottomLeft, w10, sum);
+        return Vector512.FusedMultiplyAdd(bottomRight, w11, sum);
     }
 }

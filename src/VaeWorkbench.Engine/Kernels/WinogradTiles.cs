@@ -85,14 +85,7 @@ internal readonly struct WinogradTile7 : IWinogradTile
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransformInput(ref float d, nuint dStride, ref float v, nuint vStride)
     {
-        var d0 = Vector512.LoadUnsafe(ref d);
-        var d1 = Vector512.LoadUnsafe(ref d, dStride);
-        var d2 = Vector512.LoadUnsafe(ref d, 2 * dStride);
-        var d3 = Vector512.LoadUnsafe(ref d, 3 * dStride);
-        var d4 = Vector512.LoadUnsafe(ref d, 4 * dStride);
-        var d5 = Vector512.LoadUnsafe(ref d, 5 * dStride);
-        var d6 = Vector512.LoadUnsafe(ref d, 6 * dStride);
-        var d7 = Vector512.LoadUnsafe(ref d, 7 * dStride);
+        var (d0, d1, d2, d3, d4, d5, d6, d7) = LoadEight(ref d, dStride);
         // Rows 1–6 pair up as even ± odd parts (points ±1, ±½, ±2).
         var even1 = d2 + d6 - d4 * 4.25f;
         var odd1 = d1 + d5 - d3 * 4.25f;
@@ -113,14 +106,7 @@ internal readonly struct WinogradTile7 : IWinogradTile
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TransformOutput(ref float p, nuint pStride, ref float y, nuint yStride)
     {
-        var m0 = Vector512.LoadUnsafe(ref p);
-        var m1 = Vector512.LoadUnsafe(ref p, pStride);
-        var m2 = Vector512.LoadUnsafe(ref p, 2 * pStride);
-        var m3 = Vector512.LoadUnsafe(ref p, 3 * pStride);
-        var m4 = Vector512.LoadUnsafe(ref p, 4 * pStride);
-        var m5 = Vector512.LoadUnsafe(ref p, 5 * pStride);
-        var m6 = Vector512.LoadUnsafe(ref p, 6 * pStride);
-        var m7 = Vector512.LoadUnsafe(ref p, 7 * pStride);
+        var (m0, m1, m2, m3, m4, m5, m6, m7) = LoadEight(ref p, pStride);
         // Row i of Aᵀ weighs the points ±1, ±½, ±2 by their i-th powers: sums for even i, differences for odd i.
         var (sum1, difference1) = (m2 + m1, m2 - m1);
         var (sumHalf, differenceHalf) = (m3 + m4, m3 - m4);
@@ -133,4 +119,10 @@ internal readonly struct WinogradTile7 : IWinogradTile
         (difference1 + differenceHalf * 0.03125f + difference2 * 32f).StoreUnsafe(ref y, 5 * yStride);
         (sum1 + sumHalf * 0.015625f + sum2 * 64f + m7).StoreUnsafe(ref y, 6 * yStride);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>, Vector512<float>)
+        LoadEight(ref float at, nuint stride) =>
+        (Vector512.LoadUnsafe(ref at), Vector512.LoadUnsafe(ref at, stride), Vector512.LoadUnsafe(ref at, 2 * stride), Vector512.LoadUnsafe(ref at, 3 * stride),
+         Vector512.LoadUnsafe(ref at, 4 * stride), Vector512.LoadUnsafe(ref at, 5 * stride), Vector512.LoadUnsafe(ref at, 6 * stride), Vector512.LoadUnsafe(ref at, 7 * stride));
 }
