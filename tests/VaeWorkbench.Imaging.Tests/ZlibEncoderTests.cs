@@ -99,11 +99,20 @@ public class ZlibEncoderTests
         var random = new Random(9);
         var data = new byte[12_000];
         random.NextBytes(data);
-        for (var length = 0; length < 70; length++) Assert.Equal(Adler32.ComputeNaive(data.AsSpan(0, length)), Adler32.Compute(data.AsSpan(0, length)));
-        foreach (var length in new[] { 5551, 5552, 5553, 11_104, 12_000 })
-            Assert.Equal(Adler32.ComputeNaive(data.AsSpan(0, length)), Adler32.Compute(data.AsSpan(0, length)));
-        Array.Fill(data, (byte)255); // the largest sums, where an overflow would show first
-        Assert.Equal(Adler32.ComputeNaive(data), Adler32.Compute(data));
+        var saturated = new byte[12_000];
+        Array.Fill(saturated, (byte)255); // the largest sums, where an overflow would show first
+        // Every length up to ten 32-byte blocks (each tail of the vector path), then around the reduction interval.
+        var lengths = Enumerable.Range(0, 330).Concat([812, 5520, 5536, 5551, 5552, 5553, 5568, 11_104, 12_000]);
+        foreach (var bytes in new[] { data, saturated })
+        {
+            foreach (var length in lengths)
+            {
+                var expected = Adler32.ComputeNaive(bytes.AsSpan(0, length));
+                Assert.Equal(expected, Adler32.ComputeScalar(bytes.AsSpan(0, length)));
+                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.Equal(expected, Adler32.ComputeAvx2(bytes.AsSpan(0, length)));
+                Assert.Equal(expected, Adler32.Compute(bytes.AsSpan(0, length)));
+            }
+        }
     }
 
     [Fact]
