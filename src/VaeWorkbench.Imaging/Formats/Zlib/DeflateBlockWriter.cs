@@ -183,11 +183,23 @@ internal sealed class DeflateBlockWriter
     {
         // Each symbol is at most 15 + 5 + 15 + 13 bits: 6 bytes. The bits stay in a local struct, not in the writer's fields.
         var sink = output.Borrow(6 * symbols.Length + 8);
-        foreach (var symbol in symbols)
+        ref var codes = ref MemoryMarshal.GetArrayDataReference(literalCodes); // literals are bytes: inside the 286 entries
+        ref var lengths = ref MemoryMarshal.GetArrayDataReference(literalLengths);
+        for (var i = 0; i < symbols.Length; i++)
         {
+            var symbol = symbols[i];
             if (!IsMatch(symbol))
             {
-                sink.Write(literalCodes[symbol], literalLengths[symbol]);
+                // Two literals in one write (at most 15 + 15 bits): most of a noisy image's symbols are literals.
+                uint bits = Unsafe.Add(ref codes, symbol);
+                int count = Unsafe.Add(ref lengths, symbol);
+                if (i + 1 < symbols.Length && !IsMatch(symbols[i + 1]))
+                {
+                    var next = symbols[++i];
+                    bits |= (uint)Unsafe.Add(ref codes, next) << count;
+                    count += Unsafe.Add(ref lengths, next);
+                }
+                sink.Write(bits, count);
                 continue;
             }
             // A code and its extra bits in one write (at most 15 + 5 and 15 + 13 bits): the extra bits follow the code.
