@@ -136,6 +136,32 @@ public class PngEncoderTests
         Assert.Equal([0, 1, 2, 3, 4], chosen.Order()); // every filter's vector path was checked
     }
 
+    [Fact]
+    public void Whole_image_filtering_matches_the_row_by_row_reference()
+    {
+        // Widths around the 32-byte vector, one-row and tall images, every pixel size; the first row has zeros above.
+        var random = new Random(12);
+        for (var bpp = 1; bpp <= 4; bpp++)
+            foreach (var (width, height) in new[] { (1, 1), (28, 28), (31, 3), (32, 2), (33, 5), (70, 9), (9, 40) })
+            {
+                var pixels = new byte[width * height * bpp];
+                for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 7 == 0 ? random.Next(256) : 100 + i % 5);
+                var stride = width * bpp;
+                var expected = new byte[height * (stride + 1)];
+                for (var y = 0; y < height; y++)
+                {
+                    var row = pixels.AsSpan(y * stride, stride);
+                    var prior = y == 0 ? new byte[stride] : pixels.AsSpan((y - 1) * stride, stride);
+                    var filter = PngRowFilters.ChooseNaive(row, prior, bpp);
+                    expected[y * (stride + 1)] = (byte)filter;
+                    PngEncoder.Filter(filter, row, prior, bpp, expected.AsSpan(y * (stride + 1) + 1, stride));
+                }
+                var actual = new byte[expected.Length];
+                PngFilterScores.FilterAll(pixels, height, stride, bpp, actual);
+                Assert.Equal(expected, actual);
+            }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -25,7 +25,6 @@ internal static class PngFilterScores
     /// Scores the five filters, then writes the best one's bytes to <paramref name="output"/> (unless it is empty) with
     /// the same vectors, and returns the filter's number: one copy of the rows serves both.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ChooseAndFilter(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<long> scores, Span<byte> output)
     {
         var n = row.Length;
@@ -34,13 +33,43 @@ internal static class PngFilterScores
         buffer.Clear();
         var current = buffer[..padded];
         var above = buffer.Slice(padded, padded);
-        var filtered = buffer[(2 * padded)..];
         row.CopyTo(current[bpp..]);
         prior.CopyTo(above[bpp..]);
+        var best = ChooseAndFilter(ref MemoryMarshal.GetReference(current), ref MemoryMarshal.GetReference(above), n, bpp, scores, buffer[(2 * padded)..], !output.IsEmpty);
+        if (!output.IsEmpty) buffer.Slice(2 * padded, n).CopyTo(output);
+        return best;
+    }
+
+    /// <summary>
+    /// Every row of an image (height rows of stride bytes) filtered into <paramref name="output"/>, each row as its filter
+    /// byte then its bytes. The image is copied once behind a zero row and bpp zero bytes per row, instead of two rows
+    /// into fresh buffers for each row (a 28×28 image's rows are shorter than that set-up).
+    /// </summary>
+    public static void FilterAll(ReadOnlySpan<byte> pixels, int height, int stride, int bpp, Span<byte> output)
+    {
+        var rowSpan = bpp + stride + Lanes;
+        var size = (height + 1) * rowSpan + stride + Lanes;
+        Span<byte> buffer = size <= 16384 ? stackalloc byte[size] : new byte[size];
+        buffer.Clear();
+        for (var y = 0; y < height; y++) pixels.Slice(y * stride, stride).CopyTo(buffer[((y + 1) * rowSpan + bpp)..]);
+        var filtered = buffer[((height + 1) * rowSpan)..];
+        Span<long> scores = stackalloc long[5];
+        ref var start = ref MemoryMarshal.GetReference(buffer);
+        for (var y = 0; y < height; y++)
+        {
+            var line = output.Slice(y * (stride + 1), stride + 1);
+            line[0] = (byte)ChooseAndFilter(ref Unsafe.Add(ref start, (y + 1) * rowSpan), ref Unsafe.Add(ref start, y * rowSpan), stride, bpp, scores, filtered, write: true);
+            filtered[..stride].CopyTo(line[1..]);
+        }
+    }
+
+    // x: the row behind bpp zero bytes, b: the prior row likewise, each readable 32 bytes past its end -> the best
+    // filter's number, and with `write` its bytes in `filtered` (n + 32 long).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ChooseAndFilter(ref byte x, ref byte b, int n, int bpp, Span<long> scores, Span<byte> filtered, bool write)
+    {
         scores[..5].Clear();
         var sums = new Sums();
-        ref var x = ref MemoryMarshal.GetReference(current);
-        ref var b = ref MemoryMarshal.GetReference(above);
         for (int i = 0, block = 0; i < n; i += Lanes, block++)
         {
             var valid = Math.Min(Lanes, n - i);
@@ -53,7 +82,7 @@ internal static class PngFilterScores
         var best = 0;
         for (var f = 1; f < 5; f++)
             if (scores[f] < scores[best]) best = f;
-        if (output.IsEmpty) return best;
+        if (!write) return best;
 
         ref var y = ref MemoryMarshal.GetReference(filtered);
         for (var i = 0; i < n; i += Lanes)
@@ -64,7 +93,6 @@ internal static class PngFilterScores
             var ci = Vector256.LoadUnsafe(ref b, (nuint)i);
             Filter(best, xi, ai, bi, ci).StoreUnsafe(ref y, (nuint)i);
         }
-        filtered[..n].CopyTo(output);
         return best;
     }
 

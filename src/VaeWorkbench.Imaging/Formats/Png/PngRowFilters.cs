@@ -12,18 +12,17 @@ internal static class PngRowFilters
     {
         var stride = image.Stride;
         var output = new byte[image.Height * (stride + 1)];
+        if (PngFilterScores.IsSupported)
+        {
+            PngFilterScores.FilterAll(image.Pixels, image.Height, stride, image.Channels, output);
+            return output;
+        }
         var zeros = new byte[stride];
-        Span<long> scores = stackalloc long[5];
         for (var y = 0; y < image.Height; y++)
         {
             var row = image.Pixels.AsSpan(y * stride, stride);
             var prior = y == 0 ? zeros : image.Pixels.AsSpan((y - 1) * stride, stride);
             var line = output.AsSpan(y * (stride + 1), stride + 1);
-            if (PngFilterScores.IsSupported)
-            {
-                line[0] = (byte)PngFilterScores.ChooseAndFilter(row, prior, image.Channels, scores, line[1..]);
-                continue;
-            }
             var filter = ChooseScalar(row, prior, image.Channels);
             line[0] = (byte)filter;
             PngEncoder.Filter(filter, row, prior, image.Channels, line[1..]);
