@@ -14,21 +14,17 @@ internal sealed unsafe class SgemmPackBuffers
     private const int Alignment = 64;
     private const int MaxTile = 64; // bound on any kernel's MR and NR, also covers the 16-float overrun of SgemmTranspose
 
-    private readonly float[] _storage;
+    private readonly Memory<float> _storage;
 
     private SgemmPackBuffers(int aLength, int bLength)
     {
         (ALength, BLength) = (aLength, bLength);
         const int tileLength = MaxTile * MaxTile;
-        _storage = GC.AllocateUninitializedArray<float>(aLength + bLength + tileLength + 3 * Alignment, pinned: true);
-        fixed (float* start = _storage)
-        {
-            // Pinned-heap arrays never move, so these pointers stay valid for the life of the array.
-            var aligned = (float*)(((nint)start + Alignment - 1) & ~(nint)(Alignment - 1));
-            A = aligned;
-            B = A + aLength + Alignment;
-            Tile = B + bLength + Alignment;
-        }
+        _storage = AlignedBuffer.Allocate(aLength + bLength + tileLength + 2 * Alignment);
+        // Pinned-heap arrays never move, so these pointers stay valid for the life of the array.
+        A = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _storage.Span[0]);
+        B = A + aLength + Alignment;
+        Tile = B + bLength + Alignment;
     }
 
     public int ALength { get; }
