@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Reflection;
 using Microsoft.EntityFrameworkCore.Query;
 
 namespace VaeWorkbench.Web.Jobs;
@@ -56,35 +55,25 @@ internal static class JobExpressions<TJob, TStatus> where TJob : class, ILeasedJ
 /// <summary>The SET list of one conditional UPDATE on a job table, as <c>ExecuteUpdate</c> takes it.</summary>
 public sealed class JobUpdate<TJob> where TJob : class
 {
-    private static readonly MethodInfo SetToValue = typeof(SetPropertyCalls<TJob>).GetMethods()
-        .Single(m => m.Name == nameof(SetPropertyCalls<TJob>.SetProperty) && m.GetParameters()[1].ParameterType.IsGenericParameter);
-
-    private static readonly MethodInfo SetToExpression = typeof(SetPropertyCalls<TJob>).GetMethods()
-        .Single(m => m.Name == nameof(SetPropertyCalls<TJob>.SetProperty) && !m.GetParameters()[1].ParameterType.IsGenericParameter);
-
-    private readonly List<(LambdaExpression Property, Expression Value, bool IsExpression)> _sets = [];
+    private readonly List<Action<UpdateSettersBuilder<TJob>>> _sets = [];
 
     public JobUpdate<TJob> Set<TProperty>(Expression<Func<TJob, TProperty>> property, TProperty value)
     {
-        _sets.Add((property, CapturedValue.Of(value), false));
+        _sets.Add(set => set.SetProperty(property, value));
         return this;
     }
 
     /// <summary>Sets a column to an expression of the row itself (for example "keep the first start time").</summary>
     public JobUpdate<TJob> SetFrom<TProperty>(Expression<Func<TJob, TProperty>> property, Expression<Func<TJob, TProperty>> value)
     {
-        _sets.Add((property, value, true));
+        _sets.Add(set => set.SetProperty(property, value));
         return this;
     }
 
-    public Expression<Func<SetPropertyCalls<TJob>, SetPropertyCalls<TJob>>> Build()
+    public Action<UpdateSettersBuilder<TJob>> Build() => set =>
     {
-        var calls = Expression.Parameter(typeof(SetPropertyCalls<TJob>), "set");
-        Expression body = calls;
-        foreach (var (property, value, isExpression) in _sets)
-            body = Expression.Call(body, (isExpression ? SetToExpression : SetToValue).MakeGenericMethod(property.ReturnType), property, value);
-        return Expression.Lambda<Func<SetPropertyCalls<TJob>, SetPropertyCalls<TJob>>>(body, calls);
-    }
+        foreach (var apply in _sets) apply(set);
+    };
 }
 
 internal static class CapturedValue
