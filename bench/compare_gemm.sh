@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 repeats="${1:-2}"
 
 dotnet build -c Release bench/VaeWorkbench.Benchmarks -v q -nologo >/dev/null
-ours=bench/VaeWorkbench.Benchmarks/bin/Release/net9.0/linux-x64/VaeWorkbench.Benchmarks
+ours=bench/VaeWorkbench.Benchmarks/bin/Release/net10.0/VaeWorkbench.Benchmarks
 
 # M N K transA transB threads — 1024³ plus the GEMMs of the `mlp` preset at batch 128.
 shapes=(

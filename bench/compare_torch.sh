@@ -18,7 +18,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 dotnet build -c Release src/VaeWorkbench.Cli -v q -nologo >/dev/null
-vae=$(ls src/VaeWorkbench.Cli/bin/Release/net9.0/*/vae | head -1)
+vae=$(ls src/VaeWorkbench.Cli/bin/Release/net10.0/vae | head -1)
 
 echo "== PyTorch: $model, $epochs epochs, $limit images, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 /usr/bin/time -f '%M' -o "$out/torch.rss" /usr/bin/python3 "$torch_script" --model "$model" --epochs "$epochs" --threads "$threads" --limit "$limit" --data "$data" | tee "$out/torch.jsonl" >&2

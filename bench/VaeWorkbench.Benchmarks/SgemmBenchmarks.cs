@@ -8,8 +8,7 @@ namespace VaeWorkbench.Benchmarks;
 /// Run: dotnet run -c Release --project bench/VaeWorkbench.Benchmarks -- --filter '*SgemmBenchmarks*'
 /// GFLOP/s = 2·M·N·K / mean time. For a ratio against PyTorch in the same run use bench/compare_gemm.sh.
 /// </summary>
-// In-process: BenchmarkDotNet's usual child process is framework-dependent net9.0, and only the .NET 10 runtime is
-// installed here; this self-contained host carries its own .NET 9 runtime.
+// In-process: the measured code runs with this host's JIT settings (TieredCompilation off, as in `vae`), not a child's.
 [InProcess]
 [MemoryDiagnoser]
 public class SgemmBenchmarks

@@ -17,7 +17,7 @@ DATA=/usr/share/datasets/fashion-mnist
 WORK=$(mktemp -d /tmp/vwb-augment-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 # Published as a user would deploy it (ReadyToRun, see the csproj), like PyTorch's precompiled kernels.
-dotnet publish src/VaeWorkbench.Cli -c Release -r linux-x64 --self-contained -o "$WORK/vae" -v q -nologo >/dev/null
+dotnet publish src/VaeWorkbench.Cli -c Release -r linux-x64 --self-contained false -o "$WORK/vae" -v q -nologo >/dev/null
 VAE=$WORK/vae/vae
 seconds() { sed -E 's/.* in ([0-9.]+) s .*/\1/'; }
 

@@ -9,7 +9,7 @@ DATA=/usr/share/datasets/fashion-mnist
 WORK=$(mktemp -d /tmp/vwb-useful.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 dotnet build src/VaeWorkbench.Cli -c Release -v q -nologo >/dev/null
-VAE=src/VaeWorkbench.Cli/bin/Release/net9.0/linux-x64/vae
+VAE=src/VaeWorkbench.Cli/bin/Release/net10.0/vae
 # An IDX directory holding only the 1,000 real images, so the VAE and the per-class Gaussians see nothing else.
 /usr/bin/python3 - "$DATA" "$WORK/real" <<'PY'
 import gzip, os, struct, sys

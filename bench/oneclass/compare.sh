@@ -19,7 +19,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 dotnet build -c Release src/VaeWorkbench.Cli -v q -nologo >/dev/null
-vae=$(ls src/VaeWorkbench.Cli/bin/Release/net9.0/*/vae | head -1)
+vae=$(ls src/VaeWorkbench.Cli/bin/Release/net10.0/vae | head -1)
 
 echo "== PyTorch mlp: $epochs epochs, K=$k, classes $classes, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 TORCH_VAE_DIR="$torch_dir" /usr/bin/python3 bench/oneclass/torch_oneclass.py --data "$data" --epochs "$epochs" --threads "$threads" \

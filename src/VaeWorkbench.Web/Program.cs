@@ -37,7 +37,11 @@ if (checkStorage)
     Environment.ExitCode = await StorageCheckCommand.RunAsync(app.Services, Console.Out);
     return;
 }
-await app.Services.MigrateDatabaseAsync();
+if (!await app.Services.TryMigrateDatabaseAsync())
+{
+    Environment.ExitCode = 1;
+    return;
+}
 await app.Services.RecoverStorageAsync();
 
 // Security headers first, so every response carries them, errors included; sign-in limits before any sign-in work.

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests;
@@ -49,38 +47,6 @@ public sealed class PlatformTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
         var login = await client.GetStringAsync("/account/login");
         Assert.Contains("Sign in", login);
-    }
-
-    /// <summary>The migrations are hand-written SQL, so prove they build exactly the schema the EF model describes.</summary>
-    [Fact]
-    public async Task Migrations_produce_the_same_schema_as_the_model()
-    {
-        var migrated = await SchemaAsync(db => db.Database.MigrateAsync());
-        var fromModel = await SchemaAsync(db => db.Database.EnsureCreatedAsync());
-        Assert.Equal(fromModel, migrated);
-    }
-
-    private static async Task<List<string>> SchemaAsync(Func<AppDbContext, Task> create)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"vwb-schema-{Guid.NewGuid():N}.db");
-        try
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
-            await using (var db = new AppDbContext(options)) await create(db);
-            await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND substr(name, 1, 4) <> '__EF' ORDER BY type, name";
-            var rows = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                rows.Add($"{reader.GetString(0)} {reader.GetString(1)}: {string.Join(' ', (reader.IsDBNull(2) ? "" : reader.GetString(2)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}");
-            return rows;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 
     public void Dispose() => _factory.Dispose();

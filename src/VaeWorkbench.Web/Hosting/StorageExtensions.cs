@@ -36,15 +36,16 @@ public static class StorageExtensions
             var resolved = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             options.UseSqlite($"Data Source={resolved.ResolveDatabasePath()};Pooling=True");
             options.AddInterceptors(services.GetRequiredService<SqliteBusyTimeoutInterceptor>());
-            // Migrations are written by hand (the EF design-time package is not obtainable here), so there is no model
-            // snapshot to compare with; MigrationSchemaTests checks instead that the migrated schema equals the model.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            // SQLite table rebuilds turn foreign keys off outside the transaction; DatabaseMigrator copies the database
+            // before it migrates and restores the copy on failure, so the warning has nothing left to tell.
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
         });
 
         builder.Services.AddDataProtection()
             .SetApplicationName("VaeWorkbench")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
+        builder.Services.AddScoped<DatabaseMigrator>();
         builder.Services.AddSingleton<BlobStore>();
         builder.Services.AddScoped<StorageOrphans>();
         builder.Services.AddScoped<StorageConsistencyCheck>();
@@ -52,16 +53,23 @@ public static class StorageExtensions
         return builder;
     }
 
-    /// <summary>Applies pending migrations and switches the database to WAL. Runs once at start-up, before requests.</summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    /// <summary>
+    /// Brings the database to this version's schema (see <see cref="DatabaseMigrator"/>). Runs once at start-up, before
+    /// anything is served. Returns false, having logged why, when it could not: the caller exits without serving.
+    /// </summary>
+    public static async Task<bool> TryMigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        // WAL lets readers proceed while a writer commits; it is a property of the file, so setting it once persists.
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
-        await db.Database.CloseConnectionAsync();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            return true;
+        }
+        catch (DatabaseMigrationException e)
+        {
+            scope.ServiceProvider.GetRequiredService<ILogger<DatabaseMigrator>>().LogCritical(e, "{Reason}", e.Message);
+            return false;
+        }
     }
 }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Teams;
@@ -62,8 +63,8 @@ public static class IdentityExtensions
                 o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAccessAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.LockoutMinutes);
             })
-            .AddSignInManager();
-        services.AddScoped<IUserStore<AppUser>, AppUserStore>();
+            .AddSignInManager()
+            .AddEntityFrameworkStores<AppDbContext>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddScoped<AccountService>();

@@ -11,8 +11,9 @@ public static class RepoPaths
         get
         {
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-            var rid = Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-            return Path.Combine(Root, "src", "VaeWorkbench.Web", "bin", configuration, "net9.0", rid);
+            // Same target framework as these tests: the last folder of their own output path (bin/Debug/net10.0/).
+            var framework = Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+            return Path.Combine(Root, "src", "VaeWorkbench.Web", "bin", configuration, framework);
         }
     }
 

@@ -27,8 +27,6 @@ public sealed partial class EndpointPermissionTests
         ["ANY /_blazor/negotiate"] = "Blazor circuit hub",
         ["ANY /_blazor/disconnect/"] = "Blazor circuit hub",
         ["ANY /_blazor/initializers/"] = "Blazor framework script list",
-        ["ANY /_framework/blazor.server.js"] = "framework script",
-        ["GET,HEAD /_framework/blazor.web.js"] = "framework script",
         ["GET /_framework/opaque-redirect"] = "framework redirect helper",
     };
 

@@ -4,18 +4,13 @@ using VaeWorkbench.Web.Data.Entities;
 
 namespace VaeWorkbench.Web.Data.Configurations;
 
+/// <summary>Identity maps the user (AspNetUsers); this adds what the workbench asks beyond Identity's defaults.</summary>
 internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
 {
     public void Configure(EntityTypeBuilder<AppUser> user)
     {
-        user.ToTable("Users");
-        user.HasKey(u => u.Id);
-        user.Property(u => u.UserName).HasMaxLength(256);
-        user.Property(u => u.NormalizedUserName).HasMaxLength(256);
-        user.Property(u => u.Email).HasMaxLength(256);
-        user.Property(u => u.NormalizedEmail).HasMaxLength(256);
-        user.Property(u => u.ConcurrencyStamp).IsConcurrencyToken();
-        user.HasIndex(u => u.NormalizedUserName).IsUnique();
+        // Identity requires unique e-mails (RequireUniqueEmail); the database enforces it too, so two registrations
+        // racing with one address cannot both succeed.
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
     }
 }
