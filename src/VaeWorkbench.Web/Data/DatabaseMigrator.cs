@@ -61,7 +61,8 @@ public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> 
             {
                 DeleteCopy(backup);
             }
-            log.LogInformation("Database migrated in {Milliseconds} ms: {Migrations}", timer.ElapsedMilliseconds, string.Join(", ", pending));
+            // Another process may have applied some of them while this one waited for the lock; EF logs each it applies.
+            log.LogInformation("Database schema is at {Migration} ({Milliseconds} ms)", pending[^1], timer.ElapsedMilliseconds);
         }
         finally
         {

@@ -60,11 +60,16 @@ public sealed partial class AppServer : IAsyncDisposable
     /// Runs <c>VaeWorkbench.Web check-storage</c> on this server's data with its settings (the server may be running or
     /// stopped) and returns its exit code and output; exit code 0 means the database and the files agree.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> CheckStorageAsync(string dataDirectory, IDictionary<string, string>? settings = null)
+    public static Task<(int ExitCode, string Output)> CheckStorageAsync(string dataDirectory, IDictionary<string, string>? settings = null) =>
+        RunToExitAsync(dataDirectory, settings, "check-storage");
+
+    /// <summary>Runs the app on the data until it exits by itself (a start-up that refuses to serve, a command).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDirectory, IDictionary<string, string>? settings, params string[] arguments)
     {
         var start = StartInfo(dataDirectory, settings);
-        start.ArgumentList.Add("check-storage");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the storage check");
+        start.Environment["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web app");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
