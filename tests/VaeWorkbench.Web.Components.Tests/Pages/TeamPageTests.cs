@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Radzen;
+using VaeWorkbench.Web.Components.Pages;
+using VaeWorkbench.Web.Teams;
+
+namespace VaeWorkbench.Web.Components.Tests.Pages;
+
+public sealed class TeamPageTests : WorkbenchTestContext
+{
+    [Fact]
+    public async Task An_owner_creates_an_invite_code_for_the_chosen_role_that_someone_can_redeem()
+    {
+        var owner = await SignInAsync(TeamRole.Owner);
+        var page = Render<TeamPage>();
+
+        page.Find("#invite-role-list li[aria-label=Editor]").Click();
+        page.Find("#create-invite").Click();
+
+        var code = page.WaitForElement("#invite-code").TextContent;
+        Assert.Contains("One-time invite code for a Editor", page.Markup);
+        var invite = await RunAsync<TeamService, TeamInvite?>(s => s.FindValidInviteAsync(code));
+        Assert.Equal((owner.TeamId, TeamRole.Editor), (invite?.TeamId, invite?.Role));
+    }
+
+    [Fact]
+    public async Task Renaming_the_team_renames_it_for_the_whole_workspace()
+    {
+        var owner = await SignInAsync(TeamRole.Owner, teamName: "Vision lab");
+        var page = Render<TeamPage>();
+
+        page.Find("#team-name").Change("  Imaging group ");
+        page.Find("#rename-team").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Team: Imaging group", page.Find("h1").TextContent));
+        Assert.Equal("Imaging group", owner.Workspace.CurrentTeam?.Name);
+        Assert.Equal("Imaging group", await TeamNameAsync(owner.TeamId));
+    }
+
+    [Fact]
+    public async Task A_blank_team_name_is_refused_with_the_reason_and_nothing_changes()
+    {
+        var owner = await SignInAsync(TeamRole.Owner, teamName: "Vision lab");
+        var page = Render<TeamPage>();
+
+        page.Find("#team-name").Change("   ");
+        page.Find("#rename-team").Click();
+
+        var message = Assert.Single(Notifications.Messages);
+        Assert.Equal((NotificationSeverity.Error, "Not done", "A team needs a name."), (message.Severity, message.Summary, message.Detail));
+        Assert.Equal("Vision lab", await TeamNameAsync(owner.TeamId));
+        Assert.Equal("Team: Vision lab", page.Find("h1").TextContent);
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_the_members_and_their_roles_but_no_owner_controls()
+    {
+        var viewer = await SignInAsync(TeamRole.Viewer);
+        var page = Render<TeamPage>();
+
+        var members = page.FindAll("#members-grid tr.rz-data-row")
+            .Select(row => row.QuerySelectorAll("td").Take(2).Select(td => td.TextContent.Trim()).ToArray())
+            .ToDictionary(cells => cells[0], cells => cells[1]);
+        Assert.Equal(new Dictionary<string, string> { ["owner1@example.test"] = "Owner", [viewer.Email] = "Viewer" }, members);
+        Assert.Equal("Viewer", page.Find("#team-role").TextContent);
+        Assert.Empty(page.FindAll("#rename-team, #create-invite, #invite-code"));
+        // The one button in the members list is the viewer's own: they may leave, not remove others.
+        Assert.Equal(["Leave"], page.FindAll("#members-grid button").Select(b => b.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Creating_a_team_makes_it_the_current_one()
+    {
+        var user = await SignInAsync(TeamRole.Viewer);
+        var page = Render<TeamPage>();
+
+        page.Find("#new-team-name").Change("Side project");
+        page.Find("#create-team").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Team: Side project", page.Find("h1").TextContent));
+        Assert.Equal((TeamRole.Owner, false), (user.Workspace.CurrentTeam?.Role, user.Workspace.CurrentTeam?.IsPersonal));
+        // As owner of the new team the page now offers the owner's controls.
+        Assert.NotEmpty(page.FindAll("#rename-team"));
+    }
+
+    [Fact]
+    public async Task An_unknown_invite_code_is_refused_with_the_reason()
+    {
+        var user = await SignInAsync(TeamRole.Viewer);
+        var page = Render<TeamPage>();
+
+        page.Find("#join-code").Change("inv_not-a-real-code");
+        page.Find("#join-team").Click();
+
+        var message = Assert.Single(Notifications.Messages);
+        Assert.Equal((NotificationSeverity.Error, "This invite code is not valid: it is unknown, already used or expired."), (message.Severity, message.Detail));
+        Assert.Equal(user.TeamId, user.Workspace.CurrentTeam?.Id);
+    }
+
+    private Task<string> TeamNameAsync(Guid teamId) => QueryAsync(db => db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).SingleAsync());
+}

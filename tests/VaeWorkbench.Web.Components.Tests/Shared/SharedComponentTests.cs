@@ -1,0 +1,44 @@
+using VaeWorkbench.Web.Components.Shared;
+using VaeWorkbench.Web.Runs;
+
+namespace VaeWorkbench.Web.Components.Tests.Shared;
+
+public sealed class SharedComponentTests : WorkbenchTestContext
+{
+    [Theory]
+    [InlineData(RunStatus.Queued, "rz-badge-light")]
+    [InlineData(RunStatus.Running, "rz-badge-info")]
+    [InlineData(RunStatus.Succeeded, "rz-badge-success")]
+    [InlineData(RunStatus.Failed, "rz-badge-danger")]
+    [InlineData(RunStatus.Cancelled, "rz-badge-warning")]
+    public void Run_status_badge_names_the_status_in_its_colour(RunStatus status, string colourClass)
+    {
+        var badge = Render<RunStatusBadge>(p => p.Add(c => c.Status, status).AddUnmatched("id", "status")).Find("#status");
+
+        Assert.Equal(status.ToString(), badge.TextContent);
+        Assert.Contains(colourClass, badge.ClassList);
+    }
+
+    [Fact]
+    public async Task Empty_state_names_the_team_it_is_empty_for()
+    {
+        await SignInAsync(TeamRole.Viewer, teamName: "Vision lab");
+
+        var page = Render<EmptyState>(p => p.Add(c => c.Title, "Datasets").Add(c => c.Icon, "photo_library").Add(c => c.Description, "Upload images."));
+
+        Assert.Equal("Datasets", page.Find("h1").TextContent);
+        Assert.Contains("Nothing here yet for Vision lab.", page.Markup);
+    }
+
+    [Fact]
+    public void Run_settings_table_says_preset_and_off_for_settings_left_to_defaults()
+    {
+        var table = Render<RunSettingsTable>(p => p.Add(c => c.Settings, new RunSettings { Hidden = [256, 128], Clip = 0, Threads = 2 }));
+
+        var rows = table.FindAll("tr").ToDictionary(r => r.QuerySelector("th")!.TextContent, r => r.QuerySelector("td")!.TextContent);
+        Assert.Equal("preset", rows["Latent dimensions"]);
+        Assert.Equal("256, 128", rows["Hidden widths"]);
+        Assert.Equal("off", rows["Gradient clip"]);
+        Assert.Equal("2", rows["Threads"]);
+    }
+}
