@@ -3,3 +3,14 @@
 document.addEventListener('click', event => {
     if (event.target instanceof Element && event.target.closest('[data-print]')) window.print();
 });
+
+// The model card editor (ModelCardSection.razor). Every Blazor event whose target is a textarea carries the textarea's
+// whole value in one circuit message, and the circuit refuses messages over 32 KB while a card may hold 64 KiB. So the
+// textarea's input is announced again on the element around it (data-draft-holder) as 'draftchanged', a Blazor event
+// that carries nothing, and the server reads the text with vwbTextOf as a stream, which Blazor sends in chunks.
+document.addEventListener('input', event => {
+    const holder = event.target instanceof Element ? event.target.closest('[data-draft-holder]') : null;
+    if (holder && holder !== event.target) holder.dispatchEvent(new CustomEvent('vwbdraftchanged', { bubbles: true }));
+});
+Blazor.registerCustomEventType('draftchanged', { browserEventName: 'vwbdraftchanged', createEventArgs: () => ({}) });
+window.vwbTextOf = id => new TextEncoder().encode(document.getElementById(id)?.value ?? '');

@@ -45,6 +45,21 @@ internal static class RegistryApi
             return TypedResults.NoContent();
         }).WithSummary("Point an alias (production, candidate, …) at a version; one version per alias (Editor).");
 
+        registry.MapGet("/{name}/card", async Task<Ok<ModelCard>> (string name, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
+            TypedResults.Ok(new ModelCard(await service.CardAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, ct))))
+            .WithSummary("The model card's Markdown source, as {markdown}.");
+
+        registry.MapGet("/{name}/card.html", async Task<ContentHttpResult> (string name, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, ModelCardRenderer renderer, CancellationToken ct) =>
+            TypedResults.Content(renderer.Render(await service.CardAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, ct)), "text/html; charset=utf-8"))
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithSummary("The model card rendered to sanitised HTML (an HTML fragment): Markdown's own elements only, no script of any kind.");
+
+        registry.MapPut("/{name}/card", async Task<NoContent> (string name, ModelCard request, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
+        {
+            await service.SetCardAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, request.Markdown, ct);
+            return TypedResults.NoContent();
+        }).WithSummary($"Replace the model card with {{markdown}}, at most {RegistryNames.MaxCardBytes / 1024} KiB of UTF-8 (Editor).");
+
         registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
         {
             var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, ct);

@@ -13,6 +13,8 @@ public static class AuditActions
     public const string ModelImported = "registry.imported";
     public const string VersionDownloaded = "registry.downloaded";
     public const string AliasSet = "registry.alias_set";
+    /// <summary>A registered model's card (its Markdown description) was replaced; the entry names the model, not the text.</summary>
+    public const string CardUpdated = "registry.card_updated";
     public const string VersionCopied = "registry.copied";
     public const string VersionMoved = "registry.moved";
     public const string VersionDeleted = "registry.deleted";
@@ -30,7 +32,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
-        VersionDownloaded, AliasSet, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
+        VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
         MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];
 }

@@ -10,6 +10,9 @@ public sealed record AliasRequest(int Version);
 
 public sealed record CopyVersionRequest(Guid TargetTeamId, string? TargetName, bool Move);
 
+/// <summary>A registered model's card: its Markdown source, the model's description.</summary>
+public sealed record ModelCard(string? Markdown);
+
 public sealed record RegisteredModelSummary(
     Guid Id, string Name, string Description, int LatestVersion, int VersionCount, IReadOnlyDictionary<string, int> Aliases,
     IReadOnlyList<string> Tags, DateTimeOffset UpdatedAt);

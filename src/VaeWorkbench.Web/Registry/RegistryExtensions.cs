@@ -4,7 +4,7 @@ namespace VaeWorkbench.Web.Registry;
 
 public static class RegistryExtensions
 {
-    /// <summary>The model registry, its import limit, and the audit log.</summary>
+    /// <summary>The model registry, its import limit, the model card renderer, and the audit log.</summary>
     public static IHostApplicationBuilder AddVaeRegistry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RegistryOptions>().Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
@@ -12,6 +12,7 @@ public static class RegistryExtensions
             .ValidateOnStart();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<RegistryService>();
+        builder.Services.AddSingleton<ModelCardRenderer>();
         return builder;
     }
 }

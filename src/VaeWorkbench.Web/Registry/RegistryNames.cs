@@ -1,9 +1,10 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Registry;
 
-/// <summary>Rules for the user-chosen words of the registry: model names, aliases, tags and descriptions.</summary>
+/// <summary>Rules for the user-chosen words of the registry: model names, aliases, tags, descriptions and model cards.</summary>
 internal static partial class RegistryNames
 {
     public const int MaxNameLength = 100;
@@ -11,6 +12,8 @@ internal static partial class RegistryNames
     public const int MaxTagLength = 40;
     public const int MaxTags = 20;
     public const int MaxDescriptionLength = 20_000;
+    /// <summary>Counted in UTF-8 bytes, what the card costs to store and send, whatever alphabet it is written in.</summary>
+    public const int MaxCardBytes = 64 * 1024;
 
     // Names travel in URL paths, so they are plain: letters, digits, '.', '_' and '-', starting with a letter or digit.
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -57,5 +60,14 @@ internal static partial class RegistryNames
         var text = description ?? "";
         if (text.Length > MaxDescriptionLength) throw new RequestRejectedException($"A description is at most {MaxDescriptionLength} characters.");
         return text;
+    }
+
+    public static string Card(string? markdown)
+    {
+        if (markdown is null) throw new RequestRejectedException("Send the model card as markdown: {\"markdown\": \"...\"}; an empty string clears it.");
+        var bytes = Encoding.UTF8.GetByteCount(markdown);
+        if (bytes > MaxCardBytes)
+            throw new RequestRejectedException($"markdown is at most {MaxCardBytes / 1024} KiB ({MaxCardBytes:N0} bytes of UTF-8); this card has {bytes:N0}.");
+        return markdown;
     }
 }

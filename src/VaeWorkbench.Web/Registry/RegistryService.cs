@@ -138,6 +138,19 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The model card's Markdown source (Viewer). <see cref="ModelCardRenderer"/> makes the HTML.</summary>
+    public async Task<string> CardAsync(string userId, Guid teamId, string name, CancellationToken ct = default) =>
+        (await FindAsync(userId, teamId, name, TeamRole.Viewer, ct)).Description;
+
+    /// <summary>Replaces the model card (Editor), for the API and the model's page alike. The audit entry names the model, not the text.</summary>
+    public async Task SetCardAsync(string userId, Guid teamId, string name, string? markdown, CancellationToken ct = default)
+    {
+        var model = await FindAsync(userId, teamId, name, TeamRole.Editor, ct);
+        model.Description = RegistryNames.Card(markdown);
+        audit.Add(teamId, userId, AuditActions.CardUpdated, "RegisteredModel", model.Id, new { name = model.Name });
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>The blob of a version's <c>.vae</c> file for download (Viewer); the download is logged.</summary>
     public async Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default)
     {

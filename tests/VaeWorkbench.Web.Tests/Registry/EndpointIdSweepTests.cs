@@ -115,6 +115,9 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/registry/import :: teamId"] = Primary, // a multipart form field
         ["GET /api/registry/{name} :: teamId"] = Primary,
         ["PUT /api/registry/{name}/aliases/{alias} :: teamId"] = Primary,
+        ["GET /api/registry/{name}/card :: teamId"] = Primary,
+        ["GET /api/registry/{name}/card.html :: teamId"] = Primary,
+        ["PUT /api/registry/{name}/card :: teamId"] = Primary,
         ["GET /api/registry/{name}/versions/{version:int}/download :: teamId"] = Primary,
         ["GET /api/registry/{name}/versions/{version:int}/samples.png :: teamId"] = Primary,
         ["GET /api/registry/{name}/versions/{version:int}/reconstructions.png :: teamId"] = Primary,
