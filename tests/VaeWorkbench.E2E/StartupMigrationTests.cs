@@ -81,7 +81,7 @@ public sealed class StartupMigrationTests : IDisposable
 
     private void CopyLegacyFixture()
     {
-        var source = Path.Combine(AppContext.BaseDirectory, "fixtures", "legacy-net9");
+        var source = Path.Combine(AppContext.BaseDirectory, "fixtures", "pre-ef-migrations");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var copy = Path.Combine(_dataDirectory, Path.GetRelativePath(source, file));

@@ -10,14 +10,14 @@ using Xunit.Abstractions;
 namespace VaeWorkbench.Web.Tests.Migrations;
 
 /// <summary>
-/// tests/fixtures/legacy-net9 is a data folder written by the last release before EF Core migrations (SQL-file
+/// tests/fixtures/pre-ef-migrations is a data folder written by the last release before EF Core migrations (SQL-file
 /// migrations, a hand-written Identity store): two users, three teams, tokens, datasets, a run, a model, scores, reviews,
 /// tags, an augmented set, the registry and the audit log (make-legacy-db.sh beside it rebuilt it). Upgrading it must
 /// keep every row, and its users must sign in with their passwords and tokens as before.
 /// </summary>
 public sealed class LegacyUpgradeTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Fixture = "fixtures/legacy-net9";
+    private const string Fixture = "fixtures/pre-ef-migrations";
     private readonly string _dataDirectory = CopyFixture();
 
     [Fact]
