@@ -46,7 +46,7 @@ await app.Services.RecoverStorageAsync();
 
 // Security headers first, so every response carries them, errors included; sign-in limits before any sign-in work.
 app.UseVaeSecurityHeaders();
-app.UseExceptionHandler();
+app.UseVaeApiConventions();
 app.UseVaeSignInRateLimiting();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -63,6 +63,7 @@ public static class IdentityExtensions
                 o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAccessAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.LockoutMinutes);
             })
+            .AddPasswordValidator<PasswordLengthValidator>()
             .AddSignInManager()
             .AddEntityFrameworkStores<AppDbContext>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
