@@ -19,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+builder.AddVaeReverseProxy();
 builder.AddVaeStorage();
 builder.AddVaeIdentity();
 builder.AddVaeSignInRateLimiting();
@@ -44,9 +45,11 @@ if (!await app.Services.TryMigrateDatabaseAsync())
 }
 await app.Services.RecoverStorageAsync();
 
-// Security headers first, so every response carries them, errors included; sign-in limits before any sign-in work.
+// The proxy's scheme and client address before anything reads them; security headers next, so every response
+// carries them, errors included; sign-in limits before any sign-in work.
+app.UseVaeReverseProxy();
 app.UseVaeSecurityHeaders();
-app.UseExceptionHandler();
+app.UseVaeApiConventions();
 app.UseVaeSignInRateLimiting();
 app.UseAuthentication();
 app.UseAuthorization();

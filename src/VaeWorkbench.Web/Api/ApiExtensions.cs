@@ -6,8 +6,7 @@ public static class ApiExtensions
 {
     public static IHostApplicationBuilder AddVaeApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ApiProblemHandler>();
+        builder.AddVaeApiConventions();
         builder.Services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();

@@ -20,6 +20,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
     public DbSet<Dataset> Datasets => Set<Dataset>();
 
     public DbSet<DatasetImage> DatasetImages => Set<DatasetImage>();

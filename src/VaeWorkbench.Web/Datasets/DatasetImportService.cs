@@ -160,14 +160,7 @@ public sealed class DatasetImportService(
             throw new RequestRejectedException($"An upload holds at most {options.Value.MaxFilesPerUpload} files; put many images in a ZIP.");
     }
 
-    public static string ValidName(string? name)
-    {
-        var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length == 0) throw new RequestRejectedException("A dataset needs a name.");
-        if (trimmed.Length > MaxNameLength) throw new RequestRejectedException($"A dataset name is at most {MaxNameLength} characters.");
-        if (trimmed.Any(char.IsControl)) throw new RequestRejectedException("A dataset name cannot contain control characters.");
-        return trimmed;
-    }
+    public static string ValidName(string? name) => UserGivenNames.Validate(name, "A dataset name", MaxNameLength);
 }
 
 /// <summary>The import failed as a whole; the dataset <see cref="DatasetId"/> is kept as Failed with <see cref="Exception.Message"/> as its reason.</summary>

@@ -65,12 +65,5 @@ public sealed class ImageTagService(AppDbContext db, DatasetService datasets, IO
         return [.. rows.OrderBy(r => r.x.Index).Select(r => new TaggedImage(r.x.t.DatasetImageId, r.x.Index, r.x.Label, r.x.t.TaggedByUserId, r.Name ?? r.x.t.TaggedByUserId, r.x.t.TaggedAt))];
     }
 
-    private static string ParseTag(string? tag)
-    {
-        var trimmed = tag?.Trim() ?? "";
-        if (trimmed.Length == 0) throw new RequestRejectedException("tag must not be empty.");
-        if (trimmed.Length > ImageTagConfiguration.MaxTagLength) throw new RequestRejectedException($"tag is longer than {ImageTagConfiguration.MaxTagLength} characters.");
-        if (trimmed.Any(char.IsControl)) throw new RequestRejectedException("tag must not contain control characters.");
-        return trimmed;
-    }
+    private static string ParseTag(string? tag) => UserGivenNames.Validate(tag, "A tag", ImageTagConfiguration.MaxTagLength);
 }

@@ -55,7 +55,8 @@ public sealed class AccountService(
     public async Task<(PasswordCheck Result, AppUser? User)> CheckPasswordAsync(string? email, string? password)
     {
         var user = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email.Trim());
-        if (user is null || password is null) return (PasswordCheck.Wrong, null);
+        // An over-long password can match no account (none may have one), so it is not worth hashing.
+        if (user is null || password is null || PasswordLengthValidator.TooLong(password)) return (PasswordCheck.Wrong, null);
         if (await users.IsLockedOutAsync(user)) return (PasswordCheck.LockedOut, user);
         if (await users.CheckPasswordAsync(user, password))
         {

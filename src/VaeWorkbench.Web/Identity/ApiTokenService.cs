@@ -11,11 +11,11 @@ public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, DateTi
 public sealed class ApiTokenService(AppDbContext db, TimeProvider clock)
 {
     public const string TokenPrefix = "vwb_";
+    public const int MaxNameLength = 100;
 
     public async Task<(string Token, ApiTokenSummary Summary)> CreateAsync(string userId, string? name, CancellationToken ct = default)
     {
-        name = string.IsNullOrWhiteSpace(name) ? "API token" : name.Trim();
-        if (name.Length > 100) throw new RequestRejectedException("A token name is at most 100 characters.");
+        name = string.IsNullOrWhiteSpace(name) ? "API token" : UserGivenNames.Validate(name, "A token name", MaxNameLength);
         var secret = SecretCodes.NewSecret(TokenPrefix, 32);
         var token = new ApiToken
         {

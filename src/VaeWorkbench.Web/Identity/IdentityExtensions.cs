@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using VaeWorkbench.Web.Api;
@@ -63,9 +64,13 @@ public static class IdentityExtensions
                 o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAccessAttempts;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.LockoutMinutes);
             })
+            .AddPasswordValidator<PasswordLengthValidator>()
             .AddSignInManager()
             .AddEntityFrameworkStores<AppDbContext>();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((cookie, sessions) => cookie.SessionStore = sessions);
 
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();

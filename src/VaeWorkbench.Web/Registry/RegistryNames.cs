@@ -45,10 +45,9 @@ internal static partial class RegistryNames
         var result = new List<string>();
         foreach (var tag in tags ?? [])
         {
-            var trimmed = tag?.Trim() ?? "";
-            if (trimmed.Length == 0) continue;
-            if (trimmed.Length > MaxTagLength || trimmed.Any(char.IsControl) || trimmed.Contains(','))
-                throw new RequestRejectedException($"A tag is at most {MaxTagLength} characters, without commas or control characters.");
+            if (string.IsNullOrWhiteSpace(tag)) continue;
+            var trimmed = UserGivenNames.Validate(tag, "A tag", MaxTagLength);
+            if (trimmed.Contains(',')) throw new RequestRejectedException("A tag cannot contain a comma.");
             if (!result.Contains(trimmed, StringComparer.OrdinalIgnoreCase)) result.Add(trimmed);
         }
         if (result.Count > MaxTags) throw new RequestRejectedException($"A version has at most {MaxTags} tags.");

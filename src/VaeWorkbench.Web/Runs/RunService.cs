@@ -135,7 +135,8 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         return rows.Select(d => (d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels)).ToList();
     }
 
-    internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json) ?? new RunSettings();
+    internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json)
+        ?? throw new InvalidOperationException("A run's stored settings are empty.");
 
     private async Task<List<RunSummary>> SummariesAsync(IQueryable<TrainingRun> runs, CancellationToken ct)
     {

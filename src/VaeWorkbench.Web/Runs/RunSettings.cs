@@ -6,11 +6,12 @@ namespace VaeWorkbench.Web.Runs;
 
 /// <summary>
 /// What a user chooses for a training run, as the form and <c>POST /api/runs</c> send it. Every field has a default,
-/// so <c>{datasetId}</c> alone is a valid run: the DESIGN.md <c>mlp</c> preset with the PyTorch example's settings.
+/// but the dataset, so <c>{datasetId}</c> alone is a valid run: the DESIGN.md <c>mlp</c> preset with the PyTorch example's settings.
 /// </summary>
 public sealed record RunSettings
 {
-    public Guid DatasetId { get; init; }
+    /// <summary>Required: a request without it is refused with the field named, rather than read as an empty id.</summary>
+    public required Guid DatasetId { get; init; }
 
     /// <summary>mlp or conv.</summary>
     public string Arch { get; init; } = "mlp";
@@ -103,5 +104,5 @@ public sealed record RunSettings
     }
 
     [JsonIgnore]
-    public static RunSettings Defaults { get; } = new();
+    public static RunSettings Defaults { get; } = new() { DatasetId = Guid.Empty };
 }

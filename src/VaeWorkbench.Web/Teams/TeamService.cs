@@ -150,12 +150,5 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
         if (others == 0) throw new RequestRejectedException("A team needs at least one Owner; make someone else Owner first.");
     }
 
-    private static string ValidName(string? name)
-    {
-        var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length == 0) throw new RequestRejectedException("A team needs a name.");
-        if (trimmed.Length > MaxNameLength) throw new RequestRejectedException($"A team name is at most {MaxNameLength} characters.");
-        if (trimmed.Any(char.IsControl)) throw new RequestRejectedException("A team name cannot contain control characters.");
-        return trimmed;
-    }
+    private static string ValidName(string? name) => UserGivenNames.Validate(name, "A team name", MaxNameLength);
 }

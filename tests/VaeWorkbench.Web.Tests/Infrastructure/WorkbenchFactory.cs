@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace VaeWorkbench.Web.Tests.Infrastructure;
@@ -8,13 +9,16 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;
+    private readonly IStartupFilter? _startupFilter;
 
     /// <param name="sharedDataDirectory">
     /// Another factory's data directory: a second server on the same SQLite file and blob store, as two app instances
     /// behind one load balancer would be. The factory that created the directory deletes it.
     /// </param>
-    public WorkbenchFactory(Dictionary<string, string?>? settings = null, string? sharedDataDirectory = null)
+    /// <param name="startupFilter">Middleware that runs before the app's own (to stand in for the connection, say).</param>
+    public WorkbenchFactory(Dictionary<string, string?>? settings = null, string? sharedDataDirectory = null, IStartupFilter? startupFilter = null)
     {
+        _startupFilter = startupFilter;
         _ownsDataDirectory = sharedDataDirectory is null;
         DataDirectory = sharedDataDirectory ?? Path.Combine(Path.GetTempPath(), "vwb-test-" + Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>(settings ?? []) { ["Storage:DataDirectory"] = DataDirectory };
@@ -35,6 +39,7 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_startupFilter is not null) builder.ConfigureServices(s => s.AddSingleton(_startupFilter));
     }
 
     protected override void Dispose(bool disposing)

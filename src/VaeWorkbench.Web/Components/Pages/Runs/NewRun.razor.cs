@@ -101,7 +101,7 @@ public partial class NewRun : IDisposable
 /// <summary>The form's editable copy of <see cref="RunSettings"/> (Radzen inputs bind to settable properties).</summary>
 public sealed class RunForm
 {
-    private static readonly RunSettings Defaults = new();
+    private static readonly RunSettings Defaults = RunSettings.Defaults;
 
     public Guid DatasetId { get; set; }
     public string Arch { get; set; } = Defaults.Arch;
