@@ -46,7 +46,7 @@ public sealed class TeamPageTests : WorkbenchTestContext
         page.Find("#rename-team").Click();
 
         var message = Assert.Single(Notifications.Messages);
-        Assert.Equal((NotificationSeverity.Error, "Not done", "A team needs a name."), (message.Severity, message.Summary, message.Detail));
+        Assert.Equal((NotificationSeverity.Error, "Not done", "A team name must not be empty."), (message.Severity, message.Summary, message.Detail));
         Assert.Equal("Vision lab", await TeamNameAsync(owner.TeamId));
         Assert.Equal("Team: Vision lab", page.Find("h1").TextContent);
     }

@@ -33,7 +33,7 @@ public sealed class SharedComponentTests : WorkbenchTestContext
     [Fact]
     public void Run_settings_table_says_preset_and_off_for_settings_left_to_defaults()
     {
-        var table = Render<RunSettingsTable>(p => p.Add(c => c.Settings, new RunSettings { Hidden = [256, 128], Clip = 0, Threads = 2 }));
+        var table = Render<RunSettingsTable>(p => p.Add(c => c.Settings, new RunSettings { DatasetId = Guid.NewGuid(), Hidden = [256, 128], Clip = 0, Threads = 2 }));
 
         var rows = table.FindAll("tr").ToDictionary(r => r.QuerySelector("th")!.TextContent, r => r.QuerySelector("td")!.TextContent);
         Assert.Equal("preset", rows["Latent dimensions"]);

@@ -21,6 +21,7 @@ public sealed partial class EndpointPermissionTests
     private static readonly Dictionary<string, string> OtherEndpoints = new()
     {
         ["POST /account/logout"] = "ends the caller's own session; antiforgery-checked (AccountFormCsrfTests)",
+        ["POST /account/logout-everywhere"] = "ends every session of the caller's own account; antiforgery-checked (SessionEndTests)",
         ["GET /openapi/{documentName}.json"] = "the API description; no data",
         ["ANY /healthz"] = "health probe; no data",
         ["ANY /_blazor"] = "Blazor circuit hub: pages run as the signed-in user and read through team-checked services",
