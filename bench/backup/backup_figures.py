@@ -7,7 +7,10 @@ recording every request's latency: before, during and after the backup. Then res
 (`restore --from`), starts a server on it and checks that every dataset and model is there (model files byte for byte).
 
     dotnet build -c Release src/VaeWorkbench.Web
-    python3 bench/backup/backup_figures.py [--models 10] [--baseline-seconds 15] [--keep]
+    python3 bench/backup/backup_figures.py [--models 10] [--baseline-seconds 15] [--backup-parent DIR] [--keep]
+
+The backup goes beside the data folder (same file system: blobs are hard-linked) unless --backup-parent puts it on
+another file system (e.g. /dev/shm), where every blob is copied.
 
 Standard library only; prints a summary and one JSON line with every figure.
 """
@@ -111,10 +114,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=10)
     parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument("--backup-parent", help="folder for the backup, e.g. on another file system (default: beside the data)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="vwb-backup-bench-")
     data, backup, restored = (os.path.join(work, n) for n in ("data", "backup", "restored"))
+    if args.backup_parent:
+        backup = tempfile.mkdtemp(prefix="vwb-backup-bench-", dir=args.backup_parent)
+        os.rmdir(backup)
     log = open(os.path.join(work, "server.log"), "w")
     figures = {}
     server = Server(data, log)
@@ -170,6 +177,7 @@ def main():
         log.close()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(backup, ignore_errors=True)
 
     print("images %(images)d, models %(models)d; backup of %(backup_files)d files, %(backup_bytes)d bytes" % figures)
     print("backup %.1f s, restore %.1f s (restore includes verifying every checksum and the storage check)" % (figures["backup_s"], figures["restore_s"]))
