@@ -1,5 +1,6 @@
 using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Augmentation;
+using VaeWorkbench.Web.Backups;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
@@ -9,13 +10,14 @@ using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 using VaeWorkbench.Web.Storage;
 
-// `VaeWorkbench.Web check-storage` checks that the database and the files agree, then exits (see StorageConsistencyCheck).
-var checkStorage = args is [StorageCheckCommand.Name, ..];
+// `VaeWorkbench.Web check-storage`, `backup --out <folder>` and `restore --from <folder>` work on the configured data,
+// then exit (see MaintenanceCommand).
+var command = MaintenanceCommand.Parse(args);
 
 // Content and web roots are the build output, so the app finds appsettings.json and its assets from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = checkStorage ? args[1..] : args,
+    Args = command?.HostArgs ?? args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 
@@ -31,11 +33,12 @@ builder.AddVaeScoring();
 builder.AddVaeInspection();
 builder.AddVaeAugmentation();
 builder.AddVaeRegistry();
+builder.AddVaeBackups();
 
 var app = builder.Build();
-if (checkStorage)
+if (command is not null)
 {
-    Environment.ExitCode = await StorageCheckCommand.RunAsync(app.Services, Console.Out);
+    Environment.ExitCode = await command.RunAsync(app.Services, Console.Out);
     return;
 }
 if (!await app.Services.TryMigrateDatabaseAsync())
@@ -57,6 +60,7 @@ app.UseAntiforgery();
 
 app.MapVaeUi();
 app.MapVaeApi();
+app.MapVaeBackups();
 
 app.Run();
 

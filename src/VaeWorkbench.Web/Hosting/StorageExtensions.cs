@@ -34,11 +34,8 @@ public static class StorageExtensions
         builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
         {
             var resolved = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            options.UseSqlite($"Data Source={resolved.ResolveDatabasePath()};Pooling=True");
+            options.UseWorkbenchSqlite(resolved.ResolveDatabasePath(), pooling: true);
             options.AddInterceptors(services.GetRequiredService<SqliteBusyTimeoutInterceptor>());
-            // SQLite table rebuilds turn foreign keys off outside the transaction; DatabaseMigrator copies the database
-            // before it migrates and restores the copy on failure, so the warning has nothing left to tell.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
         });
 
         builder.Services.AddDataProtection()
@@ -51,6 +48,15 @@ public static class StorageExtensions
         builder.Services.AddScoped<StorageConsistencyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
+    }
+
+    /// <summary>The app's SQLite settings for the database at <paramref name="databasePath"/> (the live one, or a backup's copy).</summary>
+    public static DbContextOptionsBuilder UseWorkbenchSqlite(this DbContextOptionsBuilder options, string databasePath, bool pooling)
+    {
+        options.UseSqlite($"Data Source={databasePath};Pooling={pooling}");
+        // SQLite table rebuilds turn foreign keys off outside the transaction; DatabaseMigrator copies the database
+        // before it migrates and restores the copy on failure, so the warning has nothing left to tell.
+        return options.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
     }
 
     /// <summary>

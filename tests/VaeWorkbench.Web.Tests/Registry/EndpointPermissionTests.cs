@@ -15,7 +15,7 @@ namespace VaeWorkbench.Web.Tests.Registry;
 /// </summary>
 public sealed partial class EndpointPermissionTests(PermissionFixture fixture) : IClassFixture<PermissionFixture>
 {
-    public enum Need { Anonymous, AnyUser, Viewer, Editor, Owner }
+    public enum Need { Anonymous, AnyUser, Viewer, Editor, Owner, ServerAdmin }
 
     public enum Caller { Anonymous, Stranger, Viewer, Editor, Owner }
 
@@ -120,6 +120,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/augmented/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images")),
         ["GET /api/augmented/{id:guid}/images/{index:int}.png"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images/0.png")),
         ["GET /api/augmented/{id:guid}/export"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/export")),
+
+        // Server-wide, not team-scoped: the fixture's Owner registered first, so is the server administrator.
+        ["GET /api/admin/backups"] = new(Need.ServerAdmin, (_, _) => Get("/api/admin/backups")),
     };
 
     [Fact]
@@ -178,6 +181,8 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         (Need.Anonymous, _) => null,
         (_, Caller.Anonymous) => 401,
         (Need.AnyUser, _) => null,
+        (Need.ServerAdmin, Caller.Owner) => null,
+        (Need.ServerAdmin, _) => 403,
         (_, Caller.Stranger) => 404,
         (Need.Viewer, _) => null,
         (Need.Editor, Caller.Viewer) => 403,
