@@ -40,7 +40,7 @@ public sealed class StartupMigrationTests : IDisposable
     [Fact]
     public async Task An_upgrade_that_fails_leaves_the_database_as_it_was_and_the_app_exits_with_the_reason()
     {
-        CopyLegacyFixture();
+        PreEfMigrationsFixture.CopyTo(_dataDirectory);
         var database = Path.Combine(_dataDirectory, "vaeworkbench.db");
         await ExecuteAsync(database, "CREATE TABLE AspNetRoles (Blocker INTEGER); INSERT INTO AspNetRoles VALUES (1);");
         var schema = await SqliteSchema.ReadAsync(database);
@@ -77,17 +77,6 @@ public sealed class StartupMigrationTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    private void CopyLegacyFixture()
-    {
-        var source = Path.Combine(AppContext.BaseDirectory, "fixtures", "pre-ef-migrations");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(_dataDirectory, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
     }
 
     public void Dispose()

@@ -17,7 +17,6 @@ namespace VaeWorkbench.Web.Tests.Migrations;
 /// </summary>
 public sealed class LegacyUpgradeTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Fixture = "fixtures/pre-ef-migrations";
     private readonly string _dataDirectory = CopyFixture();
 
     [Fact]
@@ -103,14 +102,8 @@ public sealed class LegacyUpgradeTests(ITestOutputHelper output) : IDisposable
 
     private static string CopyFixture()
     {
-        var source = Path.Combine(AppContext.BaseDirectory, Fixture);
         var target = Path.Combine(Path.GetTempPath(), "vwb-legacy-" + Guid.NewGuid().ToString("N"));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        PreEfMigrationsFixture.CopyTo(target);
         return target;
     }
 
