@@ -23,7 +23,9 @@ internal static class AuthApi
         {
             var user = await accounts.RegisterAsync(request.Email, request.Password, request.InviteCode, ct);
             return TypedResults.Created("/api/me", new RegisterResponse(user.Id, user.Email!));
-        }).WithSummary("Create a user with a personal team. Needs an invite code unless Auth:OpenRegistration is true.");
+        }).WithSummary("Create a user with a personal team. Needs an invite code unless Auth:OpenRegistration is true.")
+            // Its "already registered" answer tells whether an address has an account: no faster to ask than sign-in.
+            .WithMetadata(new SignInRateLimitedAttribute("email"));
 
         auth.MapPost("/token", async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> (
             TokenRequest request, AccountService accounts, ApiTokenService tokens, CancellationToken ct) =>

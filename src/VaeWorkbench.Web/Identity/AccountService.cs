@@ -20,8 +20,13 @@ public sealed class AccountService(
     AppDbContext db,
     TeamService teams,
     IOptions<AuthOptions> authOptions,
-    TimeProvider clock)
+    TimeProvider clock,
+    UnknownAccountLockout unknownLockout)
 {
+    // A hash made by the same hasher as every real one, so checking a password against it costs what checking a real
+    // account's does.
+    private static string? s_decoyHash;
+
     /// <summary>Creates a user with a personal team they own; redeems the invite code when one is given.</summary>
     public async Task<AppUser> RegisterAsync(string? email, string? password, string? inviteCode, CancellationToken ct = default)
     {
@@ -49,14 +54,16 @@ public sealed class AccountService(
     }
 
     /// <summary>
-    /// Checks a password and counts failures toward lockout, exactly as the sign-in page does, so the API
-    /// cannot be used to guess passwords faster than the page.
+    /// Checks a password and counts failures toward lockout, for the sign-in page and the API alike, so neither guesses
+    /// faster than the other. An unknown address is answered as a known one with a wrong password: same result, the same
+    /// hashing work, and the same lockout after the same number of failures.
     /// </summary>
     public async Task<(PasswordCheck Result, AppUser? User)> CheckPasswordAsync(string? email, string? password)
     {
-        var user = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email.Trim());
         // An over-long password can match no account (none may have one), so it is not worth hashing.
-        if (user is null || password is null || PasswordLengthValidator.TooLong(password)) return (PasswordCheck.Wrong, null);
+        if (string.IsNullOrWhiteSpace(email) || password is null || PasswordLengthValidator.TooLong(password)) return (PasswordCheck.Wrong, null);
+        var user = await users.FindByEmailAsync(email.Trim());
+        if (user is null) return (CheckUnknown(users.NormalizeEmail(email.Trim()), password), null);
         if (await users.IsLockedOutAsync(user)) return (PasswordCheck.LockedOut, user);
         if (await users.CheckPasswordAsync(user, password))
         {
@@ -66,5 +73,14 @@ public sealed class AccountService(
         // The failure that triggers the lockout still reads as a wrong password; the lock shows from the next attempt on.
         await users.AccessFailedAsync(user);
         return (PasswordCheck.Wrong, user);
+    }
+
+    private PasswordCheck CheckUnknown(string normalizedEmail, string password)
+    {
+        if (unknownLockout.IsLockedOut(normalizedEmail)) return PasswordCheck.LockedOut;
+        var decoy = s_decoyHash ??= users.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString());
+        users.PasswordHasher.VerifyHashedPassword(new AppUser(), decoy, password);
+        unknownLockout.Failed(normalizedEmail);
+        return PasswordCheck.Wrong;
     }
 }

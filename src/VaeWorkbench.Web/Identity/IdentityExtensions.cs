@@ -73,6 +73,7 @@ public static class IdentityExtensions
             .Configure<DatabaseTicketStore>((cookie, sessions) => cookie.SessionStore = sessions);
 
         services.AddScoped<AccountService>();
+        services.AddSingleton<UnknownAccountLockout>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<TeamService>();

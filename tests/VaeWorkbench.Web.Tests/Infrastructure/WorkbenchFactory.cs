@@ -21,7 +21,11 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Program>
         _startupFilter = startupFilter;
         _ownsDataDirectory = sharedDataDirectory is null;
         DataDirectory = sharedDataDirectory ?? Path.Combine(Path.GetTempPath(), "vwb-test-" + Guid.NewGuid().ToString("N"));
-        _settings = new Dictionary<string, string?>(settings ?? []) { ["Storage:DataDirectory"] = DataDirectory };
+        // In memory every client has the same (no) address, so the shipped per-address sign-in and registration limit
+        // would count every test user against one budget; tests of that limit set their own.
+        _settings = new Dictionary<string, string?> { ["Auth:RateLimit:PermitsPerIp"] = "1000" };
+        foreach (var (key, value) in settings ?? []) _settings[key] = value;
+        _settings["Storage:DataDirectory"] = DataDirectory;
     }
 
     public string DataDirectory { get; }
