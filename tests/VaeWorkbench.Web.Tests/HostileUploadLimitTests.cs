@@ -89,6 +89,31 @@ public sealed class HostileUploadLimitTests : IDisposable
         }
     }
 
+    /// <summary>One image may hold 64 MB (the decoders' limit), whatever the upload may: refused when it passes that, by bytes read.</summary>
+    [Fact]
+    public async Task An_image_part_over_the_image_limit_is_refused_as_it_passes_it_while_an_archive_may_go_on()
+    {
+        const long imageLimit = 64L << 20;
+        var consumed = new BodyBytesRead();
+        using var roomy = new WorkbenchFactory(new() { ["Datasets:MaxUploadBytes"] = (96L << 20).ToString() });
+        using var counted = roomy.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(consumed)));
+        var user = await counted.RegisterWithTokenAsync();
+
+        var image = await user.Client.PostAsync("/api/datasets", new EndlessFilePart(giveUpAfter: 2 * imageLimit));
+        Assert.StartsWith($"'small.png' is larger than an image may be ({imageLimit} bytes); it was refused after",
+            (await ApiClient.AssertProblemAsync(image, HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.InRange(consumed.Bytes, imageLimit + 1, imageLimit + (256 << 10));
+        Assert.Empty(HostileFiles.WorkFiles(roomy));
+
+        // A ZIP is many images: it may pass 64 MB, up to the upload's own limit.
+        consumed.Reset();
+        var zip = await user.Client.PostAsync("/api/datasets", new EndlessFilePart(giveUpAfter: 80L << 20, fileStart: [(byte)'P', (byte)'K', 3, 4]));
+        var detail = (await ApiClient.AssertProblemAsync(zip, HttpStatusCode.BadRequest)).GetProperty("detail").GetString();
+        Assert.DoesNotContain("larger than an image may be", detail);
+        Assert.True(consumed.Bytes > imageLimit + (1 << 20), $"the ZIP was cut at {consumed.Bytes} bytes");
+        Assert.Empty(HostileFiles.WorkFiles(roomy));
+    }
+
     [Fact]
     public async Task Eleven_files_over_a_limit_of_ten_are_refused_and_ten_are_taken()
     {
@@ -207,10 +232,13 @@ public sealed class HostileUploadLimitTests : IDisposable
     {
         private const string Boundary = "endless-boundary";
         private readonly long _giveUpAfter;
+        private readonly byte[] _fileStart;
 
-        public EndlessFilePart(long giveUpAfter)
+        /// <param name="fileStart">The file's first bytes (a ZIP's signature, say); zeros follow.</param>
+        public EndlessFilePart(long giveUpAfter, byte[]? fileStart = null)
         {
             _giveUpAfter = giveUpAfter;
+            _fileStart = fileStart ?? [];
             Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
         }
 
@@ -222,6 +250,7 @@ public sealed class HostileUploadLimitTests : IDisposable
                 $"--{Boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"small.png\"\r\nContent-Length: 100\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
             var chunk = new byte[1 << 16];
+            _fileStart.CopyTo(chunk, 0);
             try
             {
                 while (FileBytesSent < _giveUpAfter)

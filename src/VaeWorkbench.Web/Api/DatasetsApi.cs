@@ -60,7 +60,7 @@ internal static class DatasetsApi
         HttpRequest request, TeamService teams, DatasetImportService importer, BlobStore blobs, IOptions<DatasetOptions> options, CancellationToken ct)
     {
         var http = request.HttpContext;
-        using var upload = await MultipartUpload.ReadAsync(request, blobs, options.Value, ct);
+        using var upload = await MultipartUpload.ReadAsync(request, blobs, options.Value, VaeWorkbench.Imaging.DecodeLimits.Default.MaxFileBytes, ct);
         Guid? teamId = upload.Fields.TryGetValue("teamId", out var team) && team.Length > 0
             ? Guid.TryParse(team, out var parsed) ? parsed : throw new RequestRejectedException("teamId is not a valid id.")
             : null;

@@ -23,7 +23,8 @@ internal sealed class MultipartUpload : IDisposable
 
     public List<UploadedFile> Files { get; } = [];
 
-    public static async Task<MultipartUpload> ReadAsync(HttpRequest request, BlobStore blobs, DatasetOptions limits, CancellationToken ct)
+    /// <param name="maxImageBytes">The most one image may hold (see <see cref="UploadFileWriter.SaveAsync"/>); null for uploads that are not images.</param>
+    public static async Task<MultipartUpload> ReadAsync(HttpRequest request, BlobStore blobs, DatasetOptions limits, long? maxImageBytes, CancellationToken ct)
     {
         // This endpoint takes large bodies on purpose; the server-wide default (30 MB) stays for everything else.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -50,7 +51,7 @@ internal sealed class MultipartUpload : IDisposable
                 {
                     if (upload.Files.Count >= limits.MaxFilesPerUpload)
                         throw new RequestRejectedException($"An upload holds at most {limits.MaxFilesPerUpload} files; put many images in a ZIP.");
-                    total += await upload.SaveFileAsync(section.Body, UploadNames.FileName(fileName), blobs, limits.MaxUploadBytes - total, limits.MaxUploadBytes, ct);
+                    total += await upload.SaveFileAsync(section.Body, UploadNames.FileName(fileName), blobs, limits.MaxUploadBytes - total, limits.MaxUploadBytes, maxImageBytes, ct);
                 }
                 else
                 {
@@ -68,10 +69,10 @@ internal sealed class MultipartUpload : IDisposable
         }
     }
 
-    private async Task<long> SaveFileAsync(Stream body, string name, BlobStore blobs, long remaining, long maxUploadBytes, CancellationToken ct)
+    private async Task<long> SaveFileAsync(Stream body, string name, BlobStore blobs, long remaining, long maxUploadBytes, long? maxImageBytes, CancellationToken ct)
     {
         var path = blobs.NewTempPath(".upload");
-        var written = await UploadFileWriter.SaveAsync(body, path, name, remaining, maxUploadBytes, progress: null, ct);
+        var written = await UploadFileWriter.SaveAsync(body, path, name, remaining, maxUploadBytes, maxImageBytes, progress: null, ct);
         Files.Add(new UploadedFile(name, path));
         return written;
     }

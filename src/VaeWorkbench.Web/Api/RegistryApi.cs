@@ -93,7 +93,7 @@ internal static class RegistryApi
     {
         var http = request.HttpContext;
         var limits = new DatasetOptions { MaxUploadBytes = options.Value.MaxImportBytes, MaxFilesPerUpload = 1 };
-        using var upload = await MultipartUpload.ReadAsync(request, blobs, limits, ct);
+        using var upload = await MultipartUpload.ReadAsync(request, blobs, limits, maxImageBytes: null, ct);
         if (upload.Files.Count != 1) throw new RequestRejectedException("Send exactly one file part named 'file' holding the .vae model.");
         Guid? teamId = upload.Fields.TryGetValue("teamId", out var team) && team.Length > 0
             ? Guid.TryParse(team, out var parsed) ? parsed : throw new RequestRejectedException("teamId is not a valid id.")

@@ -12,7 +12,7 @@ public sealed record IdxFileHeader(int Dimensions, int Count)
 {
     /// <summary>True for files that start like IDX or like gzip (MNIST files are usually shipped gzipped).</summary>
     public static bool LooksLikeIdxOrGzip(ReadOnlySpan<byte> head) =>
-        IdxReader.LooksLikeIdx(head) || head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+        IdxReader.LooksLikeIdx(head) || UploadKinds.IsGzip(head);
 
     /// <summary>Reads the header, or returns null when the file is not IDX (for example a gzip of something else).</summary>
     public static IdxFileHeader? TryRead(string path)

@@ -18,11 +18,11 @@ public static class UploadEntrySource
         foreach (var file in files)
         {
             var head = Head(file.TempPath);
-            if (head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
+            if (UploadKinds.IsZip(head))
                 readers.Add((file.Name, () => DatasetReader.ReadZip(file.TempPath, options, ct)));
             else if (IdxFileHeader.LooksLikeIdxOrGzip(head) && IdxFileHeader.TryRead(file.TempPath) is { } header)
                 idx.Add((file, header));
-            else if (head.Length >= 2 && head[0] == 0x1F && head[1] == 0x8B)
+            else if (UploadKinds.IsGzip(head))
                 readers.Add((file.Name, () => [new DatasetSkip(file.Name, "gzip file that is not an IDX image or label file")]));
             else
                 readers.Add((file.Name, () => DatasetReader.ReadFiles([file.TempPath], options, ct).Select(e => Renamed(e, file.Name))));

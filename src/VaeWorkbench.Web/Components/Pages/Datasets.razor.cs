@@ -133,7 +133,7 @@ public partial class Datasets : IDisposable
     {
         await using var source = item.File.OpenReadStream(Limits.MaxUploadBytes);
         var lastShown = -1;
-        var received = await UploadFileWriter.SaveAsync(source, path, item.Name, remaining, Limits.MaxUploadBytes, count =>
+        var received = await UploadFileWriter.SaveAsync(source, path, item.Name, remaining, Limits.MaxUploadBytes, VaeWorkbench.Imaging.DecodeLimits.Default.MaxFileBytes, count =>
         {
             item.Received = count;
             if (item.Percent == lastShown) return;
