@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Api;
@@ -22,6 +23,8 @@ internal sealed class ApiProblemHandler(IProblemDetailsService problems, ILogger
             logger.LogInformation("Refused {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, problem.Status, problem.Detail);
 
         context.Response.StatusCode = problem.Status!.Value;
+        if (exception is TooManyUploadsException busy)
+            context.Response.Headers.RetryAfter = ((int)busy.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
 
@@ -35,6 +38,8 @@ internal sealed class ApiProblemHandler(IProblemDetailsService problems, ILogger
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden", exception.Message);
             case RequestRejectedException:
                 return Problem(StatusCodes.Status400BadRequest, "Invalid request", exception.Message);
+            case TooManyUploadsException:
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many uploads", exception.Message);
             case AntiforgeryValidationException:
                 return Problem(StatusCodes.Status400BadRequest, "Missing or invalid antiforgery token", exception.Message);
             case BadHttpRequestException { InnerException: JsonException json }:

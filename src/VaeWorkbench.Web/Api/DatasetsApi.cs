@@ -57,9 +57,11 @@ internal static class DatasetsApi
     }
 
     private static async Task<Results<Created<DatasetImportResult>, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, TeamService teams, DatasetImportService importer, BlobStore blobs, IOptions<DatasetOptions> options, CancellationToken ct)
+        HttpRequest request, TeamService teams, DatasetImportService importer, BlobStore blobs, IOptions<DatasetOptions> options,
+        UploadSlots slots, CancellationToken ct)
     {
         var http = request.HttpContext;
+        using var slot = slots.Acquire(http.User.UserId());
         using var upload = await MultipartUpload.ReadAsync(request, blobs, options.Value, VaeWorkbench.Imaging.DecodeLimits.Default.MaxFileBytes, ct);
         Guid? teamId = upload.Fields.TryGetValue("teamId", out var team) && team.Length > 0
             ? Guid.TryParse(team, out var parsed) ? parsed : throw new RequestRejectedException("teamId is not a valid id.")

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Registry;
@@ -89,9 +90,11 @@ internal static class RegistryApi
     }
 
     private static async Task<Created<RegisteredVersionResponse>> ImportAsync(
-        HttpRequest request, TeamService teams, RegistryService service, BlobStore blobs, IOptions<RegistryOptions> options, CancellationToken ct)
+        HttpRequest request, TeamService teams, RegistryService service, BlobStore blobs, IOptions<RegistryOptions> options,
+        UploadSlots slots, CancellationToken ct)
     {
         var http = request.HttpContext;
+        using var slot = slots.Acquire(http.User.UserId());
         var limits = new DatasetOptions { MaxUploadBytes = options.Value.MaxImportBytes, MaxFilesPerUpload = 1 };
         using var upload = await MultipartUpload.ReadAsync(request, blobs, limits, maxImageBytes: null, ct);
         if (upload.Files.Count != 1) throw new RequestRejectedException("Send exactly one file part named 'file' holding the .vae model.");

@@ -12,6 +12,7 @@ public static class DatasetsExtensions
             .Bind(builder.Configuration.GetSection(DatasetOptions.SectionName))
             .Validate(o => o.MaxUploadBytes > 0, "Datasets:MaxUploadBytes must be positive")
             .Validate(o => o.MaxFilesPerUpload > 0, "Datasets:MaxFilesPerUpload must be positive")
+            .Validate(o => o.MaxConcurrentUploadsPerUser > 0, "Datasets:MaxConcurrentUploadsPerUser must be positive")
             .Validate(o => o.MaxImagesPerDataset > 0, "Datasets:MaxImagesPerDataset must be positive")
             .Validate(o => o.MaxZipInflatedBytes > 0, "Datasets:MaxZipInflatedBytes must be positive")
             .Validate(o => o.InsertBatchSize is > 0 and <= 10_000, "Datasets:InsertBatchSize must be between 1 and 10000")
@@ -20,6 +21,7 @@ public static class DatasetsExtensions
             .Validate(o => o.ImportHeartbeatSeconds >= 1 && o.ImportLeaseSeconds >= 2 * o.ImportHeartbeatSeconds,
                 "Datasets:ImportLeaseSeconds must be at least twice Datasets:ImportHeartbeatSeconds")
             .ValidateOnStart();
+        builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<ImportLeases>();
         builder.Services.AddScoped<DatasetService>();
         builder.Services.AddScoped<ImageTagService>();

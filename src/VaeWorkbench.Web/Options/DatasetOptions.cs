@@ -20,6 +20,9 @@ public sealed class DatasetOptions
     /// <summary>Most bytes one upload may carry, all files together: the request body limit of <c>POST /api/datasets</c> and the browser's per-upload total.</summary>
     public long MaxUploadBytes { get; set; } = 1L << 30;
 
+    /// <summary>Uploads (datasets and model imports) one user may have under way at once; more get 429.</summary>
+    public int MaxConcurrentUploadsPerUser { get; set; } = 2;
+
     /// <summary>Most files one upload may carry (a ZIP or IDX file counts as one).</summary>
     public int MaxFilesPerUpload { get; set; } = 1000;
 

@@ -38,6 +38,8 @@ public partial class Datasets : IDisposable
 
     [Inject] public BlobStore Blobs { get; set; } = default!;
 
+    [Inject] public UploadSlots Slots { get; set; } = default!;
+
     [Inject] public IOptions<DatasetOptions> Options { get; set; } = default!;
 
     [Inject] public NotificationService Notifications { get; set; } = default!;
@@ -90,8 +92,10 @@ public partial class Datasets : IDisposable
         busy = true;
         lastImport = null;
         var received = new List<UploadedFile>();
+        IDisposable? slot = null;
         try
         {
+            slot = Slots.Acquire(Workspace.UserId);
             long total = 0;
             foreach (var item in uploads)
             {
@@ -113,7 +117,8 @@ public partial class Datasets : IDisposable
             if (lastImport is null) status = "The import did not finish; see the message.";
             await LoadAsync();
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or RequestRejectedException or Microsoft.JSInterop.JSException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or RequestRejectedException
+            or TooManyUploadsException or Microsoft.JSInterop.JSException)
         {
             // The browser went away mid-upload, the file outgrew the limit (whatever size it declared), or the disk is full.
             status = $"The upload failed: {e.Message}";
@@ -121,6 +126,7 @@ public partial class Datasets : IDisposable
         finally
         {
             foreach (var file in received) UploadFileWriter.TryDelete(file.TempPath);
+            slot?.Dispose();
             busy = false;
         }
     }
