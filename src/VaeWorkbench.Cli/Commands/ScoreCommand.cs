@@ -19,7 +19,7 @@ public sealed class ScoreCommand : ICliCommand
           --method   recon: −log p(x|μ); elbo: negative ELBO averaged over k samples; iwae: −log p(x) IWAE estimate with k samples;
                      latent: Mahalanobis distance of μ to a Gaussian fitted to the reference data's μ;
                      complexity: negative ELBO minus the image's PNG-compressed length in nats (Serrà et al. 2020)
-          --split    which IDX split to score (default test)
+          --split    which IDX split to score (default test; image folders and ZIPs are scored whole)
           --fit      latent only: IDX directory whose train split is the reference (default: the scored images themselves)
         """;
 
@@ -29,7 +29,9 @@ public sealed class ScoreCommand : ICliCommand
         var data = args.Required("data");
         var method = args.Choice("method", AnomalyMethod.Elbo, AnomalyMethods.ByName);
         var k = args.Int("k", method == AnomalyMethod.Iwae ? 50 : 1, 1, 100_000);
-        var split = args.Choice("split", DatasetSplit.Test, new Dictionary<string, DatasetSplit> { ["test"] = DatasetSplit.Test, ["train"] = DatasetSplit.Train });
+        // An IDX directory is scored on its test split unless told otherwise; a folder or ZIP has only the one split.
+        var split = args.Choice("split", DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetSplit.Test : DatasetSplit.Train,
+            new Dictionary<string, DatasetSplit> { ["test"] = DatasetSplit.Test, ["train"] = DatasetSplit.Train });
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
         var fit = args.String("fit");
         var fitLimit = args.Has("fit-limit") ? args.Int("fit-limit", 0, 2) : (int?)null;

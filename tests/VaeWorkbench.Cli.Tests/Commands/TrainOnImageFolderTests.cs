@@ -33,6 +33,25 @@ public sealed class TrainOnImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_model_trained_on_a_folder_scores_that_folder_without_naming_a_split()
+    {
+        var folder = WriteFashionFolder(Path.Combine(_dir, "images"), perClass: 20);
+        var model = Path.Combine(_dir, "folder.vae");
+        var (trained, _, trainError) = CliHarness.Run("train", "--data", folder, "--epochs", "1", "--batch", "32", "--threads", "1", "--out", model);
+        Assert.True(trained == 0, trainError);
+
+        var (code, stdout, stderr) = CliHarness.Run("score", "--model", model, "--data", folder, "--method", "recon", "--threads", "1");
+
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Trim().Split('\n');
+        Assert.Equal("index,label,score", rows[0]);
+        Assert.Equal(60, rows.Length - 1);
+        var (refused, _, error) = CliHarness.Run("score", "--model", model, "--data", folder, "--split", "test");
+        Assert.Equal(1, refused);
+        Assert.Contains("has no test split", error);
+    }
+
+    [Fact]
     public void A_folder_without_images_is_a_clear_error()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_dir, "empty", "cats")).Parent!.FullName;
