@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using VaeWorkbench.Web.Api.OpenApi;
 
 namespace VaeWorkbench.Web.Api;
 
@@ -9,7 +10,7 @@ public static class ApiExtensions
         builder.AddVaeApiConventions();
         builder.Services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        builder.Services.AddVaeOpenApi();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Registry;
@@ -65,14 +66,16 @@ internal static class RegistryApi
             var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", fileName);
-        }).WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
+        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))
+            .ProducesFile("image/png")
             .WithSummary("The version's sample grid, made on registration.");
 
         registry.MapGet("/{name}/versions/{version:int}/reconstructions.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: true, http, service, teams, blobs, ct))
+            .ProducesFile("image/png")
             .WithSummary("The version's reconstruction grid (originals above reconstructions); 404 for an imported version.");
 
         registry.MapPost("/{name}/versions/{version:int}/copy", async Task<Created<RegisteredVersionResponse>> (string name, int version, CopyVersionRequest request, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>

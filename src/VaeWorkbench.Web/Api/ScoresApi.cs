@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Scoring;
 
@@ -39,7 +40,7 @@ internal static class ScoresApi
             var csv = await service.CsvAsync(http.User.UserId(), jobId, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"reviews-{jobId:N}.csv");
-        }).WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
+        }).ProducesFile("text/csv").WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
 
         scores.MapPost("/{jobId:guid}/cleaned-dataset", async Task<Created<CleanedDatasetResponse>> (Guid jobId, CleanedDatasetRequest? request, HttpContext http, CleanedDatasetService service, CancellationToken ct) =>
         {
