@@ -34,7 +34,7 @@ internal static class DatasetsApi
 
         datasets.MapGet("/{id:guid}", async Task<Ok<DatasetSummary>> (Guid id, HttpContext http, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), id, ct)))
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A dataset: status, image count, classes and import report.");
 
         datasets.MapMethods("/{id:guid}", [HttpMethods.Put, HttpMethods.Patch], async Task<NoContent> (Guid id, DatasetRenameRequest request, HttpContext http, DatasetService service, CancellationToken ct) =>
         {

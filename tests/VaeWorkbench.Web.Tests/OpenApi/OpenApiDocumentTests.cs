@@ -85,6 +85,17 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentFixture document) : ICla
     }
 
     [Fact]
+    public void Every_operation_has_its_own_operation_id_and_a_summary()
+    {
+        var operations = document.Operations().ToList();
+        var ids = operations.Select(o => o.Operation.TryGetProperty("operationId", out var id) ? id.GetString() : null).ToList();
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Contains("getDatasetsByIdImagesByIndexPng", ids);
+        Assert.Empty(operations.Where(o => !o.Operation.TryGetProperty("summary", out _)).Select(o => $"{o.Method} {o.Path}"));
+    }
+
+    [Fact]
     public void Sign_in_and_uploads_declare_their_limits()
     {
         var token = Operation("POST", "/api/auth/token");

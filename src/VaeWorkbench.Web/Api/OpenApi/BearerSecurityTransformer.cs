@@ -30,11 +30,19 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        if (!context.Description.RequiresAuthorization() || context.Document is not { } document) return Task.CompletedTask;
-        // The scheme must be in the document before a requirement refers to it, or the requirement is not written.
-        AddScheme(document);
+        if (context.Document is not { } document) return Task.CompletedTask;
         operation.Security ??= [];
-        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, document)] = [] });
+        if (context.Description.RequiresAuthorization())
+        {
+            // The scheme must be in the document before a requirement refers to it, or the requirement is not written.
+            AddScheme(document);
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, document)] = [] });
+        }
+        else
+        {
+            // An empty requirement ({}) says in so many words that no credentials are needed, rather than leaving it unsaid.
+            operation.Security.Add(new OpenApiSecurityRequirement());
+        }
         return Task.CompletedTask;
     }
 

@@ -15,6 +15,8 @@ public static class OpenApiExtensions
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddOperationTransformer<BearerSecurityTransformer>();
             options.AddOperationTransformer<ProblemResponsesTransformer>();
+            options.AddDocumentTransformer<DocumentConventionsTransformer>();
+            options.AddOperationTransformer<DocumentConventionsTransformer>();
             options.AddSchemaTransformer<RequiredPropertiesTransformer>();
         });
         return services;
