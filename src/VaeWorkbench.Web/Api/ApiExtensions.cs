@@ -14,7 +14,7 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>Maps the REST API under <c>/api</c>, the OpenAPI document and the health probe.</summary>
+    /// <summary>Maps the REST API under <c>/api</c>, the OpenAPI document, its reference page and the health probe.</summary>
     public static WebApplication MapVaeApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<CookieAntiforgeryFilter>();
@@ -32,6 +32,7 @@ public static class ApiExtensions
         api.MapAuditApi();
 
         app.MapOpenApi();
+        app.MapVaeApiReference();
         app.MapHealthChecks("/healthz");
         return app;
     }
