@@ -25,7 +25,8 @@ internal static class RegistryApi
         {
             var created = await service.RegisterAsync(http.User.UserId(), request, ct);
             return TypedResults.Created($"/api/registry/{created.Name}/versions/{created.Version}", created);
-        }).WithSummary("Register a succeeded run's model as the next version of a named model in the run's team (Editor).");
+        }).ProducesProblem(StatusCodes.Status404NotFound) // the run named in the body
+          .WithSummary("Register a succeeded run's model as the next version of a named model in the run's team (Editor).");
 
         registry.MapGet("/", async Task<Ok<List<RegisteredModelSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), q, tag, ct)))

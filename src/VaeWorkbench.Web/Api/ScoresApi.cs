@@ -50,6 +50,7 @@ internal static class ScoresApi
 
         api.MapPost("/reviews", async Task<Ok<ReviewView>> (ReviewRequest request, HttpContext http, ReviewService service, CancellationToken ct) =>
             TypedResults.Ok(await service.DecideAsync(http.User.UserId(), request, ct)))
+            .ProducesProblem(StatusCodes.Status404NotFound) // the image or score job named in the body
             .WithTags("Reviews").RequireAuthorization()
             .WithSummary("Record a decision (Anomaly, Normal or Skip) with an optional note on a scored image (Editor); deciding again replaces it.");
     }

@@ -64,6 +64,7 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentFixture document) : ICla
             if (takesInput && !operation.DeclaresResponse("400")) wrong.Add($"{method} {path}: no 400");
         }
         Assert.Empty(wrong);
+        Assert.True(Operation("POST", "/api/runs").DeclaresResponse("404"), "a run names its dataset in the body");
     }
 
     [Fact]

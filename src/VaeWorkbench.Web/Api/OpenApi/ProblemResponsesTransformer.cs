@@ -54,7 +54,8 @@ internal sealed class ProblemResponsesTransformer : IOpenApiOperationTransformer
             yield return StatusCodes.Status403Forbidden;
         }
         // An object addressed by id or name that does not exist or belongs to a team the caller is not in: both are
-        // 404, so that ids of other teams' objects cannot be probed.
+        // 404, so that ids of other teams' objects cannot be probed. Endpoints that take an id in the body declare
+        // their 404 themselves.
         if (parameters.Any(AddressesAnObject)) yield return StatusCodes.Status404NotFound;
         if (body is not null)
         {
