@@ -26,6 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Redocly's CLI lints the OpenAPI document (OpenApiLintTests); installed from the lock file, inside the repo.
+if [ ! -d tests/openapi-lint/node_modules ]; then
+  echo "test.sh: installing Redocly's CLI (npm ci in tests/openapi-lint)"
+  npm ci --prefix tests/openapi-lint --no-audit --no-fund >/dev/null
+fi
+
 # Run every test project, then close with one summary line ("N passed, N failed") over all of them.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

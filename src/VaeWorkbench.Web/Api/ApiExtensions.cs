@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using VaeWorkbench.Web.Api.OpenApi;
 
 namespace VaeWorkbench.Web.Api;
 
@@ -9,11 +10,11 @@ public static class ApiExtensions
         builder.AddVaeApiConventions();
         builder.Services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        builder.Services.AddVaeOpenApi();
         return builder;
     }
 
-    /// <summary>Maps the REST API under <c>/api</c>, the OpenAPI document and the health probe.</summary>
+    /// <summary>Maps the REST API under <c>/api</c>, the OpenAPI document, its reference page and the health probe.</summary>
     public static WebApplication MapVaeApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<CookieAntiforgeryFilter>();
@@ -31,6 +32,7 @@ public static class ApiExtensions
         api.MapAuditApi();
 
         app.MapOpenApi();
+        app.MapVaeApiReference();
         app.MapHealthChecks("/healthz");
         return app;
     }

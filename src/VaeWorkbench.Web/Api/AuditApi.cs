@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Teams;
@@ -21,7 +22,7 @@ internal static class AuditApi
             if (!csv) return TypedResults.Ok(entries);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(Encoding.UTF8.GetBytes(AuditCsv.Write(entries)), "text/csv; charset=utf-8", $"audit-{teamId:N}.csv");
-        }).WithTags("Teams").RequireAuthorization()
+        }).AlsoProducesFile("text/csv").WithTags("Teams").RequireAuthorization()
           .WithSummary("The team's audit log, newest first (every member may read it). Filters: action, userId, objectType, objectId, from, to; paging: before (an entry id), take (≤ 1000); format=csv exports.");
     }
 }

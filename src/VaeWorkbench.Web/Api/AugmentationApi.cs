@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Storage;
@@ -27,7 +28,7 @@ internal static class AugmentationApi
             http.Response.Headers["X-Generated"] = result.Generated.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers["X-Kept"] = result.Kept.ToString(CultureInfo.InvariantCulture);
             return TypedResults.File(result.GridPng, "image/png");
-        }).WithSummary("A PNG grid of the first samples the same request would save (at most Augmentation:PreviewCount).");
+        }).ProducesFile("image/png").WithSummary("A PNG grid of the first samples the same request would save (at most Augmentation:PreviewCount).");
 
         var sets = api.MapGroup("/augmented").WithTags("Augmentation").RequireAuthorization();
         sets.MapGet("/", async Task<Ok<List<AugmentedSummary>>> (Guid? teamId, HttpContext http, AugmentationService service, TeamService teams, CancellationToken ct) =>
@@ -63,7 +64,7 @@ internal static class AugmentationApi
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, max-age=86400";
             return TypedResults.Stream(blobs.OpenRead(hash), "image/png");
-        }).WithSummary("One generated image as PNG.");
+        }).ProducesFile("image/png").WithSummary("One generated image as PNG.");
 
         sets.MapGet("/{id:guid}/export", async Task (Guid id, bool? includeOriginals, HttpContext http, AugmentationExport export, CancellationToken ct) =>
         {
@@ -75,7 +76,7 @@ internal static class AugmentationApi
             // ZipArchive writes synchronously (its async API arrives in .NET 10); entries go straight to the body.
             http.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
             await export.WriteAsync(plan, includeOriginals ?? false, http.Response.Body, ct);
-        }).Produces(StatusCodes.Status200OK, contentType: "application/zip").ProducesProblem(StatusCodes.Status404NotFound)
+        }).ProducesFile("application/zip").ProducesProblem(StatusCodes.Status404NotFound)
           .WithSummary("Stream the set as a ZIP in ImageFolder layout with manifest.csv and provenance.json; optionally with the source images.");
     }
 }

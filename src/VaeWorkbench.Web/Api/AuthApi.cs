@@ -41,7 +41,8 @@ internal static class AuthApi
                     statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                     detail: "The e-mail or password is wrong."),
             };
-        }).WithSummary("Exchange e-mail and password for a personal access token. Failures count toward lockout.")
+        }).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+          .WithSummary("Exchange e-mail and password for a personal access token. Failures count toward lockout.")
             .WithMetadata(new SignInRateLimitedAttribute("email"));
     }
 }

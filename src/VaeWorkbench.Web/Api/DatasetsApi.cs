@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
@@ -24,6 +25,7 @@ internal static class DatasetsApi
         datasets.MapPost("/", UploadAsync)
             .Accepts<DatasetUploadForm>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .WithSummary("Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (images, ZIPs in ImageFolder layout, IDX image and label files).");
 
         datasets.MapGet("/", async Task<Ok<List<DatasetSummary>>> (Guid? teamId, HttpContext http, TeamService teams, DatasetService service, CancellationToken ct) =>
@@ -32,7 +34,7 @@ internal static class DatasetsApi
 
         datasets.MapGet("/{id:guid}", async Task<Ok<DatasetSummary>> (Guid id, HttpContext http, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), id, ct)))
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A dataset: status, image count, classes and import report.");
 
         datasets.MapMethods("/{id:guid}", [HttpMethods.Put, HttpMethods.Patch], async Task<NoContent> (Guid id, DatasetRenameRequest request, HttpContext http, DatasetService service, CancellationToken ct) =>
         {
@@ -53,7 +55,7 @@ internal static class DatasetsApi
             .WithSummary("A page of the dataset's images in index order; label filters by class index.");
 
         datasets.MapGet("/{id:guid}/images/{index:int}.png", ImagePngAsync)
-            .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One normalised image as PNG.");
+            .ProducesFile("image/png").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One normalised image as PNG.");
     }
 
     private static async Task<Results<Created<DatasetImportResult>, ProblemHttpResult>> UploadAsync(

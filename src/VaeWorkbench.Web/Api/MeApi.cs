@@ -31,6 +31,7 @@ internal static class MeApi
         {
             await teams.SwitchCurrentTeamAsync(http.User.UserId(), request.TeamId, ct);
             return TypedResults.NoContent();
-        }).WithSummary("Switch the team the user works in.");
+        }).ProducesProblem(StatusCodes.Status404NotFound) // the team named in the body
+          .WithSummary("Switch the team the user works in.");
     }
 }

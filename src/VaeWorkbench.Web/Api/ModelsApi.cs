@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Runs;
@@ -30,6 +31,6 @@ internal static class ModelsApi
             await audit.RecordModelDownloadAsync(http.User.UserId(), modelId, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", $"model-{modelId:N}.vae");
-        }).WithSummary("Download the model as a .vae file (safetensors with the config, history and optimizer state in __metadata__).");
+        }).ProducesFile("application/octet-stream").WithSummary("Download the model as a .vae file (safetensors with the config, history and optimizer state in __metadata__).");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
@@ -25,7 +26,8 @@ internal static class RegistryApi
         {
             var created = await service.RegisterAsync(http.User.UserId(), request, ct);
             return TypedResults.Created($"/api/registry/{created.Name}/versions/{created.Version}", created);
-        }).WithSummary("Register a succeeded run's model as the next version of a named model in the run's team (Editor).");
+        }).ProducesProblem(StatusCodes.Status404NotFound) // the run named in the body
+          .WithSummary("Register a succeeded run's model as the next version of a named model in the run's team (Editor).");
 
         registry.MapGet("/", async Task<Ok<List<RegisteredModelSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), q, tag, ct)))
@@ -33,7 +35,7 @@ internal static class RegistryApi
 
         registry.MapPost("/import", ImportAsync)
             .Accepts<RegistryImportForm>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Import a .vae file from another installation as the next version of `name` (Editor). The file is validated fully; a bad file gets 400 and nothing is stored.");
 
         registry.MapGet("/{name}", async Task<Ok<RegisteredModelDetails>> (string name, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
@@ -66,14 +68,16 @@ internal static class RegistryApi
             var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", fileName);
-        }).WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
+        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))
+            .ProducesFile("image/png")
             .WithSummary("The version's sample grid, made on registration.");
 
         registry.MapGet("/{name}/versions/{version:int}/reconstructions.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: true, http, service, teams, blobs, ct))
+            .ProducesFile("image/png")
             .WithSummary("The version's reconstruction grid (originals above reconstructions); 404 for an imported version.");
 
         registry.MapPost("/{name}/versions/{version:int}/copy", async Task<Created<RegisteredVersionResponse>> (string name, int version, CopyVersionRequest request, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>

@@ -26,7 +26,8 @@ internal static class RunsApi
         {
             var run = await service.CreateAsync(http.User.UserId(), settings, submissionKey, ct);
             return TypedResults.Created($"/api/runs/{run.Id}", new RunCreatedResponse(run.Id, run.Status, run.QueuePosition));
-        }).WithSummary("Queue a training run on a dataset (Editor). Missing fields take the defaults: the mlp preset, 10 epochs, batch 128, lr 1e-3. " +
+        }).ProducesProblem(StatusCodes.Status404NotFound) // the dataset named in the body
+          .WithSummary("Queue a training run on a dataset (Editor). Missing fields take the defaults: the mlp preset, 10 epochs, batch 128, lr 1e-3. " +
             "With an Idempotency-Key header, repeating the request (a retry, a double click) answers with the same run instead of queueing another.");
 
         runs.MapGet("/", async Task<Ok<List<RunSummary>>> (Guid? teamId, HttpContext http, RunService runService, TeamService teams, CancellationToken ct) =>

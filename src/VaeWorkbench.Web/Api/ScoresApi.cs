@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Scoring;
 
@@ -39,7 +40,7 @@ internal static class ScoresApi
             var csv = await service.CsvAsync(http.User.UserId(), jobId, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"reviews-{jobId:N}.csv");
-        }).WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
+        }).ProducesFile("text/csv").WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
 
         scores.MapPost("/{jobId:guid}/cleaned-dataset", async Task<Created<CleanedDatasetResponse>> (Guid jobId, CleanedDatasetRequest? request, HttpContext http, CleanedDatasetService service, CancellationToken ct) =>
         {
@@ -49,6 +50,7 @@ internal static class ScoresApi
 
         api.MapPost("/reviews", async Task<Ok<ReviewView>> (ReviewRequest request, HttpContext http, ReviewService service, CancellationToken ct) =>
             TypedResults.Ok(await service.DecideAsync(http.User.UserId(), request, ct)))
+            .ProducesProblem(StatusCodes.Status404NotFound) // the image or score job named in the body
             .WithTags("Reviews").RequireAuthorization()
             .WithSummary("Record a decision (Anomaly, Normal or Skip) with an optional note on a scored image (Editor); deciding again replaces it.");
     }

@@ -22,7 +22,8 @@ internal static class TeamsApi
         var teams = api.MapGroup("/teams").WithTags("Teams").RequireAuthorization();
 
         teams.MapGet("/", async Task<Ok<List<TeamSummary>>> (HttpContext http, TeamService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListForUserAsync(http.User.UserId(), ct)));
+            TypedResults.Ok(await service.ListForUserAsync(http.User.UserId(), ct)))
+            .WithSummary("The teams the caller belongs to, with their role in each.");
 
         teams.MapPost("/", async Task<Created<TeamSummary>> (TeamNameRequest request, HttpContext http, TeamService service, CancellationToken ct) =>
         {
@@ -32,7 +33,8 @@ internal static class TeamsApi
         }).WithSummary("Create a team owned by the caller.");
 
         teams.MapGet("/{teamId:guid}", async Task<Ok<TeamSummary>> (Guid teamId, HttpContext http, TeamService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.GetAsync(http.User.UserId(), teamId, ct)));
+            TypedResults.Ok(await service.GetAsync(http.User.UserId(), teamId, ct)))
+            .WithSummary("A team the caller belongs to.");
 
         teams.MapPut("/{teamId:guid}", async Task<NoContent> (Guid teamId, TeamNameRequest request, HttpContext http, TeamService service, CancellationToken ct) =>
         {
@@ -41,7 +43,8 @@ internal static class TeamsApi
         }).WithSummary("Rename a team (Owner).");
 
         teams.MapGet("/{teamId:guid}/members", async Task<Ok<List<MemberSummary>>> (Guid teamId, HttpContext http, TeamService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.MembersAsync(http.User.UserId(), teamId, ct)));
+            TypedResults.Ok(await service.MembersAsync(http.User.UserId(), teamId, ct)))
+            .WithSummary("The team's members and their roles.");
 
         teams.MapPut("/{teamId:guid}/members/{userId}", async Task<NoContent> (
             Guid teamId, string userId, RoleRequest request, HttpContext http, TeamService service, CancellationToken ct) =>

@@ -14,7 +14,8 @@ internal static class TokensApi
         var tokens = api.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization();
 
         tokens.MapGet("/", async Task<Ok<List<ApiTokenSummary>>> (HttpContext http, ApiTokenService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(http.User.UserId(), ct)));
+            TypedResults.Ok(await service.ListAsync(http.User.UserId(), ct)))
+            .WithSummary("The caller's personal access tokens: name, prefix and dates, never the token itself.");
 
         tokens.MapPost("/", async Task<Created<CreatedTokenResponse>> (CreateTokenRequest request, HttpContext http, ApiTokenService service, CancellationToken ct) =>
         {

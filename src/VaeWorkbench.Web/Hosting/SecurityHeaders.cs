@@ -1,3 +1,5 @@
+using Scalar.AspNetCore;
+
 namespace VaeWorkbench.Web.Hosting;
 
 /// <summary>
@@ -15,6 +17,13 @@ public static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The policy for a response whose page runs one inline script marked with <paramref name="nonce"/>: the API
+    /// reference page (Scalar) starts itself that way. Only that script is added; everything else stays as above.
+    /// </summary>
+    public static string ContentSecurityPolicyWithScriptNonce(string nonce) =>
+        ContentSecurityPolicy.Replace("script-src 'self';", $"script-src 'self' 'nonce-{nonce}';", StringComparison.Ordinal);
 
     public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>
     {
@@ -34,6 +43,9 @@ public static class SecurityHeaders
             {
                 var headers = context.Response.Headers;
                 foreach (var (name, value) in Values) headers[name] = value;
+                // Set by the API reference page when it renders (ScalarOptions.WithNonce), fresh for each request.
+                if (context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce)
+                    headers.ContentSecurityPolicy = ContentSecurityPolicyWithScriptNonce(nonce);
                 return Task.CompletedTask;
             });
             return next(context);

@@ -123,6 +123,11 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
 
         // Server-wide, not team-scoped: the fixture's Owner registered first, so is the server administrator.
         ["GET /api/admin/backups"] = new(Need.ServerAdmin, (_, _) => Get("/api/admin/backups")),
+        // The API reference page (Scalar) and its bundled assets: a description of the API, no data.
+        ["GET /api/docs/{documentName?}"] = new(Need.Anonymous, (_, _) => Get("/api/docs/")),
+        ["GET /api/docs/favicon.svg"] = new(Need.Anonymous, (_, _) => Get("/api/docs/favicon.svg")),
+        ["GET /api/docs/scalar.aspnetcore.js"] = new(Need.Anonymous, (_, _) => Get("/api/docs/scalar.aspnetcore.js")),
+        ["GET /api/docs/scalar.js"] = new(Need.Anonymous, (_, _) => Get("/api/docs/scalar.js")),
     };
 
     [Fact]

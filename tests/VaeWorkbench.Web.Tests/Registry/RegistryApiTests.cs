@@ -191,7 +191,7 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
             {
                 tensors = model.Parameters.ToDictionary(p => p.Name, p => new { shape = p.Shape, values = p.Value }),
             }));
-            var script = Path.Combine(RepositoryRoot(), "tests", "read_vae.py");
+            var script = Path.Combine(Repository.Root(), "tests", "read_vae.py");
             var start = new ProcessStartInfo("/usr/bin/python3", [script, modelPath, expectedPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var python = Process.Start(start)!;
             var output = await python.StandardOutput.ReadToEndAsync() + await python.StandardError.ReadToEndAsync();
@@ -376,11 +376,4 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "VaeWorkbench.sln"))) return dir.FullName;
-        throw new InvalidOperationException("VaeWorkbench.sln not found above " + AppContext.BaseDirectory);
-    }
 }
