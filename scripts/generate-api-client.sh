@@ -21,7 +21,8 @@ done
 KIOTA_OFFLINE_ENABLED=true dotnet kiota generate -d "$document" -l CSharp -o "$out" \
   -n VaeWorkbench.Web.Tests.Generated.WorkbenchApi -c WorkbenchApiClient --exclude-backward-compatible --clean-output \
   --include-path "/api/auth/**" --include-path "/api/me" --include-path "/api/runs" \
-  --include-path "/api/datasets/{id}/images/{index}.png" >/dev/null
+  --include-path "/api/datasets" --include-path "/api/datasets/{id}/images/{index}.png" --include-path "/api/runs/{id}" \
+  --include-path "/api/registry" --include-path "/api/registry/{name}/versions/{version}/download" >/dev/null
 # The lock file names where the document came from: the app's own URL, not this run's temp file.
 sed -i 's|"descriptionLocation": "[^"]*"|"descriptionLocation": "http://localhost:5000/openapi/v1.json"|' "$out/kiota-lock.json"
 # The client's default base URL is the document's server, this run's port: say the app's usual one instead.

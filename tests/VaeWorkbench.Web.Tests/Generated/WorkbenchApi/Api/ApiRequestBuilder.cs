@@ -9,6 +9,7 @@ using System;
 using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Auth;
 using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets;
 using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Me;
+using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry;
 using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs;
 namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api
 {
@@ -32,6 +33,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api
         public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Me.MeRequestBuilder Me
         {
             get => new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Me.MeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The registry property</summary>
+        public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.RegistryRequestBuilder Registry
+        {
+            get => new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.RegistryRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The runs property</summary>
         public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.RunsRequestBuilder Runs

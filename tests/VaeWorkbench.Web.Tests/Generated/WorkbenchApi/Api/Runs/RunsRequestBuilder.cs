@@ -8,6 +8,7 @@ using System.IO;
 using System.Threading.Tasks;
 using System.Threading;
 using System;
+using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item;
 using VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models;
 namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
 {
@@ -17,6 +18,18 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class RunsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>Gets an item from the VaeWorkbench.Web.Tests.Generated.WorkbenchApi.api.runs.item collection</summary>
+        /// <param name="position">Unique identifier of the item</param>
+        /// <returns>A <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item.WithRunItemRequestBuilder"/></returns>
+        public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item.WithRunItemRequestBuilder this[Guid position]
+        {
+            get
+            {
+                var urlTplParams = new Dictionary<string, object>(PathParameters);
+                urlTplParams.Add("runId", position);
+                return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item.WithRunItemRequestBuilder(urlTplParams, RequestAdapter);
+            }
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.RunsRequestBuilder"/> and sets the default values.
         /// </summary>

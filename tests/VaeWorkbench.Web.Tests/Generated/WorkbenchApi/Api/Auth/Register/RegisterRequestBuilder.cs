@@ -43,6 +43,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Auth.Register
         /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 429 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisterResponse?> PostAsync(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisterRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -59,6 +60,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Auth.Register
                 { "400", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisterResponse>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisterResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
