@@ -120,8 +120,9 @@ public sealed class HostileUploadPageTests : BrowserTest
         var token = api.Client.DefaultRequestHeaders.Authorization!.Parameter!;
 
         // Declares more than the endpoint's body limit (the cap plus 1 MB for the form): 413 before any body byte is sent.
-        var (tooLong, _) = await RawPostAsync(token, declaredLength: Cap + (2 << 20), body: []);
+        var (tooLong, tooLongBody) = await RawPostAsync(token, declaredLength: Cap + (2 << 20), body: []);
         Assert.Equal(413, tooLong);
+        Assert.Contains("larger than this endpoint accepts", tooLongBody); // a ProblemDetails body, like every /api error
 
         // Declares 300 bytes and sends 4 MB more: the server reads the 300 (a file part cut short: 400) and no further.
         var head = "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nshort\r\n" +
