@@ -35,6 +35,8 @@ public sealed class SqliteWriteLoadTests(ITestOutputHelper output) : IDisposable
         ["Training:MaxConcurrentRuns"] = "2",
         ["Scoring:Threads"] = "1",
         ["Scoring:PollSeconds"] = "1",
+        // The uploaders are one user on purpose (all writes land in one team); the per-user upload limit has its own test.
+        ["Datasets:MaxConcurrentUploadsPerUser"] = Uploaders.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
     [Fact]
