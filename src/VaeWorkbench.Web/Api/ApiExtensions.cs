@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using VaeWorkbench.Web.Api.OpenApi;
+using VaeWorkbench.Web.Hosting;
 
 namespace VaeWorkbench.Web.Api;
 
@@ -33,7 +34,7 @@ public static class ApiExtensions
 
         app.MapOpenApi();
         app.MapVaeApiReference();
-        app.MapHealthChecks("/healthz");
+        app.MapVaeHealth();
         return app;
     }
 }

@@ -47,6 +47,7 @@ public static class StorageExtensions
         builder.Services.AddScoped<StorageOrphans>();
         builder.Services.AddScoped<StorageConsistencyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddVaeReadinessChecks();
         return builder;
     }
 

@@ -24,6 +24,8 @@ public sealed partial class EndpointPermissionTests
         ["POST /account/logout-everywhere"] = "ends every session of the caller's own account; antiforgery-checked (SessionEndTests)",
         ["GET /openapi/{documentName}.json"] = "the API description; no data",
         ["ANY /healthz"] = "health probe; no data",
+        ["ANY /health/live"] = "liveness probe; no data",
+        ["ANY /health/ready"] = "readiness probe: check names and results, no team data",
         ["ANY /_blazor"] = "Blazor circuit hub: pages run as the signed-in user and read through team-checked services",
         ["ANY /_blazor/negotiate"] = "Blazor circuit hub",
         ["ANY /_blazor/disconnect/"] = "Blazor circuit hub",
