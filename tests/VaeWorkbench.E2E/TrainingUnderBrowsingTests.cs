@@ -109,11 +109,11 @@ public sealed class TrainingUnderBrowsingTests(ITestOutputHelper output) : Brows
     /// <summary>Clicks the sidebar toggle and waits for the circuit to re-render the sidebar; returns the ms it took.</summary>
     private static async Task<double> ToggleSidebarAsync(IPage page)
     {
-        var sidebar = page.Locator(".rz-sidebar");
+        var sidebar = page.Locator(".mud-drawer");
         var before = await sidebar.GetAttributeAsync("class");
         var started = Stopwatch.GetTimestamp();
-        await page.ClickAsync(".rz-sidebar-toggle");
-        await page.WaitForFunctionAsync("before => document.querySelector('.rz-sidebar')?.getAttribute('class') !== before", before,
+        await page.ClickAsync("#nav-toggle");
+        await page.WaitForFunctionAsync("before => document.querySelector('.mud-drawer')?.getAttribute('class') !== before", before,
             new() { Timeout = (float)FreezeBound.TotalMilliseconds, PollingInterval = 20 });
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await Task.Delay(500); // a person's pause between two clicks, so the probe does not become its own load

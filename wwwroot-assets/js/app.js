@@ -14,3 +14,8 @@ document.addEventListener('input', event => {
 });
 Blazor.registerCustomEventType('draftchanged', { browserEventName: 'vwbdraftchanged', createEventArgs: () => ({}) });
 window.vwbTextOf = id => new TextEncoder().encode(document.getElementById(id)?.value ?? '');
+
+// The light/dark choice, mirrored from the server (MainLayout) so the next page's first paint is already right.
+window.vwbSetThemeCookie = (name, value) => {
+    document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax`;
+};

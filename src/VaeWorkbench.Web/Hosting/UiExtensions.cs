@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Radzen;
+using VaeWorkbench.Web.Theming;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Components;
 
@@ -8,8 +10,6 @@ namespace VaeWorkbench.Web.Hosting;
 
 public static class UiExtensions
 {
-    public const string ThemeCookie = "vwb.theme";
-
     public static WebApplicationBuilder AddVaeUi(this WebApplicationBuilder builder)
     {
         // Component libraries' files (Radzen's scripts, themes and icon font) are mapped from the package cache by
@@ -27,11 +27,9 @@ public static class UiExtensions
             circuits.DisconnectedCircuitMaxRetained = retention.Value.MaxRetainedDisconnected;
         });
         builder.Services.AddRadzenComponents();
-        builder.Services.AddRadzenCookieThemeService(o =>
-        {
-            o.Name = ThemeCookie;
-            o.Duration = TimeSpan.FromDays(365);
-        });
+        builder.Services.AddMudServices();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ThemePreferences>();
         builder.Services.AddScoped<ScopedRunner>();
         return builder;
     }

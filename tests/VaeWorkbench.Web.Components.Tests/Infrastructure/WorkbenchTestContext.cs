@@ -1,3 +1,4 @@
+using MudBlazor.Services;
 using System.Security.Claims;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
@@ -68,7 +69,7 @@ public partial class WorkbenchTestContext : BunitContext, IAsyncLifetime
     private void AddComponentLibraryServices()
     {
         Services.AddRadzenComponents();
-        Services.AddRadzenCookieThemeService();
+        Services.AddMudServices();
     }
 
     /// <summary>

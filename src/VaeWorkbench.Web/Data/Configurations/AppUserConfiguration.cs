@@ -12,5 +12,7 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
         // Identity requires unique e-mails (RequireUniqueEmail); the database enforces it too, so two registrations
         // racing with one address cannot both succeed.
         user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        // Stored by name, so the column reads well and a reordered enum cannot change anyone's theme.
+        user.Property(u => u.ThemeChoice).HasConversion<string>().HasMaxLength(16);
     }
 }

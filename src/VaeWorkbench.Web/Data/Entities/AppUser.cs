@@ -9,5 +9,8 @@ public sealed class AppUser : IdentityUser
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Light, dark or the system's theme; null until the user first chooses.</summary>
+    public VaeWorkbench.Web.Theming.ThemeChoice? ThemeChoice { get; set; }
+
     public List<TeamMember> Memberships { get; set; } = [];
 }
