@@ -22,6 +22,7 @@ public sealed class AugmentationFixture : IAsyncLifetime
     public Guid TeamId { get; private set; }
     public Guid DatasetId { get; private set; }
     public Guid ModelId { get; private set; }
+    public Guid RunId { get; private set; }
     public const int DatasetCount = 300;
 
     public async Task InitializeAsync()
@@ -35,6 +36,7 @@ public sealed class AugmentationFixture : IAsyncLifetime
         var created = await Owner.Client.PostAsJsonAsync("/api/runs", new { datasetId = DatasetId, epochs = 2, batch = 64, seed = 3 });
         await ApiClient.EnsureStatusAsync(created, HttpStatusCode.Created);
         var runId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        RunId = runId;
         var run = await Eventually.WaitForAsync(() => Owner.GetJsonAsync($"/api/runs/{runId}"),
             r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "the training run");
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());

@@ -45,8 +45,8 @@ public sealed class TrainCommand : ICliCommand
         var resume = args.String("resume");
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
         var testLimit = args.Has("test-limit") ? args.Int("test-limit", 0, 1) : (int?)null;
-        var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
-        var epochs = args.Int("epochs", 10, 1, 100_000);
+        var threads = args.Setting(TrainingSettingRanges.Threads, Environment.ProcessorCount);
+        var epochs = args.Setting(TrainingSettingRanges.Epochs, 10);
 
         if (resume is not null)
         {
@@ -61,7 +61,7 @@ public sealed class TrainCommand : ICliCommand
         var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
         var config = preset with
         {
-            Latent = args.Int("latent", preset.Latent, 1, 4096),
+            Latent = args.Setting(TrainingSettingRanges.Latent, preset.Latent),
             Hidden = IntList(args, "hidden") ?? preset.Hidden,
             ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
             Loss = args.Choice("loss", ReconstructionKind.Bernoulli, OptionNames.Losses),
@@ -70,18 +70,18 @@ public sealed class TrainCommand : ICliCommand
         var options = new TrainingOptions
         {
             Epochs = epochs,
-            BatchSize = args.Int("batch", 128, 1, 65_536),
-            LearningRate = (float)args.Double("lr", 1e-3, 1e-9, 10),
+            BatchSize = args.Setting(TrainingSettingRanges.Batch, 128),
+            LearningRate = (float)args.Setting(TrainingSettingRanges.LearningRate, 1e-3),
             Schedule = args.Choice("schedule", LearningRateSchedule.Constant, OptionNames.Schedules),
             Optimizer = args.Choice("optimizer", OptimizerKind.Adam, OptionNames.Optimizers),
-            WeightDecay = (float)args.Double("weight-decay", 0, 0, 10),
-            ClipNorm = (float)args.Double("clip", 0, 0, 1e9),
-            Beta = (float)args.Double("beta", 1, 0, 1e6),
-            WarmupEpochs = args.Int("warmup", 0, 0, 100_000),
-            FreeBits = (float)args.Double("free-bits", 0, 0, 1e3),
-            DenoiseNoise = (float)args.Double("denoise", 0, 0, 10),
-            EarlyStoppingPatience = args.Int("patience", 0, 0, 100_000),
-            Seed = (ulong)args.Int("seed", 1, 0),
+            WeightDecay = (float)args.Setting(TrainingSettingRanges.WeightDecay, 0.0),
+            ClipNorm = (float)args.Setting(TrainingSettingRanges.Clip, 0.0),
+            Beta = (float)args.Setting(TrainingSettingRanges.Beta, 1.0),
+            WarmupEpochs = args.Setting(TrainingSettingRanges.Warmup, 0),
+            FreeBits = (float)args.Setting(TrainingSettingRanges.FreeBits, 0.0),
+            DenoiseNoise = (float)args.Setting(TrainingSettingRanges.Denoise, 0.0),
+            EarlyStoppingPatience = args.Setting(TrainingSettingRanges.Patience, 0),
+            Seed = (ulong)args.Setting(TrainingSettingRanges.Seed, 1),
             Threads = threads,
         };
         var normalize = new NormalizeOptions

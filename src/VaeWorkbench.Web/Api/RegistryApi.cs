@@ -4,6 +4,7 @@ using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
@@ -31,7 +32,7 @@ internal static class RegistryApi
 
         registry.MapGet("/", async Task<Ok<List<RegisteredModelSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), q, tag, ct)))
-            .WithSummary("Registered models of a team; q searches names and tags, tag filters by an exact tag.");
+            .WithSummary("Registered models of a team; q searches names, notes and tags, tag filters by an exact tag.");
 
         registry.MapPost("/import", ImportAsync)
             .Accepts<RegistryImportForm>("multipart/form-data")
@@ -41,6 +42,10 @@ internal static class RegistryApi
         registry.MapGet("/{name}", async Task<Ok<RegisteredModelDetails>> (string name, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, ct)))
             .WithSummary("A registered model and its versions (newest first) with tags, aliases, config and metrics.");
+
+        registry.MapPatch("/{name}", async Task<Ok<LabelsResponse>> (string name, LabelPatch patch, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateLabelsAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, patch, ct)))
+            .WithSummary("Rename, re-tag or annotate a registered model: {name?, tags?, notes?}; a field left out stays as it is (Editor). Notes are separate from the card.");
 
         registry.MapPut("/{name}/aliases/{alias}", async Task<NoContent> (string name, string alias, AliasRequest request, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
         {

@@ -7,6 +7,9 @@ public static class AuditActions
     public const string DatasetRenamed = "dataset.renamed";
     public const string DatasetDeleted = "dataset.deleted";
     public const string RunStarted = "run.started";
+    public const string RunLabelled = "run.labelled";
+    public const string AugmentedSetLabelled = "augmented.labelled";
+    public const string RegisteredModelLabelled = "registry.model.labelled";
     public const string RunCancelled = "run.cancelled";
     public const string ModelDownloaded = "model.downloaded";
     public const string ModelRegistered = "registry.registered";
@@ -31,7 +34,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
+        DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunLabelled, RunCancelled, AugmentedSetLabelled, RegisteredModelLabelled, ModelDownloaded, ModelRegistered, ModelImported,
         VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
         MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];

@@ -23,7 +23,8 @@ public sealed record AugmentedProvenance(
     long Seed, JsonElement Filter, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     int Requested, int Generated, int Kept);
 
-public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error);
+public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error,
+    string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "");
 
 public sealed record AugmentedImageItem(int Index, int? Label, string? ClassName, double? Score);
 

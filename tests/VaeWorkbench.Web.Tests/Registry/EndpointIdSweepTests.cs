@@ -74,6 +74,7 @@ public sealed partial class EndpointPermissionTests
         ["GET /api/runs/ :: teamId"] = Primary,
         ["GET /api/runs/{runId:guid} :: runId"] = Primary,
         ["POST /api/runs/{runId:guid}/cancel :: runId"] = Primary,
+        ["PATCH /api/runs/{runId:guid} :: runId"] = Primary,
         ["GET /api/models/ :: teamId"] = Primary,
         ["GET /api/models/{modelId:guid} :: modelId"] = Primary,
         ["GET /api/models/{modelId:guid}/file :: modelId"] = Primary,
@@ -107,6 +108,7 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/models/{modelId:guid}/generate/preview :: imageIds"] = NotAReference,
         ["GET /api/augmented/ :: teamId"] = Primary,
         ["GET /api/augmented/{id:guid} :: id"] = Primary,
+        ["PATCH /api/augmented/{id:guid} :: id"] = Primary,
         ["DELETE /api/augmented/{id:guid} :: id"] = Primary,
         ["POST /api/augmented/{id:guid}/merge :: id"] = Primary,
         ["GET /api/augmented/{id:guid}/images :: id"] = Primary,
@@ -118,6 +120,7 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/registry/import :: teamId"] = Primary, // a multipart form field
         ["GET /api/registry/{name} :: teamId"] = Primary,
         ["PUT /api/registry/{name}/aliases/{alias} :: teamId"] = Primary,
+        ["PATCH /api/registry/{name} :: teamId"] = Primary,
         ["GET /api/registry/{name}/card :: teamId"] = Primary,
         ["GET /api/registry/{name}/card.html :: teamId"] = Primary,
         ["PUT /api/registry/{name}/card :: teamId"] = Primary,

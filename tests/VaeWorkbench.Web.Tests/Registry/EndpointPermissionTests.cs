@@ -67,6 +67,7 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/runs/"] = new(Need.Viewer, (f, _) => Get($"/api/runs?teamId={f.TeamId}")),
         ["GET /api/runs/{runId:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/runs/{f.RunId}")),
         // Allowed callers get 400 (the run has finished), refused ones 403/404.
+        ["PATCH /api/runs/{runId:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/runs/{f.RunId}", new { notes = "perm" })),
         ["POST /api/runs/{runId:guid}/cancel"] = new(Need.Editor, (f, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{f.RunId}/cancel"))),
 
         ["GET /api/models/"] = new(Need.Viewer, (f, _) => Get($"/api/models?teamId={f.TeamId}")),
@@ -86,6 +87,7 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["PUT /api/registry/{name}/aliases/{alias}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/registry/{PermissionFixture.ModelName}/aliases/production?teamId={f.TeamId}", new { version = 1 })),
         ["GET /api/registry/{name}/card"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/card?teamId={f.TeamId}")),
         ["GET /api/registry/{name}/card.html"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/card.html?teamId={f.TeamId}")),
+        ["PATCH /api/registry/{name}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/registry/{PermissionFixture.ModelName}?teamId={f.TeamId}", new { notes = "perm" })),
         ["PUT /api/registry/{name}/card"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/registry/{PermissionFixture.ModelName}/card?teamId={f.TeamId}", new { markdown = "# perm" })),
         ["GET /api/registry/{name}/versions/{version:int}/download"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/versions/1/download?teamId={f.TeamId}")),
         ["GET /api/registry/{name}/versions/{version:int}/samples.png"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/versions/1/samples.png?teamId={f.TeamId}")),
@@ -115,6 +117,7 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["POST /api/models/{modelId:guid}/generate/preview"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate/preview", new { mode = "prior", count = 2, seed = 1 })),
         ["GET /api/augmented/"] = new(Need.Viewer, (f, _) => Get($"/api/augmented?teamId={f.TeamId}")),
         ["GET /api/augmented/{id:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}")),
+        ["PATCH /api/augmented/{id:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/augmented/{f.AugmentedSetId}", new { notes = "perm" })),
         ["DELETE /api/augmented/{id:guid}"] = new(Need.Editor, async (f, _) => new HttpRequestMessage(HttpMethod.Delete, $"/api/augmented/{await f.NewAugmentedSetAsync()}")),
         ["POST /api/augmented/{id:guid}/merge"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/augmented/{f.AugmentedSetId}/merge", new { name = "merged" })),
         ["GET /api/augmented/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images")),
