@@ -22,6 +22,7 @@ public static class AuditActions
     public const string VersionMoved = "registry.moved";
     public const string VersionDeleted = "registry.deleted";
     public const string InviteCreated = "member.invited";
+    public const string InviteRevoked = "member.invite_revoked";
     public const string MemberJoined = "member.joined";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
@@ -35,7 +36,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunLabelled, RunCancelled, AugmentedSetLabelled, RegisteredModelLabelled, ModelDownloaded, ModelRegistered, ModelImported,
-        VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
+        VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, InviteRevoked, MemberJoined, MemberRoleChanged,
         MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];
 }

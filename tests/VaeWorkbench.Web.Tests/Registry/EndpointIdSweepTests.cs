@@ -54,6 +54,11 @@ public sealed partial class EndpointPermissionTests
         ["DELETE /api/teams/{teamId:guid}/members/{userId} :: userId"] = new(IdKind.Secondary, f =>
             Task.FromResult((f.Owner, new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/members/{f.StrangerUserId}")))),
         ["POST /api/teams/{teamId:guid}/invites :: teamId"] = Primary,
+        ["GET /api/teams/{teamId:guid}/invites :: teamId"] = Primary,
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid} :: teamId"] = Primary,
+        // The owner names their own team and an invite of the stranger's team: the invite is looked up within the team.
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid} :: inviteId"] = new(IdKind.Secondary, async f =>
+            (f.Owner, new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/invites/{await f.StrangerInviteIdAsync()}"))),
         ["GET /api/teams/{teamId:guid}/audit :: teamId"] = Primary,
         ["GET /api/teams/{teamId:guid}/audit :: userId"] = NotAReference, // filters the team's own log
         ["GET /api/teams/{teamId:guid}/audit :: objectId"] = NotAReference,
@@ -224,6 +229,12 @@ public sealed partial class PermissionFixture
             StrangerUserId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Entities.AppUser>>().FindByEmailAsync(Stranger.Email))!.Id;
         StrangerDatasetId = await Factory.CreateFashionMnistAsync(StrangerTeamId, 10, "stranger's");
         StrangerImageId = (await DatasetImageRows.AddAsync(Factory, StrangerDatasetId))[0];
+    }
+
+    public async Task<Guid> StrangerInviteIdAsync()
+    {
+        var response = await Stranger.Client.PostAsJsonAsync($"/api/teams/{StrangerTeamId}/invites", new { role = "Viewer" });
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
     }
 
     public async Task<Guid> OwnerTokenIdAsync() =>

@@ -48,6 +48,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["DELETE /api/teams/{teamId:guid}/members/{userId}"] = new(Need.Owner, async (f, _) =>
             new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/members/{await f.NewMemberAsync()}")),
         ["POST /api/teams/{teamId:guid}/invites"] = new(Need.Owner, (f, _) => Json(HttpMethod.Post, $"/api/teams/{f.TeamId}/invites", new { role = "Viewer" })),
+        ["GET /api/teams/{teamId:guid}/invites"] = new(Need.Owner, (f, _) => Get($"/api/teams/{f.TeamId}/invites")),
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid}"] = new(Need.Owner, async (f, _) =>
+            new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/invites/{await f.NewInviteIdAsync()}")),
         ["GET /api/teams/{teamId:guid}/audit"] = new(Need.Viewer, (f, _) => Get($"/api/teams/{f.TeamId}/audit?format=csv")),
 
         ["POST /api/datasets/"] = new(Need.Editor, (f, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/datasets")
@@ -224,6 +227,13 @@ public sealed partial class PermissionFixture : IAsyncLifetime
 
     public WorkbenchFactory Factory { get; } = new(TrainedRun.FastTraining);
     public ApiUser Owner { get; private set; } = null!;
+
+    /// <summary>A fresh invite of the team, for requests that revoke one.</summary>
+    public async Task<Guid> NewInviteIdAsync()
+    {
+        var response = await Owner.Client.PostAsJsonAsync($"/api/teams/{TeamId}/invites", new { role = "Viewer" });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
     public ApiUser Editor { get; private set; } = null!;
     public ApiUser Viewer { get; private set; } = null!;
     public ApiUser Stranger { get; private set; } = null!;

@@ -1011,6 +1011,12 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("RedeemedByUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1024,7 +1030,7 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.HasIndex("CodeHash")
                         .IsUnique();
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "CreatedAt");
 
                     b.ToTable("TeamInvites", (string)null);
                 });
