@@ -6,6 +6,8 @@ public static class AuditActions
     public const string DatasetUploaded = "dataset.uploaded";
     public const string DatasetRenamed = "dataset.renamed";
     public const string DatasetDeleted = "dataset.deleted";
+    /// <summary>A dataset's class names were changed (the labels stay); the entry holds the names before and after.</summary>
+    public const string DatasetClassesRenamed = "dataset.classes_renamed";
     public const string RunStarted = "run.started";
     public const string RunCancelled = "run.cancelled";
     public const string ModelDownloaded = "model.downloaded";
@@ -31,7 +33,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
+        DatasetUploaded, DatasetRenamed, DatasetDeleted, DatasetClassesRenamed, RunStarted, RunCancelled, ModelDownloaded, ModelRegistered, ModelImported,
         VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, MemberJoined, MemberRoleChanged,
         MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];
