@@ -95,6 +95,18 @@ public class WebpDecoderTests
     }
 
     [Fact]
+    public void Identify_needs_only_the_first_bytes_of_a_large_webp()
+    {
+        // Identify(Stream) reads 64 KiB; a larger file's header must be enough.
+        var image = TestImages.Random(300, 200, 3, 7);
+        var webp = SkiaWebp(image, lossless: true);
+        Assert.True(webp.Length > 64 * 1024, $"{webp.Length} bytes");
+        Assert.Equal(new ImageInfo(ImageFormat.Webp, 300, 200, 3), ImageDecoder.Identify(new MemoryStream(webp)));
+        Assert.Equal(image.Pixels, ImageDecoder.Decode(new MemoryStream(webp)).Pixels);
+        Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(webp.AsSpan(0, 64 * 1024)));
+    }
+
+    [Fact]
     public void Truncated_webp_gets_a_clear_error()
     {
         var whole = File.ReadAllBytes(Fixture("rgb-23x17-lossless.webp"));
@@ -143,6 +155,39 @@ public class WebpDecoderTests
         // Why AVIF and HEIF are refused: if a SkiaSharp update brings these codecs, this fails and they can be accepted.
         using var data = SKData.CreateCopy(File.ReadAllBytes(Fixture(file)));
         Assert.Null(SKCodec.Create(data));
+    }
+
+    [Theory]
+    [InlineData("rgb-23x17-lossless.webp")]
+    [InlineData("rgba-23x17-lossless.webp")]
+    [InlineData("rgb-23x17-lossy.webp")]
+    public void Mutated_and_cut_webp_files_end_in_an_image_or_InvalidImageException(string name)
+    {
+        // The codec is native code: every header byte set to telling values, random byte flips and every cut must end
+        // in an image or our exception, never in another exception (or a crash of the test process).
+        var original = File.ReadAllBytes(Fixture(name));
+        byte[] values = [0, 1, 2, 0x0F, 0x10, 0x2F, 0x7F, 0x80, 0x9D, 0xFE, 0xFF];
+        var cases = new List<byte[]>();
+        for (var offset = 0; offset < Math.Min(40, original.Length); offset++)
+            foreach (var value in values)
+            {
+                var data = (byte[])original.Clone();
+                data[offset] = value;
+                cases.Add(data);
+            }
+        var random = new Random(18);
+        for (var i = 0; i < 300; i++)
+        {
+            var data = (byte[])original.Clone();
+            for (var flips = random.Next(1, 6); flips > 0; flips--) data[random.Next(12, data.Length)] = (byte)random.Next(256);
+            cases.Add(data);
+        }
+        for (var length = 0; length < original.Length; length += 7) cases.Add(original[..length]);
+        foreach (var data in cases)
+        {
+            var e = Record.Exception(() => ImageDecoder.Decode(data));
+            Assert.True(e is null or InvalidImageException, $"{Convert.ToHexString(data.AsSpan(0, Math.Min(40, data.Length)))}: {e}");
+        }
     }
 
     private static void AssertSamePixels(Image expected, Image actual)

@@ -24,7 +24,7 @@ public static class WebpDecoder
 
     public static ImageInfo Identify(ReadOnlySpan<byte> data, DecodeLimits? limits = null)
     {
-        var header = WebpHeader.Read(data, limits ?? DecodeLimits.Default);
+        var header = WebpHeader.Read(data, limits ?? DecodeLimits.Default, whole: false);
         return new ImageInfo(ImageFormat.Webp, header.Width, header.Height, header.HasAlpha ? 4 : 3);
     }
 

@@ -15,21 +15,25 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
     public static bool LooksLikeWebp(ReadOnlySpan<byte> data) =>
         data.Length >= RiffHeaderSize && data[..4].SequenceEqual("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8);
 
-    public static WebpHeader Read(ReadOnlySpan<byte> data, DecodeLimits limits)
+    /// <param name="whole">
+    /// True to decode: every chunk up to the image data must be complete. False to identify from the first bytes of a
+    /// file (<see cref="ImageDecoder.Identify(Stream, DecodeLimits?)"/> reads 64 KiB): only the header fields must be there.
+    /// </param>
+    public static WebpHeader Read(ReadOnlySpan<byte> data, DecodeLimits limits, bool whole = true)
     {
         if (!LooksLikeWebp(data)) throw new InvalidImageException("WebP file does not start with a RIFF header of form WEBP");
         var riffSize = (long)BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
         if (riffSize < 4 + ChunkHeaderSize)
             throw new InvalidImageException($"WebP RIFF header declares {riffSize} bytes, too few for any image chunk");
         // The RIFF size counts everything after its own 8 bytes; trailing bytes past it are ignored, as libwebp does.
-        if (riffSize + 8 > data.Length)
+        if (whole && riffSize + 8 > data.Length)
             throw new InvalidImageException($"WebP file is truncated: its RIFF header declares {riffSize + 8} bytes, the file has {data.Length}");
-        var end = (int)(riffSize + 8);
+        var end = (int)Math.Min(riffSize + 8, data.Length);
         var at = RiffHeaderSize;
-        var first = ReadChunk(data, at, end);
+        var first = ReadChunk(data, at, end, whole);
         return first.FourCC switch
         {
-            "VP8X" => ReadExtended(data, first, end, limits),
+            "VP8X" => ReadExtended(data, first, end, limits, whole),
             "VP8 " => ReadLossy(data, first, limits, "VP8 header"),
             "VP8L" => ReadLossless(data, first, limits, "VP8L header"),
             _ => throw new InvalidImageException($"WebP file starts with a '{Printable(first.FourCC)}' chunk at offset {at}; expected VP8, VP8L or VP8X"),
@@ -37,10 +41,10 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
     }
 
     /// <summary>VP8X: canvas size and feature flags, then the first image chunk (VP8/VP8L, or ANIM/ANMF for an animation).</summary>
-    private static WebpHeader ReadExtended(ReadOnlySpan<byte> data, Chunk vp8x, int end, DecodeLimits limits)
+    private static WebpHeader ReadExtended(ReadOnlySpan<byte> data, Chunk vp8x, int end, DecodeLimits limits, bool whole)
     {
         if (vp8x.Size < 10) throw new InvalidImageException($"WebP VP8X chunk at offset {vp8x.Offset} holds {vp8x.Size} bytes, needs 10");
-        var body = data.Slice(vp8x.DataOffset, 10);
+        var body = Body(data, vp8x, 10);
         var flags = body[0];
         var width = (long)ReadUInt24(body[4..]) + 1;
         var height = (long)ReadUInt24(body[7..]) + 1;
@@ -53,7 +57,7 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
         var at = vp8x.Next;
         while (at < end)
         {
-            var chunk = ReadChunk(data, at, end);
+            var chunk = ReadChunk(data, at, end, whole);
             if (chunk.FourCC is "VP8 " or "VP8L")
             {
                 var frame = chunk.FourCC == "VP8L" ? ReadLossless(data, chunk, limits, "VP8L frame header") : ReadLossy(data, chunk, limits, "VP8 frame header");
@@ -74,7 +78,7 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
             }
             at = chunk.Next;
         }
-        if (!foundFrame)
+        if (!foundFrame && whole)
             throw new InvalidImageException($"WebP file has a VP8X header (offset {vp8x.Offset}) but no VP8 or VP8L image data");
         return new WebpHeader((int)width, (int)height, hasAlpha, lossless, animated);
     }
@@ -83,7 +87,7 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
     private static WebpHeader ReadLossy(ReadOnlySpan<byte> data, Chunk chunk, DecodeLimits limits, string what)
     {
         if (chunk.Size < 10) throw new InvalidImageException($"WebP VP8 chunk at offset {chunk.Offset} holds {chunk.Size} bytes, too few for a frame header");
-        var body = data.Slice(chunk.DataOffset, 10);
+        var body = Body(data, chunk, 10);
         if ((body[0] & 1) != 0) throw new InvalidImageException($"WebP VP8 chunk at offset {chunk.Offset} is not a key frame");
         if (body[3] != 0x9D || body[4] != 0x01 || body[5] != 0x2A)
             throw new InvalidImageException($"WebP VP8 chunk at offset {chunk.Offset} lacks the start code 9D 01 2A (found {Convert.ToHexString(body[3..6])})");
@@ -97,7 +101,7 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
     private static WebpHeader ReadLossless(ReadOnlySpan<byte> data, Chunk chunk, DecodeLimits limits, string what)
     {
         if (chunk.Size < 5) throw new InvalidImageException($"WebP VP8L chunk at offset {chunk.Offset} holds {chunk.Size} bytes, too few for its header");
-        var body = data.Slice(chunk.DataOffset, 5);
+        var body = Body(data, chunk, 5);
         if (body[0] != 0x2F) throw new InvalidImageException($"WebP VP8L chunk at offset {chunk.Offset} has signature {body[0]:X2}, expected 2F");
         var bits = BinaryPrimitives.ReadUInt32LittleEndian(body[1..]);
         var width = (int)(bits & 0x3FFF) + 1;
@@ -109,14 +113,20 @@ internal sealed record WebpHeader(int Width, int Height, bool HasAlpha, bool Los
         return new WebpHeader(width, height, alpha, Lossless: true, Animated: false);
     }
 
-    private static Chunk ReadChunk(ReadOnlySpan<byte> data, int at, int end)
+    /// <summary>The first <paramref name="length"/> bytes of a chunk's data, which must be in <paramref name="data"/>.</summary>
+    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> data, Chunk chunk, int length) =>
+        chunk.DataOffset + length <= data.Length
+            ? data.Slice(chunk.DataOffset, length)
+            : throw new InvalidImageException($"WebP file is truncated: the '{Printable(chunk.FourCC)}' chunk at offset {chunk.Offset} needs {length} header bytes, the file ends at {data.Length}");
+
+    private static Chunk ReadChunk(ReadOnlySpan<byte> data, int at, int end, bool whole)
     {
         if (at + ChunkHeaderSize > end)
             throw new InvalidImageException($"WebP file is truncated: a chunk header at offset {at} needs {ChunkHeaderSize} bytes, {Math.Max(0, end - at)} remain");
         var fourCC = System.Text.Encoding.ASCII.GetString(data.Slice(at, 4));
         var size = (long)BinaryPrimitives.ReadUInt32LittleEndian(data[(at + 4)..]);
         var dataOffset = at + ChunkHeaderSize;
-        if (dataOffset + size > end)
+        if (whole && dataOffset + size > end)
             throw new InvalidImageException($"WebP file is truncated: the '{Printable(fourCC)}' chunk at offset {at} declares {size} bytes, {end - dataOffset} remain");
         // Chunks are padded to an even size.
         var next = dataOffset + size + (size & 1);
