@@ -6,6 +6,8 @@ public static class AuditActions
     public const string DatasetUploaded = "dataset.uploaded";
     public const string DatasetRenamed = "dataset.renamed";
     public const string DatasetDeleted = "dataset.deleted";
+    /// <summary>A dataset's class names were changed (the labels stay); the entry holds the names before and after.</summary>
+    public const string DatasetClassesRenamed = "dataset.classes_renamed";
     public const string RunStarted = "run.started";
     public const string RunLabelled = "run.labelled";
     public const string AugmentedSetLabelled = "augmented.labelled";
@@ -35,8 +37,9 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        DatasetUploaded, DatasetRenamed, DatasetDeleted, RunStarted, RunLabelled, RunCancelled, AugmentedSetLabelled, RegisteredModelLabelled, ModelDownloaded, ModelRegistered, ModelImported,
-        VersionDownloaded, AliasSet, CardUpdated, VersionCopied, VersionMoved, VersionDeleted, InviteCreated, InviteRevoked, MemberJoined, MemberRoleChanged,
+        DatasetUploaded, DatasetRenamed, DatasetDeleted, DatasetClassesRenamed, RunStarted, RunLabelled, RunCancelled, AugmentedSetLabelled,
+        RegisteredModelLabelled, ModelDownloaded, ModelRegistered, ModelImported, VersionDownloaded, AliasSet, CardUpdated, VersionCopied,
+        VersionMoved, VersionDeleted, InviteCreated, InviteRevoked, MemberJoined, MemberRoleChanged,
         MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
     ];
 }

@@ -72,6 +72,8 @@ public sealed partial class EndpointPermissionTests
         ["PUT /api/datasets/{id:guid} :: id"] = Primary,
         ["PATCH /api/datasets/{id:guid} :: id"] = Primary,
         ["DELETE /api/datasets/{id:guid} :: id"] = Primary,
+        ["GET /api/datasets/{id:guid}/classes :: id"] = Primary,
+        ["PUT /api/datasets/{id:guid}/classes :: id"] = Primary,
         ["GET /api/datasets/{id:guid}/images :: id"] = Primary,
         ["GET /api/datasets/{id:guid}/images/{index:int}.png :: id"] = Primary,
 

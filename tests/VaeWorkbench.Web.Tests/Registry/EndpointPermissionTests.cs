@@ -63,6 +63,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["PATCH /api/datasets/{id:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/datasets/{f.DatasetId}", new { name = "renamed" })),
         ["DELETE /api/datasets/{id:guid}"] = new(Need.Editor, async (f, _) =>
             new HttpRequestMessage(HttpMethod.Delete, $"/api/datasets/{await f.Factory.CreateFashionMnistAsync(f.TeamId, 10, "to-delete")}")),
+        ["GET /api/datasets/{id:guid}/classes"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.DatasetId}/classes")),
+        // One name: the allowed roles get 400 (the count must match) or 200, the others 401/403/404 before any check of the body.
+        ["PUT /api/datasets/{id:guid}/classes"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/datasets/{f.UploadedDatasetId}/classes", new { names = new[] { "perm" } })),
         ["GET /api/datasets/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.DatasetId}/images?take=5")),
         ["GET /api/datasets/{id:guid}/images/{index:int}.png"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/images/0.png")),
 
