@@ -36,6 +36,9 @@ internal sealed class ApiProblemHandler(IProblemDetailsService problems, ILogger
                 return Problem(StatusCodes.Status404NotFound, "Not found", exception.Message);
             case AccessDeniedException:
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden", exception.Message);
+            case RequestRejectedException { Field: { } field }:
+                return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [exception.Message] })
+                    { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = exception.Message };
             case RequestRejectedException:
                 return Problem(StatusCodes.Status400BadRequest, "Invalid request", exception.Message);
             case TooManyUploadsException:
