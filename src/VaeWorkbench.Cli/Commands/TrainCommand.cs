@@ -19,7 +19,11 @@ public sealed class TrainCommand : ICliCommand
           --data PATH         Fashion-MNIST-style IDX directory (train-* to train, t10k-* to test), or an image
                               folder / ZIP in ImageFolder layout (class folders become labels; no test split)
           --size 28|32|64     image size for folders and ZIPs (default 28)   --channels 1|3  grey or RGB (default 1)
-          --out FILE          model file, rewritten after every epoch (resumable checkpoint)
+          --out FILE          model file, rewritten after every epoch: the inference file (weights, config,
+                              history) unless --include-training-state
+          --include-training-state
+                              also write the optimizer state, so that --resume can continue the file
+                              (about three times the size); implied by --resume
           --arch mlp|conv     architecture preset (DESIGN.md §3), default mlp
           --latent N          latent size (default 20 for mlp, 16 for conv)
           --hidden A,B,..     mlp hidden sizes (default 400)
@@ -34,8 +38,9 @@ public sealed class TrainCommand : ICliCommand
           --threads N         (default: processor count)      --seed N    (default 1)
           --limit N           use the first N training images
           --test-limit N      evaluate on the first N test images (default all)
-          --resume FILE       continue a checkpoint up to --epochs with its saved settings (and seed);
-                              bit-identical to an uninterrupted run unless --threads changes
+          --resume FILE       continue a file written with --include-training-state up to --epochs with its
+                              saved settings (and seed); bit-identical to an uninterrupted run unless
+                              --threads changes. An inference file is refused: it has no optimizer state
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -47,14 +52,18 @@ public sealed class TrainCommand : ICliCommand
         var testLimit = args.Has("test-limit") ? args.Int("test-limit", 0, 1) : (int?)null;
         var threads = args.Setting(TrainingSettingRanges.Threads, Environment.ProcessorCount);
         var epochs = args.Setting(TrainingSettingRanges.Epochs, 10);
+        // Resuming is a checkpoint workflow: the continued file keeps its training state, so it can be resumed again.
+        var includeTrainingState = args.Flag("include-training-state") || resume is not null;
 
         if (resume is not null)
         {
-            var resumed = ModelFile.Load(resume).Resume(epochs, args.Has("threads") ? threads : null);
+            var loaded = ModelFile.Load(resume);
+            if (!loaded.CanResume) throw new InvalidOperationException($"cannot resume from '{resume}': {ModelFile.CannotResumeMessage}");
+            var resumed = loaded.Resume(epochs, args.Has("threads") ? threads : null);
             args.EnsureAllConsumed();
             var saved = resumed.Model.Config;
             return Train(resumed, DatasetLoader.Load(data, DatasetSplit.Train, limit, new NormalizeOptions { Size = saved.Height, Channels = saved.Channels }),
-                data, testLimit, output, stdout, cancellationToken);
+                data, testLimit, output, includeTrainingState, stdout, cancellationToken);
         }
 
         var arch = args.Choice("arch", VaeArchitecture.Mlp, OptionNames.Architectures);
@@ -93,15 +102,16 @@ public sealed class TrainCommand : ICliCommand
         var train = DatasetLoader.Load(data, DatasetSplit.Train, limit, normalize);
         config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
         var trainer = new Trainer(new Vae(config, options.Seed), options);
-        return Train(trainer, train, data, testLimit, output, stdout, cancellationToken);
+        return Train(trainer, train, data, testLimit, output, includeTrainingState, stdout, cancellationToken);
     }
 
-    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, TextWriter stdout, CancellationToken cancellationToken)
+    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, bool includeTrainingState,
+        TextWriter stdout, CancellationToken cancellationToken)
     {
         var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test, testLimit) : null;
         trainer.EpochCompleted += report =>
         {
-            ModelFile.Save(output, trainer.Model, trainer);
+            ModelFile.Save(output, trainer.Model, trainer, includeTrainingState);
             stdout.WriteLine(FormatEpoch(report));
             stdout.Flush();
         };

@@ -42,6 +42,9 @@ internal sealed class ApiProblemHandler(IProblemDetailsService problems, ILogger
                 {
                     Status = StatusCodes.Status400BadRequest, Title = "Invalid settings", Detail = invalid.Message,
                 };
+            case RequestRejectedException { Field: { } field }:
+                return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [exception.Message] })
+                    { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = exception.Message };
             case RequestRejectedException:
                 return Problem(StatusCodes.Status400BadRequest, "Invalid request", exception.Message);
             case TooManyUploadsException:

@@ -68,12 +68,14 @@ internal static class RegistryApi
             return TypedResults.NoContent();
         }).WithSummary($"Replace the model card with {{markdown}}, at most {RegistryNames.MaxCardBytes / 1024} KiB of UTF-8 (Editor).");
 
-        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
+        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, bool? includeTrainingState, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
         {
-            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, ct);
+            var withState = includeTrainingState ?? false;
+            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, withState, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
-            return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", fileName);
-        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
+            return TypedResults.File(await ModelDownload.OpenAsync(blobs, hash, withState, ct), "application/octet-stream", fileName);
+        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__): by default the " +
+            "inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))

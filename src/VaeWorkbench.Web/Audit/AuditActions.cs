@@ -33,6 +33,8 @@ public static class AuditActions
     public const string ReviewRecorded = "review.recorded";
     /// <summary>Images sent to a score job's review queue by hand (for example a latent map region).</summary>
     public const string ReviewQueued = "review.queued";
+    /// <summary>A reviewer took back their last decision (or bulk decision) in a queue; the image's earlier decision is back.</summary>
+    public const string ReviewUndone = "review.undone";
     public const string ImagesTagged = "images.tagged";
 
     public static readonly IReadOnlyList<string> All =
@@ -40,6 +42,6 @@ public static class AuditActions
         DatasetUploaded, DatasetRenamed, DatasetDeleted, DatasetClassesRenamed, RunStarted, RunLabelled, RunCancelled, AugmentedSetLabelled,
         RegisteredModelLabelled, ModelDownloaded, ModelRegistered, ModelImported, VersionDownloaded, AliasSet, CardUpdated, VersionCopied,
         VersionMoved, VersionDeleted, InviteCreated, InviteRevoked, MemberJoined, MemberRoleChanged,
-        MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ImagesTagged,
+        MemberRemoved, TeamRenamed, ReviewRecorded, ReviewQueued, ReviewUndone, ImagesTagged,
     ];
 }

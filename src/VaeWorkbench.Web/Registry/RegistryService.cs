@@ -197,11 +197,15 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
     }
 
     /// <summary>The blob of a version's <c>.vae</c> file for download (Viewer); the download is logged.</summary>
-    public async Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default)
+    public Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default) =>
+        DownloadAsync(userId, teamId, name, versionNumber, includeTrainingState: false, ct);
+
+    /// <summary>The version's stored file and its download name, after the access check; the download is audited with what it includes.</summary>
+    public async Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, bool includeTrainingState, CancellationToken ct = default)
     {
         var model = await FindAsync(userId, teamId, name, TeamRole.Viewer, ct);
         var version = await VersionOfAsync(model, versionNumber, ct);
-        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber }, ct);
+        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber, includeTrainingState }, ct);
         // The name is restricted to [A-Za-z0-9._-], so it is safe in a Content-Disposition header as it is.
         return (version.FileHash, $"{model.Name}-v{versionNumber}.vae");
     }

@@ -95,6 +95,10 @@ public sealed partial class EndpointPermissionTests
         ["GET /api/scores/{jobId:guid}/reviews :: jobId"] = Primary,
         ["GET /api/scores/{jobId:guid}/reviews.csv :: jobId"] = Primary,
         ["POST /api/scores/{jobId:guid}/cleaned-dataset :: jobId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/reviews/bulk :: jobId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/reviews/bulk :: imageIds"] = new(IdKind.Secondary, async f =>
+            (f.Owner, await Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/bulk", new { imageIds = new[] { f.ScoredImageId, f.StrangerImageId }, decision = "Anomaly" }))),
+        ["POST /api/scores/{jobId:guid}/reviews/undo :: jobId"] = Primary,
         ["POST /api/reviews :: scoreJobId"] = Primary,
         ["POST /api/reviews :: imageId"] = new(IdKind.Secondary, async f =>
             (f.Owner, await Json(HttpMethod.Post, "/api/reviews", new { imageId = f.StrangerImageId, scoreJobId = f.ScoreJobId, decision = "Anomaly" }))),

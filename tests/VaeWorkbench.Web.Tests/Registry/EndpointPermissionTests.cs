@@ -118,6 +118,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/datasets/{datasetId:guid}/tags/{tag}"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/tags/perm")),
         ["POST /api/scores/{jobId:guid}/queue"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/queue", new { imageIds = new[] { f.ScoredImageId } })),
         ["POST /api/reviews"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, "/api/reviews", new { imageId = f.ScoredImageId, scoreJobId = f.ScoreJobId, decision = "Skip" })),
+        ["POST /api/scores/{jobId:guid}/reviews/bulk"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/bulk", new { imageIds = new[] { f.ScoredImageId }, decision = "Skip" })),
+        // Allowed callers get 200 (their own latest decision, or nothing left to undo), refused ones 403/404.
+        ["POST /api/scores/{jobId:guid}/reviews/undo"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/undo", new { })),
 
         ["POST /api/models/{modelId:guid}/generate"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate", new { mode = "prior", count = 2, seed = 1 })),
         ["POST /api/models/{modelId:guid}/generate/preview"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate/preview", new { mode = "prior", count = 2, seed = 1 })),
