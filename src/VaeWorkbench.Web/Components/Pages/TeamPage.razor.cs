@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Hosting;
@@ -14,6 +14,7 @@ public partial class TeamPage : IDisposable
     private string teamName = "";
     private TeamRole inviteRole = TeamRole.Viewer;
     private string? inviteCode;
+    private TeamRole inviteCodeRole;
     private string joinCode = "";
     private string newTeamName = "";
 
@@ -21,7 +22,7 @@ public partial class TeamPage : IDisposable
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -53,13 +54,17 @@ public partial class TeamPage : IDisposable
         Act(s => s.RemoveMemberAsync(Workspace.UserId, CurrentTeamId, member.UserId), reloadWorkspace: member.UserId == Workspace.UserId);
 
     private Task InviteAsync() => Guarded(async () =>
-        inviteCode = await Run.RunAsync<TeamService, string>(s => s.CreateInviteAsync(Workspace.UserId, CurrentTeamId, inviteRole)));
+    {
+        var role = inviteRole;
+        inviteCode = await Run.RunAsync<TeamService, string>(s => s.CreateInviteAsync(Workspace.UserId, CurrentTeamId, role));
+        inviteCodeRole = role;
+    });
 
     private Task JoinAsync() => Guarded(async () =>
     {
         var team = await Run.RunAsync<TeamService, TeamSummary>(s => s.JoinAsync(Workspace.UserId, joinCode));
         joinCode = "";
-        Notifications.Notify(NotificationSeverity.Success, "Joined", $"You are now {team.Role} in {team.Name}.");
+        Snackbar.Add($"Joined: you are now {team.Role} in {team.Name}.", Severity.Success);
         await Workspace.SwitchAsync(team.Id);
     });
 
@@ -88,7 +93,7 @@ public partial class TeamPage : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not done", e.Message);
+            Snackbar.Add($"Not done: {e.Message}", Severity.Error);
             await Workspace.ReloadAsync();
         }
     }
