@@ -18,7 +18,7 @@ public sealed class DatasetsPageTests : BrowserTest
             await page.GotoAsync("/datasets");
             await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#no-datasets")).ToBeVisibleAsync();
-            await page.SetBlazorInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
+            await page.SetBlazorInputFilesAsync("#dataset-files input[type=file]", new FilePayload { Name = "fashion-four.zip", MimeType = "application/zip", Buffer = zip });
             await Assertions.Expect(page.Locator("#dataset-name")).ToHaveValueAsync("fashion-four");
             await page.FillAsync("#dataset-name", "Fashion <four>");
             await page.ClickAsync("#start-upload");
@@ -41,7 +41,7 @@ public sealed class DatasetsPageTests : BrowserTest
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#thumb-grid img')].slice(0, 8).every(i => i.complete && i.naturalWidth === 28)");
 
             await page.ClickAsync("#class-filter");
-            await page.ClickAsync(".rz-dropdown-item >> text=Bag (30)");
+            await page.ClickAsync(".mud-popover-open .mud-list-item >> text=Bag (30)");
             await Assertions.Expect(page.Locator("#image-total")).ToHaveTextAsync("30 images");
             await Assertions.Expect(page.Locator("#thumb-grid img")).ToHaveCountAsync(30);
 

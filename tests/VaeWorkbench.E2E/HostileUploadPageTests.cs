@@ -50,14 +50,14 @@ public sealed class HostileUploadPageTests : BrowserTest
             Assert.True(liar.Length > Cap);
             await ChooseAsync(page, "liar", new HostileFile("liar.png", liar, DeclaredSize: 1000));
             await page.ClickAsync("#start-upload");
-            await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync(
+            await Assertions.Expect(page.Locator("#upload-error")).ToContainTextAsync(
                 "None of the uploaded files could be imported as an image (first problem: liar.png: PNG", new() { Timeout = 60_000 });
             await Assertions.Expect(status).ToHaveTextAsync("The import did not finish; see the message.");
 
             // 10,000 entries in one ZIP over the 5,000 limit: a clear message.
             await ChooseAsync(page, "many", new HostileFile("many.zip", ManyEntryZip(10_000)));
             await page.ClickAsync("#start-upload");
-            await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("many.zip: ZIP archive declares 10000 entries, limit is 5000", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#upload-error")).ToContainTextAsync("many.zip: ZIP archive declares 10000 entries, limit is 5000", new() { Timeout = 60_000 });
 
             // The circuit survived all of it: a good upload still works, and no work file is left behind.
             await ChooseAsync(page, "good", Enumerable.Range(0, 3).Select(i => new HostileFile($"good{i}.png", Png(i))).ToArray());
@@ -183,11 +183,11 @@ public sealed class HostileUploadPageTests : BrowserTest
     /// </summary>
     private static async Task SetFilesAsync(IPage page, params HostileFile[] files)
     {
-        await page.WaitForFunctionAsync("() => document.querySelector('#dataset-files')?._blazorInputFileNextFileId !== undefined");
+        await page.WaitForFunctionAsync("() => document.querySelector('#dataset-files input[type=file]')?._blazorInputFileNextFileId !== undefined");
         var sizes = await page.EvaluateAsync<long[]>(
             """
             (files) => {
-              const input = document.querySelector('#dataset-files');
+              const input = document.querySelector('#dataset-files input[type=file]');
               const transfer = new DataTransfer();
               for (const f of files)
                 transfer.items.add(new File([Uint8Array.from(atob(f.base64), c => c.charCodeAt(0))], f.name, { type: 'application/octet-stream' }));

@@ -19,7 +19,7 @@ public sealed partial class TrainingFlowTests : BrowserTest
 
             await page.GotoAsync("/datasets");
             await page.WaitForInteractivityAsync();
-            await page.SetBlazorInputFilesAsync("#dataset-files", new FilePayload { Name = "fashion.zip", MimeType = "application/zip", Buffer = zip });
+            await page.SetBlazorInputFilesAsync("#dataset-files input[type=file]", new FilePayload { Name = "fashion.zip", MimeType = "application/zip", Buffer = zip });
             await page.ClickAsync("#start-upload");
             await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("400", new() { Timeout = 60_000 });
             var datasetHref = await page.Locator("#import-dataset-link").GetAttributeAsync("href");

@@ -19,3 +19,6 @@ window.vwbTextOf = id => new TextEncoder().encode(document.getElementById(id)?.v
 window.vwbSetThemeCookie = (name, value) => {
     document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax`;
 };
+
+// Copy buttons (the team page's invite link). The clipboard API needs a secure context; localhost and HTTPS are.
+window.vwbCopyText = text => navigator.clipboard.writeText(text);

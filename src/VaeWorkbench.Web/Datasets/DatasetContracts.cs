@@ -59,3 +59,11 @@ public sealed record DatasetImportResult(
 public sealed record DatasetImageItem(int Index, int? Label, string? ClassName, string OriginalName);
 
 public sealed record DatasetImagePage(int Total, int Skip, int Take, IReadOnlyList<DatasetImageItem> Items);
+
+public enum DatasetSort { CreatedAt, Name, Status, ImageCount }
+
+/// <summary>What a dataset list asks for: a window of rows, a sort and a part of the name to match.</summary>
+public sealed record DatasetListQuery(int Skip, int Take, string? NameContains = null, DatasetSort SortBy = DatasetSort.CreatedAt, bool Descending = true);
+
+/// <summary>One page of a dataset list and how many datasets match in all.</summary>
+public sealed record DatasetListPage(IReadOnlyList<DatasetSummary> Items, int Total);

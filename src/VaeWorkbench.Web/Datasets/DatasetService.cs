@@ -22,6 +22,35 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         return [.. rows.OrderByDescending(d => d.CreatedAt).Select(DatasetMapping.ToSummary)];
     }
 
+    /// <summary>
+    /// One page of the team's datasets for a list that can grow: filtered by a part of the name (case-insensitive),
+    /// sorted in SQL, newest first unless asked otherwise, with the count of every match.
+    /// </summary>
+    public async Task<DatasetListPage> PageAsync(string userId, Guid teamId, DatasetListQuery request, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        if (request.Skip < 0) throw new RequestRejectedException("skip cannot be negative.");
+        if (request.Take is < 1 or > MaxPageSize) throw new RequestRejectedException($"take must be between 1 and {MaxPageSize}.");
+        var query = db.Datasets.AsNoTracking().Where(d => d.TeamId == teamId && d.DeletedAt == null);
+        if (!string.IsNullOrWhiteSpace(request.NameContains))
+        {
+            // LIKE with its wildcards escaped: the user's text is matched literally, and SQLite's LIKE ignores ASCII case.
+            var pattern = "%" + request.NameContains.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            query = query.Where(d => EF.Functions.Like(d.Name, pattern, "\\"));
+        }
+        var total = await query.CountAsync(ct);
+        var desc = request.Descending;
+        var sorted = request.SortBy switch
+        {
+            DatasetSort.Name => desc ? query.OrderByDescending(d => d.Name) : query.OrderBy(d => d.Name),
+            DatasetSort.Status => desc ? query.OrderByDescending(d => d.Status) : query.OrderBy(d => d.Status),
+            DatasetSort.ImageCount => desc ? query.OrderByDescending(d => d.ImageCount) : query.OrderBy(d => d.ImageCount),
+            _ => desc ? query.OrderByDescending(d => d.CreatedAt) : query.OrderBy(d => d.CreatedAt),
+        };
+        var rows = await sorted.ThenBy(d => d.Id).Skip(request.Skip).Take(request.Take).ToListAsync(ct);
+        return new DatasetListPage([.. rows.Select(DatasetMapping.ToSummary)], total);
+    }
+
     /// <summary>Datasets a new training run may use: Ready and not deleted, in the team.</summary>
     public async Task<List<DatasetSummary>> UsableForNewRunAsync(string userId, Guid teamId, CancellationToken ct = default)
     {

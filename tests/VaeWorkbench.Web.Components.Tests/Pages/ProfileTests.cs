@@ -1,4 +1,3 @@
-using Radzen;
 using VaeWorkbench.Web.Components.Pages;
 using VaeWorkbench.Web.Identity;
 
@@ -12,11 +11,11 @@ public sealed class ProfileTests : WorkbenchTestContext
         var user = await SignInAsync(TeamRole.Viewer);
         var page = Render<Profile>();
 
-        page.Find("#token-name").Change("nightly export");
+        page.Find("#token-name").Input("nightly export");
         page.Find("#create-token").Click();
 
         var token = page.WaitForElement("#created-token code").TextContent;
-        var row = page.Find("#tokens-grid tr.rz-data-row").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        var row = page.Find("#tokens-grid tbody tr.mud-table-row").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
         Assert.Equal(["nightly export", token[..10]], row.Take(2));
         Assert.Equal(user.UserId, (await RunAsync<ApiTokenService, AppUser?>(s => s.ValidateAsync(token)))?.Id);
         Assert.Equal("", page.Find("#token-name").GetAttribute("value"));
@@ -30,24 +29,35 @@ public sealed class ProfileTests : WorkbenchTestContext
         page.Find("#create-token").Click();
         var token = page.WaitForElement("#created-token code").TextContent;
 
-        page.Find("#tokens-grid tr.rz-data-row button").Click();
+        page.Find("#tokens-grid .token-revoke").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("Revoked", page.Find("#tokens-grid tr.rz-data-row .rz-badge").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("Revoked", page.Find("#tokens-grid .token-revoked").TextContent.Trim()));
         Assert.Null(await RunAsync<ApiTokenService, AppUser?>(s => s.ValidateAsync(token)));
     }
 
     [Fact]
-    public async Task An_over_long_token_name_is_refused_with_the_reason_and_creates_nothing()
+    public async Task An_over_long_token_name_is_refused_at_the_form_until_dismissed_and_creates_nothing()
     {
         var user = await SignInAsync(TeamRole.Viewer);
         var page = Render<Profile>();
 
-        page.Find("#token-name").Change(new string('x', 101));
+        page.Find("#token-name").Input(new string('x', 101));
         page.Find("#create-token").Click();
 
-        var message = Assert.Single(Notifications.Messages);
-        Assert.Equal((NotificationSeverity.Error, "Token not created", "A token name is at most 100 characters."), (message.Severity, message.Summary, message.Detail));
+        Assert.Equal("Token not created: A token name is at most 100 characters.", page.Find("#token-error .mud-alert-message").TextContent.Trim());
         Assert.Empty(page.FindAll("#created-token"));
         Assert.Empty(await RunAsync<ApiTokenService, List<ApiTokenSummary>>(s => s.ListAsync(user.UserId)));
+        page.Find("#token-error button").Click();
+        Assert.Empty(page.FindAll("#token-error"));
+    }
+
+    [Fact]
+    public async Task Without_tokens_the_list_says_so()
+    {
+        await SignInAsync(TeamRole.Viewer);
+
+        var page = Render<Profile>();
+
+        Assert.Contains("No tokens yet.", page.Find("#tokens-grid").TextContent);
     }
 }

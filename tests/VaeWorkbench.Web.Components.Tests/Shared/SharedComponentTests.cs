@@ -28,6 +28,26 @@ public sealed class SharedComponentTests : WorkbenchTestContext
 
         Assert.Equal("Datasets", page.Find("h1").TextContent);
         Assert.Contains("Nothing here yet for Vision lab.", page.Markup);
+        // The icon's ligature name is drawn as MudBlazor's SVG of that icon: no icon font is loaded any more.
+        var drawn = page.Find("svg.mud-icon-root").QuerySelectorAll("path").Select(p => p.GetAttribute("d")).Last();
+        Assert.Contains($"d=\"{drawn}\"", MudBlazor.Icons.Material.Filled.PhotoLibrary);
+    }
+
+    [Theory]
+    [InlineData("auto_awesome", MudBlazor.Icons.Material.Filled.AutoAwesome)]
+    [InlineData("rule", MudBlazor.Icons.Material.Filled.Rule)]
+    [InlineData("no_such_icon_name", MudBlazor.Icons.Material.Filled.Info)]
+    [InlineData(MudBlazor.Icons.Material.Filled.Search, MudBlazor.Icons.Material.Filled.Search)]
+    public void Material_icon_names_become_mudblazor_svgs(string name, string svg) => Assert.Equal(svg, MaterialIcons.Svg(name));
+
+    [Fact]
+    public void Field_shows_its_label_the_control_and_the_help_below_it()
+    {
+        var field = Render<Field>(p => p.Add(c => c.Label, "Epochs").Add(c => c.Help, "Passes over the training images.")
+            .AddChildContent("<input id=\"epochs\" />"));
+
+        Assert.Equal(["Epochs", "", "Passes over the training images."], field.Find(".vwb-field").Children.Select(e => e.TextContent.Trim()));
+        Assert.NotNull(field.Find(".vwb-field #epochs"));
     }
 
     [Fact]

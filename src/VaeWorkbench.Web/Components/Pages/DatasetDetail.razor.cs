@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
-using Radzen.Blazor;
-using VaeWorkbench.Web.Components.DatasetViews;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
@@ -14,19 +12,22 @@ public partial class DatasetDetail
 {
     private const int PageSize = 60;
     private DatasetSummary? dataset;
-    private List<Choice> classOptions = [];
+    private List<string> classNames = [];
+    private List<BreadcrumbItem> breadcrumbs = [];
     private List<DatasetImageItem> images = [];
     private DatasetImageItem? selected;
     private int? label;
     private int total;
+    private int page = 1;
     private bool notFound;
-    private RadzenPager? pager;
 
     [Parameter] public Guid Id { get; set; }
 
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
+
+    private int PageCount => Math.Max(1, (total + PageSize - 1) / PageSize);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -35,10 +36,10 @@ public partial class DatasetDetail
         try
         {
             dataset = await Run.RunAsync<DatasetService, DatasetSummary>(s => s.GetAsync(Workspace.UserId, Id));
-            var names = await Run.RunAsync<DatasetService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, Id));
-            classOptions = [new("All classes", null), .. names.Select((n, i) => new Choice($"{n} ({CountOf(n)})", i))];
+            classNames = await Run.RunAsync<DatasetService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, Id));
+            breadcrumbs = [new("Datasets", "datasets"), new(dataset.Name, null, disabled: true)];
             label = null;
-            await LoadPageAsync(0);
+            await LoadPageAsync(1);
         }
         catch (AccessDeniedException)
         {
@@ -46,25 +47,30 @@ public partial class DatasetDetail
         }
     }
 
+    /// <summary>A class as the filter lists it: its name and how many images it holds.</summary>
+    private string ClassLabel(int? index) => index is { } i && i >= 0 && i < classNames.Count
+        ? $"{classNames[i]} ({CountOf(classNames[i])})"
+        : "All classes";
+
     private int CountOf(string className) => dataset?.Report.Classes.FirstOrDefault(c => c.Name == className)?.Count ?? 0;
 
     private async Task FilterAsync(int? value)
     {
         label = value;
         selected = null;
-        await LoadPageAsync(0);
-        if (pager is not null) await pager.FirstPage(forceReload: false);
+        await LoadPageAsync(1);
     }
 
-    private Task PageChangedAsync(PagerEventArgs args) => LoadPageAsync(args.Skip);
+    private Task PageChangedAsync(int number) => LoadPageAsync(number);
 
-    private async Task LoadPageAsync(int skip)
+    private async Task LoadPageAsync(int number)
     {
         try
         {
-            var page = await Run.RunAsync<DatasetService, DatasetImagePage>(s => s.ImagesAsync(Workspace.UserId, Id, skip, PageSize, label));
-            images = [.. page.Items];
-            total = page.Total;
+            var result = await Run.RunAsync<DatasetService, DatasetImagePage>(s => s.ImagesAsync(Workspace.UserId, Id, (number - 1) * PageSize, PageSize, label));
+            images = [.. result.Items];
+            total = result.Total;
+            page = number;
         }
         catch (AccessDeniedException)
         {

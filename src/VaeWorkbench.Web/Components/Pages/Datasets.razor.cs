@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
-using Radzen;
-using VaeWorkbench.Web.Components.DatasetViews;
+using MudBlazor;
+using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
@@ -18,10 +18,13 @@ namespace VaeWorkbench.Web.Components.Pages;
 /// </summary>
 public partial class Datasets : IDisposable
 {
+    private const string Accept = ".png,.jpg,.jpeg,.bmp,.gif,.pgm,.ppm,.pnm,.pbm,.zip,.gz,.idx,.idx1-ubyte,.idx3-ubyte,application/zip,image/*,application/octet-stream,application/gzip";
     private static readonly int[] sizes = DatasetImportService.ImageSizes;
-    private static readonly Choice[] colourModes = [new("Grey", 1), new("RGB", 3)];
     private readonly List<UploadItem> uploads = [];
-    private List<DatasetSummary> datasets = [];
+    private MudDataGrid<DatasetSummary>? grid;
+    private string? nameFilter;
+    private bool dragging;
+    private string? uploadError;
     private string name = "";
     private int imageSize = 28;
     private int channels = 1;
@@ -42,15 +45,11 @@ public partial class Datasets : IDisposable
 
     [Inject] public IOptions<DatasetOptions> Options { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     private DatasetOptions Limits => Options.Value;
 
-    protected override async Task OnInitializedAsync()
-    {
-        Workspace.Changed += OnWorkspaceChanged;
-        await LoadAsync();
-    }
+    protected override void OnInitialized() => Workspace.Changed += OnWorkspaceChanged;
 
     private void OnWorkspaceChanged() => InvokeAsync(async () =>
     {
@@ -59,17 +58,53 @@ public partial class Datasets : IDisposable
         StateHasChanged();
     });
 
-    private async Task LoadAsync()
+    private Task LoadAsync() => grid?.ReloadServerData() ?? Task.CompletedTask;
+
+    /// <summary>The grid's page, sort and the name filter go to the database; only the rows shown come back.</summary>
+    private async Task<GridData<DatasetSummary>> LoadPageAsync(GridState<DatasetSummary> state, CancellationToken ct)
     {
-        if (Workspace.CurrentTeam is not { } team) return;
-        await Guarded(async () =>
-            datasets = await Run.RunAsync<DatasetService, List<DatasetSummary>>(s => s.ListAsync(Workspace.UserId, team.Id)));
+        if (Workspace.CurrentTeam is not { } team) return new GridData<DatasetSummary> { Items = [], TotalItems = 0 };
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var query = new DatasetListQuery(state.Page * state.PageSize, state.PageSize, nameFilter,
+            sort is null ? DatasetSort.CreatedAt : SortOf(sort.SortBy), sort?.Descending ?? true);
+        DatasetListPage? page = null;
+        try
+        {
+            await Guarded(async () => page = await Run.RunAsync<DatasetService, DatasetListPage>(s => s.PageAsync(Workspace.UserId, team.Id, query, ct)));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // A newer load (the filter changed again) replaced this one; the grid shows that one's rows.
+        }
+        return new GridData<DatasetSummary> { Items = page?.Items ?? [], TotalItems = page?.Total ?? 0 };
     }
+
+    private static DatasetSort SortOf(string column) => column switch
+    {
+        nameof(DatasetSummary.Name) => DatasetSort.Name,
+        nameof(DatasetSummary.Status) => DatasetSort.Status,
+        nameof(DatasetSummary.ImageCount) => DatasetSort.ImageCount,
+        _ => DatasetSort.CreatedAt,
+    };
+
+    private async Task FilterAsync(string? value)
+    {
+        nameFilter = value;
+        await LoadAsync();
+    }
+
+    private static Color StatusColour(DatasetStatus status) => status switch
+    {
+        DatasetStatus.Ready => Color.Success,
+        DatasetStatus.Failed => Color.Error,
+        _ => Color.Info,
+    };
 
     private void FilesChosen(InputFileChangeEventArgs e)
     {
         uploads.Clear();
         status = null;
+        uploadError = null;
         if (e.FileCount > Limits.MaxFilesPerUpload)
         {
             status = $"Choose at most {Limits.MaxFilesPerUpload} files; put many images in a ZIP.";
@@ -91,6 +126,7 @@ public partial class Datasets : IDisposable
         }
         busy = true;
         lastImport = null;
+        uploadError = null;
         var received = new List<UploadedFile>();
         IDisposable? slot = null;
         try
@@ -121,7 +157,8 @@ public partial class Datasets : IDisposable
             or TooManyUploadsException or Microsoft.JSInterop.JSException)
         {
             // The browser went away mid-upload, the file outgrew the limit (whatever size it declared), or the disk is full.
-            status = $"The upload failed: {e.Message}";
+            status = "The upload failed; see the message.";
+            uploadError = $"The upload failed: {e.Message}";
         }
         finally
         {
@@ -168,11 +205,14 @@ public partial class Datasets : IDisposable
         confirmDeleteId = null;
         await Run.RunAsync<DatasetService>(s => s.DeleteAsync(Workspace.UserId, dataset.Id));
         if (lastImport?.Id == dataset.Id) lastImport = null;
-        Notifications.Notify(NotificationSeverity.Info, "Deleted", $"{dataset.Name} was deleted.");
+        Snackbar.Add($"{dataset.Name} was deleted.", Severity.Info);
         await LoadAsync();
     });
 
-    /// <summary>Shows the server's refusal (role too low, invalid input, failed import) instead of breaking the circuit.</summary>
+    /// <summary>
+    /// Shows the server's refusal (role too low, invalid input, failed import) instead of breaking the circuit. While an
+    /// upload runs the reason also stays on the upload card until dismissed: a toast alone is gone before it is read.
+    /// </summary>
     private async Task Guarded(Func<Task> action)
     {
         try
@@ -181,7 +221,8 @@ public partial class Datasets : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException or DatasetImportFailedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not done", e.Message);
+            if (busy) uploadError = e.Message;
+            Snackbar.Add(e.Message, Severity.Error);
         }
     }
 

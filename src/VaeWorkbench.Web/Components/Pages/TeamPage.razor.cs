@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Hosting;
@@ -13,7 +13,8 @@ public partial class TeamPage : IDisposable
     private List<MemberSummary> members = [];
     private string teamName = "";
     private TeamRole inviteRole = TeamRole.Viewer;
-    private string? inviteCode;
+    private CreatedInvite? createdInvite;
+    private List<InviteSummary> pendingInvites = [];
     private string joinCode = "";
     private string newTeamName = "";
 
@@ -21,7 +22,13 @@ public partial class TeamPage : IDisposable
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject] public NavigationManager Navigation { get; set; } = default!;
+
+    [Inject] public Microsoft.JSInterop.IJSRuntime JS { get; set; } = default!;
+
+    private string InviteLink => createdInvite is null ? "" : InviteService.Link(Navigation.BaseUri, createdInvite.Code);
 
     protected override async Task OnInitializedAsync()
     {
@@ -31,7 +38,7 @@ public partial class TeamPage : IDisposable
 
     private void OnWorkspaceChanged() => InvokeAsync(async () =>
     {
-        inviteCode = null;
+        createdInvite = null;
         await LoadAsync();
         StateHasChanged();
     });
@@ -41,7 +48,12 @@ public partial class TeamPage : IDisposable
         if (Workspace.CurrentTeam is not { } team) return;
         teamName = team.Name;
         await Guarded(async () =>
-            members = await Run.RunAsync<TeamService, List<MemberSummary>>(s => s.MembersAsync(Workspace.UserId, team.Id)));
+        {
+            members = await Run.RunAsync<TeamService, List<MemberSummary>>(s => s.MembersAsync(Workspace.UserId, team.Id));
+            pendingInvites = Workspace.IsOwner
+                ? await Run.RunAsync<InviteService, List<InviteSummary>>(s => s.ListPendingAsync(Workspace.UserId, team.Id))
+                : [];
+        });
     }
 
     private Task RenameAsync() => Act(s => s.RenameAsync(Workspace.UserId, CurrentTeamId, teamName), reloadWorkspace: true);
@@ -53,13 +65,31 @@ public partial class TeamPage : IDisposable
         Act(s => s.RemoveMemberAsync(Workspace.UserId, CurrentTeamId, member.UserId), reloadWorkspace: member.UserId == Workspace.UserId);
 
     private Task InviteAsync() => Guarded(async () =>
-        inviteCode = (await Run.RunAsync<InviteService, CreatedInvite>(s => s.CreateAsync(Workspace.UserId, CurrentTeamId, inviteRole))).Code);
+    {
+        var role = inviteRole;
+        createdInvite = await Run.RunAsync<InviteService, CreatedInvite>(s => s.CreateAsync(Workspace.UserId, CurrentTeamId, role));
+        await LoadAsync();
+    });
+
+    private Task RevokeAsync(InviteSummary invite) => Guarded(async () =>
+    {
+        await Run.RunAsync<InviteService>(s => s.RevokeAsync(Workspace.UserId, CurrentTeamId, invite.Id));
+        if (createdInvite?.Id == invite.Id) createdInvite = null;
+        Snackbar.Add($"The {invite.Role} invite is revoked; its link now says so.", Severity.Info);
+        await LoadAsync();
+    });
+
+    private async Task CopyInviteLinkAsync()
+    {
+        await JS.InvokeVoidAsync("vwbCopyText", InviteLink);
+        Snackbar.Add("Invite link copied.", Severity.Success);
+    }
 
     private Task JoinAsync() => Guarded(async () =>
     {
         var team = await Run.RunAsync<InviteService, TeamSummary>(s => s.JoinAsync(Workspace.UserId, joinCode));
         joinCode = "";
-        Notifications.Notify(NotificationSeverity.Success, "Joined", $"You are now {team.Role} in {team.Name}.");
+        Snackbar.Add($"You joined {team.Name} as {team.Role}. It is now the team you work in.", Severity.Success);
         await Workspace.SwitchAsync(team.Id);
     });
 
@@ -88,7 +118,7 @@ public partial class TeamPage : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not done", e.Message);
+            Snackbar.Add($"Not done: {e.Message}", Severity.Error);
             await Workspace.ReloadAsync();
         }
     }
