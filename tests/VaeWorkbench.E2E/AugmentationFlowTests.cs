@@ -103,7 +103,7 @@ public sealed partial class AugmentationFlowTests : IAsyncLifetime
 
             await page.GotoAsync("/augmented");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
-            await Assertions.Expect(page.Locator("#augmented-grid")).ToContainTextAsync("200 / 200 (of 200)");
+            await Assertions.Expect(page.Locator("#augmented-grid")).ToContainTextAsync("200 kept of 200 generated");
         });
         await context.CloseAsync();
     }
