@@ -38,13 +38,13 @@ public sealed class AugmentedSetListTests : WorkbenchTestContext
         page.Find("#set-search input").Input("FASH");
         page.Find("#set-search input").Blur();
 
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("#augmented-grid tbody tr.mud-table-row")), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("#augmented-grid tbody tr.mud-table-row")), TimeSpan.FromSeconds(30));
         Assert.Contains("fashion", page.Find("#augmented-grid tbody").TextContent);
 
         page.Find("#set-search input").Input("no such dataset");
         page.Find("#set-search input").Blur();
 
-        page.WaitForAssertion(() => Assert.Equal("No set matches these filters.", page.Find("#augmented-empty").TextContent), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("No set matches these filters.", page.Find("#augmented-empty").TextContent), TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -92,13 +92,14 @@ public sealed class ReviewHistoryTests : WorkbenchTestContext
         popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll(".mud-list-item")));
         popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == "Normal").Click();
 
-        history.WaitForAssertion(() => Assert.Equal(3, history.FindAll("tbody tr.mud-table-row").Count));
+        history.WaitForAssertion(() => Assert.Equal(3, history.FindAll("tbody tr.mud-table-row").Count), TimeSpan.FromSeconds(30));
         Assert.All(history.FindAll("tbody tr.mud-table-row"), r => Assert.Contains("Normal", r.TextContent));
 
         history.Find("#history-search input").Input("SEAM");
         history.Find("#history-search input").Blur();
 
-        history.WaitForAssertion(() => Assert.Single(history.FindAll("tbody tr.mud-table-row")));
+        // A debounced search field: on a busy machine its timer and the reload can take a while.
+        history.WaitForAssertion(() => Assert.Single(history.FindAll("tbody tr.mud-table-row")), TimeSpan.FromSeconds(30));
         Assert.Contains("torn seam", history.Find("tbody tr.mud-table-row").TextContent);
     }
 }

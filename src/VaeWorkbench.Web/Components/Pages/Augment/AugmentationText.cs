@@ -22,6 +22,15 @@ public static class AugmentationText
         ("interpolate", "Interpolations within a class"),
     ];
 
+    /// <summary>What a set of this mode holds, for headings: "Prior samples", "Interpolations"…</summary>
+    public static string ModeNoun(string mode) => mode switch
+    {
+        "variations" => "Variations",
+        "perClass" => "Per-class samples",
+        "interpolate" => "Interpolations",
+        _ => "Prior samples",
+    };
+
     public static string ModeLabel(string mode) =>
         Modes.FirstOrDefault(m => string.Equals(m.Value, mode, StringComparison.OrdinalIgnoreCase)).Label ?? mode;
 

@@ -42,7 +42,7 @@ public partial class AugmentedSetDetail : IDisposable
     private int PageCount => (total + PageSize - 1) / PageSize;
 
     private List<BreadcrumbItem> Breadcrumbs =>
-        [new("Augmented sets", "augmented"), new(set is null ? "Set" : $"{AugmentationText.ModeLabel(set.Provenance.Mode)} · seed {set.Provenance.Seed}", null, disabled: true)];
+        [new("Augmented sets", "augmented"), new(set is null ? "Set" : $"{AugmentationText.ModeNoun(set.Provenance.Mode)} · seed {set.Provenance.Seed}", null, disabled: true)];
 
     protected override async Task OnInitializedAsync()
     {
