@@ -80,6 +80,7 @@ public sealed partial class AugmentationFlowTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("#set-class-counts")).ToHaveTextAsync("unlabeled: 200");
             await Assertions.Expect(page.Locator("#set-grid img")).ToHaveCountAsync(96);
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "augmented-set.png"), FullPage = true });
+            await PageShots.CaptureAsync(page, _server.BaseUrl, page.Url, "augmented-set", "#set-grid img");
 
             var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-zip"));
             var path = Path.Combine(Path.GetTempPath(), $"e2e-augmented-{Guid.NewGuid():N}.zip");
@@ -103,7 +104,10 @@ public sealed partial class AugmentationFlowTests : IAsyncLifetime
 
             await page.GotoAsync("/augmented");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
-            await Assertions.Expect(page.Locator("#augmented-grid")).ToContainTextAsync("200 / 200 (of 200)");
+            await Assertions.Expect(page.Locator("#augmented-grid")).ToContainTextAsync("200 kept of 200 generated");
+
+            await PageShots.CaptureAsync(page, _server.BaseUrl, "/augmented", "augmented-list", "#augmented-grid tbody tr.mud-table-row");
+            await PageShots.CaptureAsync(page, _server.BaseUrl, $"/models/{modelId}/generate", "generate", "#gen-form");
         });
         await context.CloseAsync();
     }

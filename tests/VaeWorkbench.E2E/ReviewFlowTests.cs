@@ -88,7 +88,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
                 await card.ClickAsync();
                 if (key == "a")
                 {
-                    await page.FillAsync("#review-note", "=1+1 stitched, torn");
+                    await page.FillAsync("#review-note input", "=1+1 stitched, torn");
                     await card.ClickAsync();
                 }
                 await page.Keyboard.PressAsync(key);
@@ -96,6 +96,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
             }
             await Assertions.Expect(page.Locator("#review-remaining")).ToHaveTextAsync("7");
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "review.png"), FullPage = true });
+            await PageShots.CaptureAsync(page, _server.BaseUrl, page.Url, "review", "#review-card");
 
             var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-csv"));
             var csv = await File.ReadAllTextAsync((await download.PathAsync())!);

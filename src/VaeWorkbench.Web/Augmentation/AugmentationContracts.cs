@@ -40,6 +40,14 @@ public sealed record FilterOutcome(string Balance, int Attempts, int? MaxAttempt
 public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error,
     string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "");
 
+/// <summary>
+/// A page of a team's augmented sets for a grid: <see cref="SortBy"/> is created, dataset, mode, seed, status or kept;
+/// <see cref="Search"/> matches the source dataset's name, the mode or the creator's email.
+/// </summary>
+public sealed record AugmentedSetQuery(int Skip = 0, int Take = 25, string? SortBy = null, bool Descending = true, string? Search = null, AugmentedStatus? Status = null);
+
+public sealed record AugmentedSetPage(int Total, IReadOnlyList<AugmentedSummary> Items);
+
 public sealed record AugmentedImageItem(int Index, int? Label, string? ClassName, double? Score);
 
 public sealed record AugmentedImagePage(int Total, int Skip, int Take, IReadOnlyList<AugmentedImageItem> Items);

@@ -68,6 +68,55 @@ public sealed class AugmentationService(
         return new LabelsResponse(set.Id, set.Name, LabelRules.ReadTags(set.TagsJson), set.Notes);
     }
 
+    /// <summary>One page of the team's sets, filtered and sorted in the database, with the count of all that match.</summary>
+    public async Task<AugmentedSetPage> ListPageAsync(string userId, Guid teamId, AugmentedSetQuery query, CancellationToken ct = default)
+    {
+        if (query.Skip < 0 || query.Take is < 1 or > MaxPageSize) throw new RequestRejectedException($"skip must be ≥ 0 and take between 1 and {MaxPageSize}.");
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var rows = db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId)
+            .Join(db.Datasets, s => s.DatasetId, d => d.Id, (s, d) => new { Set = s, Dataset = d.Name })
+            .GroupJoin(db.Users, x => x.Set.CreatedByUserId, u => u.Id, (x, users) => new { x.Set, x.Dataset, users })
+            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new { x.Set, x.Dataset, Creator = u == null ? "" : u.Email ?? "" });
+        if (query.Status is { } status) rows = rows.Where(x => x.Set.Status == status);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLower();
+            rows = rows.Where(x => x.Set.Name.ToLower().Contains(term) || x.Set.Notes.ToLower().Contains(term) || x.Dataset.ToLower().Contains(term)
+                || x.Set.Mode.ToLower().Contains(term) || x.Creator.ToLower().Contains(term));
+        }
+        var total = await rows.CountAsync(ct);
+        var d = query.Descending;
+        var ordered = (query.SortBy ?? "created") switch
+        {
+            "dataset" => d ? rows.OrderByDescending(x => x.Dataset) : rows.OrderBy(x => x.Dataset),
+            "mode" => d ? rows.OrderByDescending(x => x.Set.Mode) : rows.OrderBy(x => x.Set.Mode),
+            "seed" => d ? rows.OrderByDescending(x => x.Set.Seed) : rows.OrderBy(x => x.Set.Seed),
+            "status" => d ? rows.OrderByDescending(x => x.Set.Status) : rows.OrderBy(x => x.Set.Status),
+            "kept" => d ? rows.OrderByDescending(x => x.Set.Kept) : rows.OrderBy(x => x.Set.Kept),
+            "created" => d ? rows.OrderByDescending(x => x.Set.CreatedAt) : rows.OrderBy(x => x.Set.CreatedAt),
+            var other => throw new RequestRejectedException($"Sets can be sorted by created, dataset, mode, seed, status or kept, not '{other}'."),
+        };
+        // Ties (the same dataset, mode…) keep the newest first, so paging through them is stable.
+        var sets = await ordered.ThenByDescending(x => x.Set.CreatedAt).ThenBy(x => x.Set.Id)
+            .Skip(query.Skip).Take(query.Take).Select(x => x.Set).ToListAsync(ct);
+        return new AugmentedSetPage(total, await SummariesAsync(sets, ct));
+    }
+
+    /// <summary>
+    /// How people know the set's model: its name and version in the team's registry when that exact file was registered
+    /// ("fashion-shirts v2"), otherwise the dataset it was trained on.
+    /// </summary>
+    public async Task<string> ModelNameAsync(string userId, Guid setId, CancellationToken ct = default)
+    {
+        var set = await FindAsync(userId, setId, TeamRole.Viewer, ct);
+        var registered = await db.ModelVersions.AsNoTracking().Where(v => v.FileHash == set.ModelFileHash)
+            .Join(db.RegisteredModels.Where(m => m.TeamId == set.TeamId), v => v.RegisteredModelId, m => m.Id, (v, m) => new { m.Name, v.Version })
+            .OrderBy(x => x.Version).FirstOrDefaultAsync(ct);
+        if (registered is not null) return $"{registered.Name} v{registered.Version}";
+        var dataset = await db.Datasets.AsNoTracking().Where(x => x.Id == set.DatasetId).Select(x => x.Name).SingleAsync(ct);
+        return $"the model trained on {dataset}";
+    }
+
     /// <summary>Removes the set, its image rows and the PNGs nothing else uses. A running set is refused: wait for it to end.</summary>
     public async Task DeleteAsync(string userId, Guid setId, CancellationToken ct = default)
     {

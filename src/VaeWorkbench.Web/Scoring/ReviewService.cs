@@ -187,6 +187,38 @@ public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeP
         return [.. rows.Select(r => new ReviewView(r.d.DatasetImageId, r.d.Decision, r.d.Note, r.d.ReviewerUserId, r.Name ?? r.d.ReviewerUserId, r.d.DecidedAt))];
     }
 
+    /// <summary>One page of the job's decisions, filtered and sorted in the database, with the count of all that match.</summary>
+    public async Task<ReviewHistoryPage> HistoryAsync(string userId, Guid jobId, ReviewHistoryQuery query, CancellationToken ct = default)
+    {
+        if (query.Skip < 0 || query.Take is < 1 or > 500) throw new RequestRejectedException("skip must be ≥ 0 and take between 1 and 500.");
+        var job = await scoring.FindAsync(userId, jobId, TeamRole.Viewer, ct);
+        var rows = db.ReviewDecisions.AsNoTracking().Where(d => d.ScoreJobId == job.Id)
+            .Join(db.ImageScores.Where(s => s.ScoreJobId == job.Id), d => d.DatasetImageId, s => s.DatasetImageId, (d, s) => new { d, s.ImageIndex, s.Label, s.Score })
+            .GroupJoin(db.Users, x => x.d.ReviewerUserId, u => u.Id, (x, users) => new { x, users })
+            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new { x.x.d, x.x.ImageIndex, x.x.Label, x.x.Score, Reviewer = u == null ? x.x.d.ReviewerUserId : u.UserName ?? x.x.d.ReviewerUserId });
+        if (query.Decision is { } verdict) rows = rows.Where(r => r.d.Decision == verdict);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLower();
+            rows = rows.Where(r => r.Reviewer.ToLower().Contains(term) || (r.d.Note != null && r.d.Note.ToLower().Contains(term)));
+        }
+        var total = await rows.CountAsync(ct);
+        var desc = query.Descending;
+        var ordered = (query.SortBy ?? "decided") switch
+        {
+            "score" => desc ? rows.OrderByDescending(r => r.Score) : rows.OrderBy(r => r.Score),
+            "image" => desc ? rows.OrderByDescending(r => r.ImageIndex) : rows.OrderBy(r => r.ImageIndex),
+            "decision" => desc ? rows.OrderByDescending(r => r.d.Decision) : rows.OrderBy(r => r.d.Decision),
+            "reviewer" => desc ? rows.OrderByDescending(r => r.Reviewer) : rows.OrderBy(r => r.Reviewer),
+            "decided" => desc ? rows.OrderByDescending(r => r.d.DecidedAt) : rows.OrderBy(r => r.d.DecidedAt),
+            var other => throw new RequestRejectedException($"Decisions can be sorted by decided, score, image, decision or reviewer, not '{other}'."),
+        };
+        var page = await ordered.ThenBy(r => r.d.Id).Skip(query.Skip).Take(query.Take).ToListAsync(ct);
+        var classNames = JsonSerializer.Deserialize<List<string>>(await db.Datasets.Where(d => d.Id == job.DatasetId).Select(d => d.ClassNamesJson).SingleAsync(ct)) ?? [];
+        return new ReviewHistoryPage(total, [.. page.Select(r => new ReviewHistoryItem(r.d.DatasetImageId, r.ImageIndex,
+            r.Label is { } l && l >= 0 && l < classNames.Count ? classNames[l] : null, r.Score, r.d.Decision, r.Reviewer, r.d.DecidedAt, r.d.Note))]);
+    }
+
     /// <summary>The decisions as CSV, worst score first: image, class, score, method, decision, reviewer, decided_at, note.</summary>
     public async Task<string> CsvAsync(string userId, Guid jobId, CancellationToken ct = default)
     {

@@ -46,6 +46,17 @@ public sealed record UndoReviewResult(List<UndoneReview> Undone, List<SkippedUnd
 
 public sealed record ReviewView(long ImageId, ReviewVerdict Decision, string? Note, string ReviewerUserId, string Reviewer, DateTimeOffset DecidedAt);
 
+/// <summary>
+/// A page of a job's decisions for the review history: <see cref="SortBy"/> is decided, score, image, decision or reviewer;
+/// <see cref="Search"/> matches the reviewer or the note.
+/// </summary>
+public sealed record ReviewHistoryQuery(int Skip = 0, int Take = 10, string? SortBy = null, bool Descending = true, ReviewVerdict? Decision = null, string? Search = null);
+
+/// <summary>One decision with the image's number, class and score, as the history lists it.</summary>
+public sealed record ReviewHistoryItem(long ImageId, int Index, string? ClassName, double Score, ReviewVerdict Decision, string Reviewer, DateTimeOffset DecidedAt, string? Note);
+
+public sealed record ReviewHistoryPage(int Total, IReadOnlyList<ReviewHistoryItem> Items);
+
 /// <summary>Progress of a scoring job for open pages.</summary>
 public sealed record ScoreUpdate(Guid JobId, ScoreJobStatus Status, double Progress, string? Error = null);
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Hosting;
@@ -16,6 +16,10 @@ namespace VaeWorkbench.Web.Components.Pages;
 /// </summary>
 public partial class Review
 {
+    private static readonly IReadOnlyList<(string Value, string Label)> Filters =
+        [("undecided", "Undecided"), ("anomaly", "Anomaly"), ("normal", "Normal"), ("skip", "Skipped"), ("all", "All in the queue")];
+
+    private ReviewHistory? history;
     private List<ScoreJobSummary> jobs = [];
     private ScoreJobResult? job;
     private Dictionary<long, ReviewView> decisions = [];
@@ -38,7 +42,7 @@ public partial class Review
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -108,13 +112,10 @@ public partial class Review
 
     private async Task KeyAsync(KeyboardEventArgs e)
     {
-        switch (e.Key.ToLowerInvariant())
+        switch (ReviewShortcuts.Find(e.Key))
         {
-            case "a": await DecideAsync(ReviewVerdict.Anomaly); break;
-            case "n": await DecideAsync(ReviewVerdict.Normal); break;
-            case "s": await DecideAsync(ReviewVerdict.Skip); break;
-            case "arrowright" or "j": await MoveAsync(1); break;
-            case "arrowleft" or "k": await MoveAsync(-1); break;
+            case { Verdict: { } verdict }: await DecideAsync(verdict); break;
+            case { Move: var move and not 0 }: await MoveAsync(move); break;
         }
     }
 
@@ -134,13 +135,14 @@ public partial class Review
             var stored = await Run.RunAsync<ReviewService, ReviewView>(s => s.DecideAsync(Workspace.UserId, request));
             decisions[stored.ImageId] = stored;
             note = null;
+            if (history is not null) await history.ReloadAsync();
             // In the undecided view the decided image leaves the list, so the same position is the next one.
             if (filter is "undecided") await RefilterAsync();
             else await MoveAsync(1);
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Decision not saved", e.Message);
+            Snackbar.Add($"Decision not saved: {e.Message}", Severity.Error);
         }
     }
 
@@ -151,32 +153,35 @@ public partial class Review
         {
             var (id, kept, excluded) = await Run.RunAsync<CleanedDatasetService, (Guid, int, int)>(s => s.CreateAsync(Workspace.UserId, job.Id, null));
             cleanedDatasetId = id;
-            Notifications.Notify(NotificationSeverity.Success, "Cleaned dataset created", $"{kept} images kept, {excluded} confirmed anomalies left out.");
+            Snackbar.Add($"Cleaned dataset created: {kept} images kept, {excluded} confirmed anomalies left out.", Severity.Success);
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
         {
-            Notifications.Notify(NotificationSeverity.Warning, "No cleaned dataset", e.Message);
+            Snackbar.Add($"No cleaned dataset: {e.Message}", Severity.Warning);
         }
     }
 
-    private async Task JobChangedAsync(ChangeEventArgs e)
+    private async Task JobChangedAsync(Guid? id)
     {
-        if (Guid.TryParse(e.Value?.ToString(), out var id)) await LoadAsync(id);
+        if (id is { } jobId) await LoadAsync(jobId);
     }
 
-    private async Task FilterChanged(ChangeEventArgs e)
+    private async Task FilterChangedAsync(string? value)
     {
-        filter = e.Value?.ToString() ?? "undecided";
+        filter = value ?? "undecided";
         position = 0;
         await RefilterAsync();
     }
 
-    private async Task ClassChanged(ChangeEventArgs e)
+    private async Task ClassChangedAsync(int? value)
     {
-        classFilter = int.TryParse(e.Value?.ToString(), out var c) ? c : null;
+        classFilter = value;
         position = 0;
         await RefilterAsync();
     }
+
+    private static string JobLabel(ScoreJobSummary j) =>
+        $"{(j.DatasetName.Length > 0 ? j.DatasetName : "Shared job")} · {j.Method} · {j.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}";
 
     private string ClassName(int? label) =>
         label is { } l && job is not null && l >= 0 && l < job.ClassNames.Count ? job.ClassNames[l] : label?.ToString() ?? "–";

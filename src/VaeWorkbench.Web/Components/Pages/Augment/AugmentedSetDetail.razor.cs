@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
@@ -20,6 +20,7 @@ public partial class AugmentedSetDetail : IDisposable
     private List<AugmentedImageItem> images = [];
     private int total;
     private int skip;
+    private string modelName = "";
     private string? error;
     private bool merging;
     private Guid? mergedDatasetId;
@@ -32,11 +33,16 @@ public partial class AugmentedSetDetail : IDisposable
 
     [Inject] public AugmentationEvents Events { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     [Inject] public NavigationManager Navigation { get; set; } = default!;
 
-    [Inject] public DialogService Dialogs { get; set; } = default!;
+    [Inject] public IDialogService Dialogs { get; set; } = default!;
+
+    private int PageCount => (total + PageSize - 1) / PageSize;
+
+    private List<BreadcrumbItem> Breadcrumbs =>
+        [new("Augmented sets", "augmented"), new(set is null ? "Set" : $"{AugmentationText.ModeNoun(set.Provenance.Mode)} · seed {set.Provenance.Seed}", null, disabled: true)];
 
     protected override async Task OnInitializedAsync()
     {
@@ -55,6 +61,7 @@ public partial class AugmentedSetDetail : IDisposable
             error = "This augmented set does not exist, was deleted, or belongs to another team.";
             return;
         }
+        modelName = await Run.RunAsync<AugmentationService, string>(s => s.ModelNameAsync(Workspace.UserId, Id));
         classNames = await Run.RunAsync<AugmentationService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, Id));
         classOptions = set.Classes.Select(c => c.Name).ToList();
         await LoadImagesAsync();
@@ -73,9 +80,9 @@ public partial class AugmentedSetDetail : IDisposable
         await LoadImagesAsync();
     }
 
-    private async Task PageChangedAsync(PagerEventArgs args)
+    private async Task PageChangedAsync(int page)
     {
-        skip = args.Skip;
+        skip = (page - 1) * PageSize;
         await LoadImagesAsync();
     }
 
@@ -91,7 +98,7 @@ public partial class AugmentedSetDetail : IDisposable
 
     private async Task DeleteAsync()
     {
-        if (await Dialogs.Confirm("Delete this augmented set and its images?", "Delete set", new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" }) != true) return;
+        if (await Dialogs.ShowMessageBoxAsync("Delete set", "Delete this augmented set and its images?", yesText: "Delete", cancelText: "Keep") != true) return;
         try
         {
             await Run.RunAsync<AugmentationService>(s => s.DeleteAsync(Workspace.UserId, Id));
@@ -99,7 +106,7 @@ public partial class AugmentedSetDetail : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not deleted", e.Message);
+            Snackbar.Add($"Not deleted: {e.Message}", Severity.Error);
         }
     }
 
@@ -112,7 +119,7 @@ public partial class AugmentedSetDetail : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not merged", e.Message);
+            Snackbar.Add($"Not merged: {e.Message}", Severity.Error);
         }
         finally
         {

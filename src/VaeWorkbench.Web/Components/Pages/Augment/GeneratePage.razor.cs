@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
@@ -14,8 +14,9 @@ namespace VaeWorkbench.Web.Components.Pages.Augment;
 /// <summary>The form behind a generation: preview the first samples, then queue the set and follow its job through <see cref="AugmentationEvents"/>.</summary>
 public partial class GeneratePage : IDisposable
 {
-    private static readonly string[] Modes = ["prior", "variations", "perClass", "interpolate"];
     private readonly GenerateForm form = new();
+    private MudForm? mudForm;
+    private string? requestError;
     private ModelSummary? model;
     private List<string> classNames = [];
     private string? error;
@@ -35,9 +36,18 @@ public partial class GeneratePage : IDisposable
 
     [Inject] public AugmentationEvents Events { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
-
     private double ProgressPercent => requested == 0 ? 0 : Math.Round(100.0 * generated / requested, 1);
+
+    private List<BreadcrumbItem> Breadcrumbs =>
+        [new("Models", "models"), new(model is null ? "Model" : $"Trained on {model.DatasetName}", $"models/{ModelId}"), new("Generate", null, disabled: true)];
+
+    private string ModeHelp => form.Mode switch
+    {
+        "variations" => "Samples around chosen images of the dataset.",
+        "perClass" => "A Gaussian fitted to each class's codes; every sample is labelled with its class.",
+        "interpolate" => "Points between random pairs of images of the same class.",
+        _ => "Codes drawn from the prior N(0, T²I) and decoded.",
+    };
 
     protected override async Task OnInitializedAsync()
     {
@@ -55,6 +65,7 @@ public partial class GeneratePage : IDisposable
 
     private async Task PreviewAsync()
     {
+        if (!await ValidAsync()) return;
         previewing = true;
         try
         {
@@ -64,7 +75,7 @@ public partial class GeneratePage : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "No preview", e.Message);
+            requestError = $"No preview: {e.Message}";
         }
         finally
         {
@@ -74,6 +85,7 @@ public partial class GeneratePage : IDisposable
 
     private async Task SaveAsync()
     {
+        if (!await ValidAsync()) return;
         saving = true;
         try
         {
@@ -85,7 +97,7 @@ public partial class GeneratePage : IDisposable
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not started", e.Message);
+            requestError = $"Not started: {e.Message}";
         }
         finally
         {
@@ -106,21 +118,52 @@ public partial class GeneratePage : IDisposable
     private void Apply(AugmentationUpdate update) =>
         (status, requested, generated, kept, jobError) = (update.Status, update.Requested, update.Generated, update.Kept, update.Error ?? jobError);
 
+    /// <summary>Checks every field and shows its message at the field; the server checks the request again.</summary>
+    private async Task<bool> ValidAsync()
+    {
+        requestError = null;
+        if (mudForm is null) return true;
+        await mudForm.ValidateAsync();
+        return mudForm.IsValid;
+    }
+
+    public static string? CountError(int count) => count is < 1 or > 100_000 ? "Choose between 1 and 100,000 samples." : null;
+
+    public static string? TemperatureError(double t) => t is < 0.1 or > 2 ? "Temperature must be between 0.1 and 2.0." : null;
+
+    public static string? SeedError(long seed) => seed is < 0 or > int.MaxValue ? $"The seed is a whole number from 0 to {int.MaxValue:N0}." : null;
+
+    public static string? SpreadError(double spread) => spread is < 0 or > 10 ? "Spread must be between 0 and 10." : null;
+
+    public static string? PercentileError(double? p) => p is < 0.1 or > 100 ? "A percentile between 0.1 and 100, or empty for no filter." : null;
+
+    public static string? DistanceError(double? d) => d is < 0 ? "The distance cannot be negative; leave it empty for no filter." : null;
+
+    public static string? ImageIdsError(string? text) =>
+        ParseImageIds(text) switch
+        {
+            null => "Image numbers separated by commas, such as 0, 1, 2.",
+            { Count: 0 } => "Choose at least one source image.",
+            _ => null,
+        };
+
+    /// <summary>The comma-separated image numbers, or null when one of them is not a whole number ≥ 0.</summary>
+    public static List<int>? ParseImageIds(string? text)
+    {
+        var ids = new List<int>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+            ids.Add(id);
+        }
+        return ids;
+    }
+
     private GenerateRequest ToRequest()
     {
-        List<int>? imageIds = null;
-        if (form.Mode == "variations")
-        {
-            try
-            {
-                imageIds = (form.ImageIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(t => int.Parse(t, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                throw new RequestRejectedException("Source images must be image numbers separated by commas.");
-            }
-        }
+        var imageIds = form.Mode == "variations"
+            ? ParseImageIds(form.ImageIds) ?? throw new RequestRejectedException("Source images must be image numbers separated by commas.")
+            : null;
         var filter = form.MaxElboPercentile is null && form.MinDistance is null ? null
             : new GenerateFilterRequest(form.MaxElboPercentile, form.MinDistance is { } d ? (float)d : null, form.Space);
         return new GenerateRequest(form.Mode, form.Count, (float)form.Temperature, (float)form.Spread, form.Seed, imageIds,
@@ -137,7 +180,7 @@ public partial class GeneratePage : IDisposable
         public double Spread { get; set; } = 1;
         public long Seed { get; set; } = 1;
         public string? ImageIds { get; set; }
-        public IEnumerable<string> Classes { get; set; } = [];
+        public IReadOnlyCollection<string> Classes { get; set; } = [];
         public double? MaxElboPercentile { get; set; }
         public double? MinDistance { get; set; }
         public string Space { get; set; } = "pixel";
