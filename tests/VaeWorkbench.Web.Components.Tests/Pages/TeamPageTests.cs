@@ -26,7 +26,7 @@ public sealed class TeamPageTests : WorkbenchTestContext
 
         // The copy button puts the link on the clipboard, and the invite is listed as pending.
         page.Find("#copy-invite-link").Click();
-        JSInterop.VerifyInvoke("vwbCopyText").Single().Arguments.Single().Equals($"http://localhost/join/{code}");
+        Assert.Equal($"http://localhost/join/{code}", JSInterop.VerifyInvoke("vwbCopyText").Arguments.Single());
         Assert.Single(page.FindAll("#pending-invites tbody tr"));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
@@ -26,7 +27,7 @@ public partial class TeamPage : IDisposable
 
     [Inject] public NavigationManager Navigation { get; set; } = default!;
 
-    [Inject] public Microsoft.JSInterop.IJSRuntime JS { get; set; } = default!;
+    [Inject] public IJSRuntime JS { get; set; } = default!;
 
     private string InviteLink => createdInvite is null ? "" : InviteService.Link(Navigation.BaseUri, createdInvite.Code);
 
