@@ -23,8 +23,8 @@ public sealed class RunListTests : WorkbenchTestContext
         Assert.Contains("Compare selected (2)", page.Find("#compare-runs").TextContent);
         page.Find("#compare-runs").Click();
 
-        // Newest first: the first row is the last run queued.
-        Assert.EndsWith($"/runs/compare?ids={runs[2].Id},{runs[0].Id}", Navigation.Uri);
+        // Newest first: the first row is the last run queued. MudButton runs its click handler asynchronously.
+        page.WaitForAssertion(() => Assert.EndsWith($"/runs/compare?ids={runs[2].Id},{runs[0].Id}", Navigation.Uri));
     }
 
     [Fact]
