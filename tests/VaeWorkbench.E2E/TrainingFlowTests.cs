@@ -47,7 +47,8 @@ public sealed partial class TrainingFlowTests : BrowserTest
             await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 120_000 });
             await Assertions.Expect(page.Locator("#loss-chart")).ToHaveAttributeAsync("data-points", "30");
             await Assertions.Expect(page.Locator("#run-progress-text")).ToContainTextAsync("Epoch 30 of 30");
-            await Assertions.Expect(page.Locator("#loss-chart path.rz-line")).Not.ToHaveCountAsync(0);
+            // The train curve is a drawn line through the epochs, not just an empty frame.
+            await Assertions.Expect(page.Locator("#loss-chart path.vwb-chart-line").First).ToHaveAttributeAsync("d", new Regex(@"^M[\d.,]+( L[\d.,]+){29}$"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "run-succeeded.png"), FullPage = true });
 
             await page.ClickAsync("#model-link");

@@ -19,6 +19,19 @@ public sealed record EpochPoint(int Epoch, double TrainLoss, double? ValLoss, do
 
 public sealed record RunDetails(RunSummary Summary, RunSettings Settings, IReadOnlyList<EpochPoint> History, Guid TeamId);
 
+/// <summary>The columns a page of runs can be sorted by.</summary>
+public enum RunSort { Created, Status, Dataset, Epoch, TrainLoss, ValLoss }
+
+/// <summary>
+/// One page of a team's runs: filters (all optional) narrow the runs, then they are sorted and <see cref="Take"/> rows
+/// after <see cref="Skip"/> are returned. <see cref="Text"/> matches the dataset name or the architecture.
+/// </summary>
+public sealed record RunQuery(
+    int Skip = 0, int Take = 20, RunSort Sort = RunSort.Created, bool Descending = true,
+    RunStatus? Status = null, Guid? DatasetId = null, string? Text = null);
+
+public sealed record RunPage(List<RunSummary> Items, int TotalCount);
+
 /// <summary>Creating, reading and cancelling training runs. Every call checks the caller's role in the run's team.</summary>
 public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock, AuditLog audit)
 {
@@ -109,7 +122,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default, string? text = null, string? tag = null)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        return await SummariesAsync(LabelRules.Filter(db.TrainingRuns.Where(r => r.TeamId == teamId), text, tag), ct);
+        return await SummariesAsync(LabelRules.Filter(db.TrainingRuns.Where(r => r.TeamId == teamId), text, tag).OrderByDescending(r => r.CreatedAt), ct);
     }
 
     /// <summary>Renames, re-tags or annotates a run (Editor or Owner of its team).</summary>
@@ -121,6 +134,44 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         if (changed.Count > 0) audit.Add(run.TeamId, userId, AuditActions.RunLabelled, "Run", run.Id, changed);
         await db.SaveChangesAsync(ct);
         return new LabelsResponse(run.Id, run.Name, LabelRules.ReadTags(run.TagsJson), run.Notes);
+    }
+
+    /// <summary>A page of the team's runs, filtered and sorted in the database; the total counts every run the filters let through.</summary>
+    public async Task<RunPage> PageAsync(string userId, Guid teamId, RunQuery query, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var runs = db.TrainingRuns.Where(r => r.TeamId == teamId);
+        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (query.DatasetId is { } datasetId) runs = runs.Where(r => r.DatasetId == datasetId);
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var text = query.Text.Trim().ToLower();
+            // The architecture lives only in the settings JSON, always written as "arch":"<name>" (RunService.Json).
+            var archPrefix = "\"arch\":\"" + text;
+            runs = runs.Where(r => r.Name.ToLower().Contains(text) || r.Notes.ToLower().Contains(text)
+                || r.Dataset!.Name.ToLower().Contains(text) || r.SettingsJson.Contains(archPrefix));
+        }
+        var total = await runs.CountAsync(ct);
+        var sorted = Sort(runs, query.Sort, query.Descending);
+        var page = await SummariesAsync(sorted.Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 200)), ct);
+        return new RunPage(page, total);
+    }
+
+    private static IQueryable<TrainingRun> Sort(IQueryable<TrainingRun> runs, RunSort sort, bool descending)
+    {
+        IOrderedQueryable<TrainingRun> By<TKey>(System.Linq.Expressions.Expression<Func<TrainingRun, TKey>> key) =>
+            descending ? runs.OrderByDescending(key) : runs.OrderBy(key);
+        var ordered = sort switch
+        {
+            RunSort.Status => By(r => r.Status),
+            RunSort.Dataset => By(r => r.Dataset!.Name),
+            RunSort.Epoch => By(r => r.Epoch),
+            RunSort.TrainLoss => By(r => r.History.OrderByDescending(e => e.Epoch).Select(e => (double?)e.TrainLoss).FirstOrDefault()),
+            RunSort.ValLoss => By(r => r.History.OrderByDescending(e => e.Epoch).Select(e => e.ValLoss).FirstOrDefault()),
+            _ => By(r => r.CreatedAt),
+        };
+        // Newest first among equals, so a page boundary never splits ties differently between two requests.
+        return ordered.ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id);
     }
 
     /// <summary>A queued run is cancelled at once; a running one stops at its next heartbeat (within seconds).</summary>
@@ -154,9 +205,10 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json)
         ?? throw new InvalidOperationException("A run's stored settings are empty.");
 
+    /// <summary>Summaries of <paramref name="runs"/> in the order the query gives them.</summary>
     private async Task<List<RunSummary>> SummariesAsync(IQueryable<TrainingRun> runs, CancellationToken ct)
     {
-        var rows = await runs.OrderByDescending(r => r.CreatedAt)
+        var rows = await runs
             .Select(r => new
             {
                 Run = r,

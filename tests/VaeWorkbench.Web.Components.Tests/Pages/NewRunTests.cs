@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Pages.Runs;
 
 namespace VaeWorkbench.Web.Components.Tests.Pages;
@@ -11,17 +12,38 @@ public sealed class NewRunTests : WorkbenchTestContext
         var user = await SignInAsync(TeamRole.Editor);
         await AddReadyDatasetAsync(user, "digits");
         var fashion = await AddReadyDatasetAsync(user, "fashion");
+        var provider = Render<MudPopoverProvider>();
         var page = Render<NewRun>();
 
-        page.Find("li[aria-label^=fashion]").Click();
+        MudSelectChoice.Choose(page, provider, "#run-dataset", "fashion");
         page.Find("#run-epochs input").Change("3");
-        page.Find("#run-widths").Change("256, 64");
+        page.Find("#run-widths input").Change("256, 64");
         page.Find("form").Submit();
 
         var run = Assert.Single(await QueryAsync(db => db.TrainingRuns.ToListAsync()));
         Assert.Equal((RunStatus.Queued, fashion, 3, user.UserId), (run.Status, run.DatasetId, run.Epochs, run.CreatedByUserId));
         Assert.Contains("\"hidden\":[256,64]", run.SettingsJson);
         Assert.EndsWith($"/runs/{run.Id}", Navigation.Uri);
+    }
+
+    [Fact]
+    public async Task Choosing_conv_relabels_the_widths_and_submits_them_as_channel_widths()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        await AddReadyDatasetAsync(user);
+        var provider = Render<MudPopoverProvider>();
+        var page = Render<NewRun>();
+        Assert.Equal("Hidden widths", page.Find("#run-widths label").TextContent);
+
+        MudSelectChoice.Choose(page, provider, "#run-arch", "conv");
+        page.Find("#run-widths input").Change("16, 32");
+        page.Find("form").Submit();
+
+        Assert.Equal("Conv channel widths", page.Find("#run-widths label").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("/runs/", Navigation.Uri), TimeSpan.FromSeconds(10));
+        var run = Assert.Single(await QueryAsync(db => db.TrainingRuns.ToListAsync()));
+        Assert.Contains("\"arch\":\"conv\"", run.SettingsJson);
+        Assert.Contains("\"widths\":[16,32]", run.SettingsJson);
     }
 
     [Fact]
@@ -37,19 +59,36 @@ public sealed class NewRunTests : WorkbenchTestContext
         Assert.Equal(1, await QueryAsync(db => db.TrainingRuns.CountAsync()));
     }
 
-    [Theory]
-    [InlineData("32, abc", "'abc' in the widths is not a whole number")]
-    [InlineData("0", "MLP hidden sizes must be between 1 and 65536")]
-    public async Task Invalid_settings_show_why_and_queue_nothing(string widths, string message)
+    [Fact]
+    public async Task Widths_that_are_not_whole_numbers_are_named_at_the_field_and_queue_nothing()
     {
         var user = await SignInAsync(TeamRole.Editor);
         await AddReadyDatasetAsync(user);
         var page = Render<NewRun>();
 
-        page.Find("#run-widths").Change(widths);
+        page.Find("#run-widths input").Change("32, abc");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains(message, page.Find("#run-form-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("'abc' in the widths is not a whole number", page.Find("#run-widths .mud-input-error").TextContent));
+        Assert.Equal("true", page.Find("#run-widths input").GetAttribute("aria-invalid"));
+        Assert.Empty(page.FindAll("#run-form-error"));
+        Assert.Equal(0, await QueryAsync(db => db.TrainingRuns.CountAsync()));
+
+        page.Find("#run-widths input").Change("32, 16");
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#run-widths .mud-input-error")));
+    }
+
+    [Fact]
+    public async Task Settings_the_engine_refuses_show_why_and_queue_nothing()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        await AddReadyDatasetAsync(user);
+        var page = Render<NewRun>();
+
+        page.Find("#run-widths input").Change("0");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("MLP hidden sizes must be between 1 and 65536", page.Find("#run-form-error").TextContent));
         Assert.Equal(0, await QueryAsync(db => db.TrainingRuns.CountAsync()));
         // The button is live again for a corrected submission.
         Assert.False(page.Find("#start-run").HasAttribute("disabled"));
@@ -88,7 +127,9 @@ public sealed class NewRunTests : WorkbenchTestContext
         var page = Render<NewRun>();
 
         Assert.Contains("This team has no ready dataset yet.", page.Markup);
-        Assert.Equal("datasets", page.Find(".rz-link").GetAttribute("href"));
+        var link = page.Find("#upload-dataset-link");
+        Assert.Equal("datasets", link.GetAttribute("href"));
+        Assert.Contains("Datasets page", link.TextContent);
         Assert.Empty(page.FindAll("form"));
     }
 }

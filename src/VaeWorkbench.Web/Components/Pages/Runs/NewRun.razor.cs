@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Engine.Model;
@@ -76,14 +77,16 @@ public partial class NewRun : IDisposable
         });
     }
 
-    private async Task SubmitAsync(RunForm submitted)
+    private string DatasetLabel(Guid id) => datasets.FirstOrDefault(d => d.Id == id)?.Label ?? "";
+
+    private async Task SubmitAsync()
     {
         if (submitting) return; // a double click must not queue two runs
         submitting = true;
         formError = null;
         try
         {
-            var run = await Run.RunAsync<RunService, RunSummary>(s => s.CreateAsync(Workspace.UserId, submitted.ToSettings(), submissionKey));
+            var run = await Run.RunAsync<RunService, RunSummary>(s => s.CreateAsync(Workspace.UserId, form.ToSettings(), submissionKey));
             Navigation.NavigateTo($"runs/{run.Id}");
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException or FormatException)
@@ -98,40 +101,51 @@ public partial class NewRun : IDisposable
     private sealed record DatasetChoice(Guid Id, string Label, int ImageCount, int ImageSize, int Channels);
 }
 
-/// <summary>The form's editable copy of <see cref="RunSettings"/> (Radzen inputs bind to settable properties).</summary>
+/// <summary>
+/// The form's editable copy of <see cref="RunSettings"/> (inputs bind to settable properties). The attributes give each
+/// field its message where it is typed; the engine's own checks (RunService.CreateAsync) still judge the whole.
+/// </summary>
 public sealed class RunForm
 {
     private static readonly RunSettings Defaults = RunSettings.Defaults;
 
+    [NotEmptyGuid(ErrorMessage = "Choose a dataset.")]
     public Guid DatasetId { get; set; }
-    public string Arch { get; set; } = Defaults.Arch;
-    public int Latent { get; set; } = 20;
-    public string Widths { get; set; } = "";
-    public string Loss { get; set; } = Defaults.Loss;
-    public double Beta { get; set; } = Defaults.Beta;
-    public int Warmup { get; set; } = Defaults.Warmup;
-    public double FreeBits { get; set; } = Defaults.FreeBits;
-    public double Denoise { get; set; } = Defaults.Denoise;
-    public int Epochs { get; set; } = Defaults.Epochs;
-    public int Batch { get; set; } = Defaults.Batch;
-    public decimal Lr { get; set; } = (decimal)Defaults.Lr;
-    public string Schedule { get; set; } = Defaults.Schedule;
-    public string Optimizer { get; set; } = Defaults.Optimizer;
-    public decimal WeightDecay { get; set; }
-    public double Clip { get; set; }
-    public int Patience { get; set; }
-    public decimal ValidationSplit { get; set; } = (decimal)Defaults.ValidationSplit;
-    public int Seed { get; set; } = Defaults.Seed;
-    public int? Threads { get; set; }
+    [Required] public string Arch { get; set; } = Defaults.Arch;
+    [Range(1, 512, ErrorMessage = "Between 1 and 512 dimensions.")] public int Latent { get; set; } = 20;
+    [WholeNumberList] public string? Widths { get; set; } = "";
+    [Required] public string Loss { get; set; } = Defaults.Loss;
+    [Range(0, 1000, ErrorMessage = "Between 0 and 1000.")] public double Beta { get; set; } = Defaults.Beta;
+    [Range(0, 1000, ErrorMessage = "Between 0 and 1000 epochs.")] public int Warmup { get; set; } = Defaults.Warmup;
+    [Range(0, 10, ErrorMessage = "Between 0 and 10 nats.")] public double FreeBits { get; set; } = Defaults.FreeBits;
+    [Range(0, 1, ErrorMessage = "Between 0 and 1.")] public double Denoise { get; set; } = Defaults.Denoise;
+    [Range(1, 10000, ErrorMessage = "Between 1 and 10,000 epochs.")] public int Epochs { get; set; } = Defaults.Epochs;
+    [Range(1, 4096, ErrorMessage = "Between 1 and 4096 images.")] public int Batch { get; set; } = Defaults.Batch;
+    [Range(typeof(decimal), "0.000001", "1", ErrorMessage = "Between 0.000001 and 1.")] public decimal Lr { get; set; } = (decimal)Defaults.Lr;
+    [Required] public string Schedule { get; set; } = Defaults.Schedule;
+    [Required] public string Optimizer { get; set; } = Defaults.Optimizer;
+    [Range(typeof(decimal), "0", "1", ErrorMessage = "Between 0 and 1.")] public decimal WeightDecay { get; set; }
+    [Range(0, 10000, ErrorMessage = "Between 0 and 10,000.")] public double Clip { get; set; }
+    [Range(0, 1000, ErrorMessage = "Between 0 and 1000 epochs.")] public int Patience { get; set; }
+    [Range(typeof(decimal), "0", "0.5", ErrorMessage = "Between 0 and 0.5.")] public decimal ValidationSplit { get; set; } = (decimal)Defaults.ValidationSplit;
+    [Range(0, int.MaxValue, ErrorMessage = "0 or more.")] public int Seed { get; set; } = Defaults.Seed;
+    [Range(1, 256, ErrorMessage = "Between 1 and 256 threads, or empty.")] public int? Threads { get; set; }
+
+    /// <summary>The comma-separated widths, or null for the preset; the error says which part is not a whole number.</summary>
+    internal static (int[]? Widths, string? Error) ParseWidths(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, null);
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out widths[i])) return (null, $"'{parts[i]}' in the widths is not a whole number");
+        return (widths, null);
+    }
 
     public RunSettings ToSettings()
     {
-        int[]? widths = null;
-        if (!string.IsNullOrWhiteSpace(Widths))
-        {
-            var parts = Widths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            widths = parts.Select(p => int.TryParse(p, out var w) ? w : throw new FormatException($"'{p}' in the widths is not a whole number")).ToArray();
-        }
+        var (widths, error) = ParseWidths(Widths);
+        if (error is not null) throw new FormatException(error);
         return new RunSettings
         {
             DatasetId = DatasetId, Arch = Arch, Latent = Latent,
@@ -141,4 +155,20 @@ public sealed class RunForm
             Patience = Patience, ValidationSplit = (double)ValidationSplit, Seed = Seed, Threads = Threads,
         };
     }
+}
+
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class NotEmptyGuidAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) => value is Guid g && g != Guid.Empty;
+}
+
+/// <summary>Comma-separated whole numbers (or nothing), with the offending part named in the message.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class WholeNumberListAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext context) =>
+        RunForm.ParseWidths(value as string).Error is { } error
+            ? new ValidationResult(error, context.MemberName is { } member ? [member] : null)
+            : ValidationResult.Success;
 }

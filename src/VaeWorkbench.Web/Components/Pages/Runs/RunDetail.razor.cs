@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Hosting;
@@ -31,7 +31,7 @@ public partial class RunDetail : IDisposable
 
     [Inject] public RunEvents Events { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     private double ProgressPercent => run is null || run.Summary.Epochs == 0 ? 0 : Math.Round(100.0 * (epoch + epochFraction) / run.Summary.Epochs, 1);
 
@@ -40,6 +40,13 @@ public partial class RunDetail : IDisposable
     private TimeSpan? Eta => status == RunStatus.Running && history.Count > 0 && run is not null
         ? TimeSpan.FromSeconds(history.Average(h => h.Seconds) * (run.Summary.Epochs - epoch - epochFraction))
         : null;
+
+    private List<ChartLine> LossSeries => RunCurves.TrainAndValidation(RunCurves.Train(history), RunCurves.Validation(history));
+
+    private List<ChartLine> ReconstructionSeries => RunCurves.TrainAndValidation(RunCurves.Reconstruction(history), RunCurves.ValidationReconstruction(history));
+
+    // KL is tens of nats where reconstruction is hundreds: on a chart of its own its curve is not flattened to a line.
+    private List<ChartLine> KlSeries => RunCurves.TrainAndValidation(RunCurves.Kl(history), RunCurves.ValidationKl(history));
 
     protected override async Task OnInitializedAsync()
     {
@@ -85,12 +92,12 @@ public partial class RunDetail : IDisposable
         try
         {
             await Run.RunAsync<RunService, RunSummary>(s => s.CancelAsync(Workspace.UserId, RunId));
-            Notifications.Notify(NotificationSeverity.Info, "Cancelling", "The run stops within a few seconds.");
+            Snackbar.Add("Cancelling: the run stops within a few seconds.", Severity.Info);
             await LoadAsync();
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
-            Notifications.Notify(NotificationSeverity.Error, "Not cancelled", e.Message);
+            Snackbar.Add("Not cancelled: " + e.Message, Severity.Error);
         }
         finally
         {
