@@ -77,15 +77,15 @@ public sealed class ScoringPanelTests : WorkbenchTestContext
     }
 
     [Fact]
-    public void The_roc_curve_on_its_grid_is_the_best_rate_reached_at_each_false_positive_rate()
+    public void The_roc_curve_on_its_grid_is_the_best_rate_reached_at_each_false_positive_rate_in_percent()
     {
         var grid = ScoreAnalysis.OnGrid([new(0, 0), new(0, 0.5), new(0.5, 0.5), new(0.5, 1), new(1, 1)]);
 
         Assert.Equal(ScoreAnalysis.RocGrid, grid.Values.Length);
-        Assert.Equal(0.5, grid.Values[0]);
-        Assert.Equal(0.5, grid.Values[24]);
-        Assert.Equal(1, grid.Values[25]);
-        Assert.Equal("0.5", grid.Labels[25]);
+        Assert.Equal(50, grid.Values[0]);
+        Assert.Equal(50, grid.Values[24]);
+        Assert.Equal(100, grid.Values[25]);
+        Assert.Equal("50", grid.Labels[25]);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

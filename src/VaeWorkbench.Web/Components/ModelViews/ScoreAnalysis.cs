@@ -49,6 +49,7 @@ public static class ScoreAnalysis
     /// <summary>
     /// The ROC curve's true positive rate at <see cref="RocGrid"/> evenly spaced false positive rates: at each rate, the
     /// best rate the curve reaches without exceeding it (the curve is a staircase, so this is exact at the grid points).
+    /// Both in percent: the chart's axis steps are whole numbers.
     /// </summary>
     public static GridCurve OnGrid(IReadOnlyList<ChartPoint> roc)
     {
@@ -57,10 +58,19 @@ public static class ScoreAnalysis
         for (var g = 0; g < RocGrid; g++)
         {
             var x = (double)g / (RocGrid - 1);
-            labels[g] = x.ToString("0.##", CultureInfo.InvariantCulture);
-            values[g] = roc.Where(p => p.X <= x + 1e-12).Select(p => p.Y).DefaultIfEmpty(0).Max();
+            labels[g] = (100 * x).ToString("0", CultureInfo.InvariantCulture);
+            values[g] = 100 * roc.Where(p => p.X <= x + 1e-12).Select(p => p.Y).DefaultIfEmpty(0).Max();
         }
         return new(labels, values);
+    }
+
+    /// <summary>A whole-number axis step giving about five ticks up to <paramref name="max"/> (chart axes take whole steps).</summary>
+    public static int AxisStep(double max)
+    {
+        if (!(max > 5)) return 1;
+        var raw = max / 5;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        return (int)((raw / magnitude) switch { < 1.5 => 1, < 3 => 2, < 7 => 5, _ => 10 } * magnitude);
     }
 
     private static (double Min, double Width) Binning(IReadOnlyList<double> scores)

@@ -73,14 +73,14 @@ public partial class ScoringPanel : IDisposable
     private List<ChartSeries<double>> RocSeries =>
     [
         new() { Name = "ROC", Data = rocCurve.Values },
-        new() { Name = "Chance", Data = rocCurve.Labels.Select((_, i) => (double)i / (rocCurve.Labels.Length - 1)).ToArray() },
+        new() { Name = "Chance", Data = rocCurve.Labels.Select((_, i) => 100.0 * i / (rocCurve.Labels.Length - 1)).ToArray() },
     ];
 
     private StackedBarChartOptions histogramOptions = new();
 
     private readonly LineChartOptions rocOptions = new()
     {
-        XAxisTitle = "false positive rate", YAxisTitle = "true positive rate", XAxisLabelInterval = 10,
+        XAxisTitle = "false positive rate (%)", YAxisTitle = "true positive rate (%)", XAxisLabelInterval = 10, YAxisTicks = 20,
         ChartPalette = ["#1565c0", "#9e9e9e"],
     };
 
@@ -183,6 +183,7 @@ public partial class ScoringPanel : IDisposable
         histogramOptions = new StackedBarChartOptions
         {
             XAxisTitle = $"{selected?.Method} score (higher = less typical)", YAxisTitle = "images", XAxisLabelInterval = 8,
+            YAxisTicks = ScoreAnalysis.AxisStep(histogram.Kept.Zip(histogram.Flagged, (k, f) => k + f).DefaultIfEmpty(0).Max()),
             ChartPalette = ["#1565c0", "#d32f2f"],
         };
         (auroc, averagePrecision) = ScoreEvaluation.Ranking(scores, labels, normal);
