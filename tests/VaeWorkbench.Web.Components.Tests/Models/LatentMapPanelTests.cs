@@ -48,7 +48,7 @@ public sealed class LatentMapPanelTests : WorkbenchTestContext
         panel.WaitForAssertion(() => Assert.NotNull(panel.Find("#map-tooltip img").GetAttribute("src")), TimeSpan.FromSeconds(10));
         Assert.Contains("Shirt", panel.Find("#map-tooltip").TextContent);
         panel.Find(".vwb-map-frame").MouseLeave();
-        Assert.Empty(panel.FindAll("#map-tooltip"));
+        panel.WaitForAssertion(() => Assert.Empty(panel.FindAll("#map-tooltip")), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
