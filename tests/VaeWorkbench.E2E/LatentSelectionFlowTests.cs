@@ -37,7 +37,8 @@ public sealed partial class LatentSelectionFlowTests : IAsyncLifetime
         await FailureArtifacts.RunAsync(page, _server, "latent-selection", async () =>
         {
             await page.SignInAsync(Email);
-            await page.GotoAsync($"/models/{modelId}");
+            // The latent map's own tab, opened from a link as a bookmark would.
+            await page.GotoAsync($"/models/{modelId}?tab=latent-map");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
             await page.ClickAsync("#map-draw");
             var map = page.Locator("#map-image");
@@ -47,7 +48,7 @@ public sealed partial class LatentSelectionFlowTests : IAsyncLifetime
             var xy = (await map.GetAttributeAsync("data-point0"))!.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             double Clamp(double v) => Math.Clamp(v, 2, 558);
             var (x0, y0, x1, y1) = (Clamp(xy[0] - 30), Clamp(xy[1] - 30), Clamp(xy[0] + 30), Clamp(xy[1] + 30));
-            // Mouse coordinates are the viewport's: bring the whole map into view first (the page above it is tall).
+            // Mouse coordinates are the viewport's: bring the whole map into view first.
             await map.ScrollIntoViewIfNeededAsync();
             var box = (await map.BoundingBoxAsync())!;
             await page.Mouse.MoveAsync((float)(box.X + x0), (float)(box.Y + y0));

@@ -33,18 +33,26 @@ public sealed class ReviewFlowTests : IAsyncLifetime
 
             await page.GotoAsync($"/models/{modelId}");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
-            // The inspection views render from the trained model.
-            foreach (var id in new[] { "#recon-grid", "#sample-grid", "#interp-grid", "#traverse-grid", "#inspection-metrics" })
-                await Assertions.Expect(page.Locator(id)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            // The inspection views render from the trained model, each in its tab of the model page.
+            await Assertions.Expect(page.Locator("#inspection-metrics")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#metrics-active")).ToContainTextAsync("of 20");
-            await page.SelectOptionAsync("#recon-pick", "Worst");
+            await page.OpenTabAsync("Samples", "samples");
+            foreach (var id in new[] { "#recon-grid", "#sample-grid" })
+                await Assertions.Expect(page.Locator(id)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.ChooseAsync("#recon-pick", "Worst reconstructed");
             var before = await page.Locator("#recon-grid").GetAttributeAsync("src");
             await page.ClickAsync("#recon-show");
             await Assertions.Expect(page.Locator("#recon-grid")).Not.ToHaveAttributeAsync("src", before!);
+            await page.OpenTabAsync("Interpolation", "interpolation");
+            await Assertions.Expect(page.Locator("#interp-grid")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.OpenTabAsync("Traversal", "traversal");
+            await Assertions.Expect(page.Locator("#traverse-grid")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
             // The latent map: all 400 codes in one bitmap; clicking where images 0 and 1 are drawn picks them; two picks interpolate.
+            await page.OpenTabAsync("Latent map", "latent-map");
             await page.ClickAsync("#map-draw");
             await Assertions.Expect(page.Locator("#map-image")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#map-x-axis")).ToContainTextAsync("PC 1 of μ");
             foreach (var (attribute, button) in new[] { ("data-point0", "#map-from"), ("data-point1", "#map-to") })
             {
                 var xy = (await page.Locator("#map-image").GetAttributeAsync(attribute))!.Split(',').Select(double.Parse).ToArray();
@@ -55,7 +63,9 @@ public sealed class ReviewFlowTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("#map-path")).ToContainTextAsync("from #0 to #1");
             await Assertions.Expect(page.Locator("#map-interp")).ToBeVisibleAsync();
 
-            await page.SelectOptionAsync("#score-method", "recon");
+            await page.OpenTabAsync("Scores", "scores");
+            // Before any normal class is chosen the one-class view asks for them rather than showing an AUROC.
+            await page.ChooseAsync("#score-method", "recon: reconstruction error");
             await page.ClickAsync("#start-score");
             // The job's end is pushed to the page, which then shows its result.
             await Assertions.Expect(page.Locator("#score-jobs tr[data-status='Succeeded']")).ToHaveCountAsync(1, new() { Timeout = 120_000 });
@@ -72,6 +82,7 @@ public sealed class ReviewFlowTests : IAsyncLifetime
             await WaitForAsync(async () => (await api.GetJsonAsync($"/api/scores/{jobId}")).GetProperty("threshold").GetProperty("value").GetDouble() == 97.5, "the threshold to be saved");
 
             // Trouser alone as normal: AUROC and the ROC curve appear.
+            await Assertions.Expect(page.Locator("#auroc")).ToHaveTextAsync("—, choose the normal classes first");
             await page.Locator("#normal-classes label").Filter(new() { HasText = "Trouser" }).First.Locator("input").CheckAsync();
             await Assertions.Expect(page.Locator("#auroc")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0\.\d{3}$|^1\.000$"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, "model-scoring.png"), FullPage = true });

@@ -92,10 +92,13 @@ public sealed partial class TeamIsolationBrowserTests(AliceWorkspace alice) : IC
             }
 
             // The model page: pictures, the latent map (drawn into an image the user clicks) and the charts.
-            await page.GotoAsync($"/models/{alice.ModelId}");
+            await page.GotoAsync($"/models/{alice.ModelId}?tab=samples");
             await page.WaitForInteractivityAsync();
-            foreach (var id in new[] { "#recon-grid", "#sample-grid", "#interp-grid" })
+            foreach (var id in new[] { "#recon-grid", "#sample-grid" })
                 await Assertions.Expect(page.Locator(id)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.OpenTabAsync("Interpolation", "interpolation");
+            await Assertions.Expect(page.Locator("#interp-grid")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.OpenTabAsync("Latent map", "latent-map");
             await page.ClickAsync("#map-draw");
             await Assertions.Expect(page.Locator("#map-image")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await CollectAsync("model page");

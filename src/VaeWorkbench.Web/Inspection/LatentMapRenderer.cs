@@ -23,8 +23,8 @@ public sealed class LatentMapRenderer
     {
         var n = points.Length / 2;
         // Robust bounds (0.5th..99.5th percentile) so a few far outliers do not squash the rest into a corner; they are clamped to the edge.
-        var (x0, x1) = Bounds(points, 0);
-        var (y0, y1) = Bounds(points, 1);
+        var (x0, x1) = XRange = Bounds(points, 0);
+        var (y0, y1) = YRange = Bounds(points, 1);
         _pixelX = new float[n];
         _pixelY = new float[n];
         for (var i = 0; i < n; i++)
@@ -35,6 +35,18 @@ public sealed class LatentMapRenderer
     }
 
     public int Count => _pixelX.Length;
+
+    /// <summary>The projected values drawn at the left and right edges of the plotting area (outliers beyond are clamped).</summary>
+    public (float Low, float High) XRange { get; }
+
+    /// <summary>The projected values drawn at the bottom and top edges of the plotting area.</summary>
+    public (float Low, float High) YRange { get; }
+
+    /// <summary>The bitmap column where the projected value <paramref name="x"/> is drawn (the centre of a dot there).</summary>
+    public double PixelX(double x) => Margin + 1 + (Size - 2 * Margin - 1) * (x - XRange.Low) / (XRange.High - XRange.Low);
+
+    /// <summary>The bitmap row where the projected value <paramref name="y"/> is drawn (larger values higher up).</summary>
+    public double PixelY(double y) => Size - Margin - (Size - 2 * Margin - 1) * (y - YRange.Low) / (YRange.High - YRange.Low);
 
     public static (byte, byte, byte) ClassColour(int? label) => label is { } l ? ClassColours[((l % ClassColours.Length) + ClassColours.Length) % ClassColours.Length] : ((byte)60, (byte)60, (byte)60);
 

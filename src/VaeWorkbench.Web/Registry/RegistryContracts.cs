@@ -24,3 +24,10 @@ public sealed record ModelVersionSummary(
 
 public sealed record RegisteredModelDetails(Guid Id, Guid TeamId, string Name, string Description, IReadOnlyList<ModelVersionSummary> Versions,
     IReadOnlyList<string>? Tags = null, string Notes = "");
+
+/// <summary>
+/// A registry version made from a trained model, with its registered model's card: what the trained model's page shows
+/// under Card and Versions.
+/// </summary>
+public sealed record TrainedModelVersion(string Name, string Card, int Version, IReadOnlyList<string> Aliases, IReadOnlyList<string> Tags,
+    string CreatedBy, DateTimeOffset CreatedAt);

@@ -125,6 +125,24 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
             LabelRules.ReadTags(model.TagsJson), model.Notes);
     }
 
+    /// <summary>The versions registered in the trained model's own team from that model, newest first (Viewer).</summary>
+    public async Task<List<TrainedModelVersion>> VersionsOfTrainedModelAsync(string userId, Guid modelId, CancellationToken ct = default)
+    {
+        var teamId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct)
+            ?? throw AccessDeniedException.NotFound("Model");
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, "Model", ct);
+        var rows = await db.ModelVersions.AsNoTracking().Where(v => v.SourceModelId == modelId)
+            .Join(db.RegisteredModels.Where(m => m.TeamId == teamId), v => v.RegisteredModelId, m => m.Id, (v, m) => new { Version = v, Model = m })
+            .ToListAsync(ct);
+        var versionIds = rows.Select(r => r.Version.Id).ToList();
+        var aliases = await db.ModelAliases.AsNoTracking().Where(a => versionIds.Contains(a.VersionId)).ToListAsync(ct);
+        var userIds = rows.Select(r => r.Version.CreatedByUserId).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, ct);
+        return [.. rows.OrderByDescending(r => r.Version.CreatedAt).Select(r => new TrainedModelVersion(r.Model.Name, r.Model.Description, r.Version.Version,
+            aliases.Where(a => a.VersionId == r.Version.Id).Select(a => a.Alias).Order().ToList(), ParseTags(r.Version.TagsJson),
+            users.GetValueOrDefault(r.Version.CreatedByUserId, "(deleted user)"), r.Version.CreatedAt))];
+    }
+
     /// <summary>Points <paramref name="rawAlias"/> at a version, moving it from any other version of the model (Editor).</summary>
     public async Task SetAliasAsync(string userId, Guid teamId, string name, string rawAlias, int versionNumber, CancellationToken ct = default)
     {

@@ -26,6 +26,8 @@ public static class WorkbenchTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#9fa8ff",
+            // White on this light primary fails WCAG AA contrast on filled buttons; dark text passes.
+            PrimaryContrastText = "rgba(0,0,0,0.87)",
             Secondary = "#4db6ac",
             Tertiary = "#ce93d8",
             AppbarBackground = "#1e1f2b",

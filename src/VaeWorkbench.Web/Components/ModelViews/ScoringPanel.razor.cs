@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Charts;
 using VaeWorkbench.Engine.Scoring;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
@@ -14,9 +15,13 @@ namespace VaeWorkbench.Web.Components.ModelViews;
 /// Start score jobs, watch them (pushed by <see cref="ScoreEvents"/>), and explore one job's scores: histogram with the
 /// threshold, the rule's flagged set updated on every keystroke, and with labels AUROC/AP/ROC and a method comparison.
 /// </summary>
+/// <remarks>Logic is in this file; the pure computations (histogram split, ROC on a grid) in <see cref="ScoreAnalysis"/>.</remarks>
 public partial class ScoringPanel : IDisposable
 {
-    private static readonly List<ChartPoint> Diagonal = [new(0, 0), new(1, 1)];
+    /// <summary>What the one-class view says in place of AUROC when it cannot be computed.</summary>
+    public const string NoNormalClasses = "—, choose the normal classes first";
+
+    public const string NoAnomalies = "—, every labelled image is in a normal class: leave at least one class out";
 
     private List<DatasetSummary> datasets = [];
     private List<ScoreJobSummary> jobs = [];
@@ -34,11 +39,10 @@ public partial class ScoringPanel : IDisposable
     private double? threshold;
     private int flaggedCount;
     private string? ruleError;
-    private List<ChartPoint> histogram = [];
-    private List<ChartPoint> thresholdLine = [];
+    private SplitHistogram histogram = new([], [], []);
     private HashSet<int> normal = [];
     private double? auroc, averagePrecision;
-    private List<ChartPoint> roc = [];
+    private GridCurve rocCurve = new([], []);
     private Dictionary<Guid, (double Auroc, double Ap)> comparison = [];
     private readonly Dictionary<Guid, ScoreJobResult> loaded = [];
 
@@ -52,11 +56,33 @@ public partial class ScoringPanel : IDisposable
 
     [Inject] public ScoreEvents Events { get; set; } = default!;
 
-    [Inject] public NotificationService Notifications { get; set; } = default!;
+    [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
     private string ValueLabel => mode switch { "Percentile" => "Percentile (0–100)", "RobustZ" => "z cut-off", _ => "Score" };
 
     private string ValueHelp => mode switch { "Percentile" => "default 99", "RobustZ" => "median + z·1.4826·MAD; default 3.5", _ => "flag scores above this" };
+
+    private string RankingUnavailable => normal.Count == 0 ? NoNormalClasses : NoAnomalies;
+
+    private List<ChartSeries<double>> HistogramSeries =>
+    [
+        new() { Name = "Not flagged", Data = histogram.Kept },
+        new() { Name = "Flagged (above the threshold)", Data = histogram.Flagged },
+    ];
+
+    private List<ChartSeries<double>> RocSeries =>
+    [
+        new() { Name = "ROC", Data = rocCurve.Values },
+        new() { Name = "Chance", Data = rocCurve.Labels.Select((_, i) => 100.0 * i / (rocCurve.Labels.Length - 1)).ToArray() },
+    ];
+
+    private StackedBarChartOptions histogramOptions = new();
+
+    private readonly LineChartOptions rocOptions = new()
+    {
+        XAxisTitle = "false positive rate (%)", YAxisTitle = "true positive rate (%)", XAxisLabelInterval = 10, YAxisTicks = 20,
+        ChartPalette = ["#1565c0", "#9e9e9e"],
+    };
 
     private static bool UsesSamples(string method) => AnomalyMethods.TryParse(method, out var m) && m.UsesSamples();
 
@@ -153,10 +179,15 @@ public partial class ScoringPanel : IDisposable
             ruleError = e.Message.Split(" (Parameter")[0];
         }
         flaggedCount = threshold is { } t ? ThresholdRule.CountFlagged(scores.ToArray(), t) : 0;
-        histogram = ScoreAnalysis.Histogram(scores);
-        thresholdLine = threshold is { } line ? ScoreAnalysis.ThresholdLine(line, histogram) : [];
+        histogram = ScoreAnalysis.Split(scores, threshold);
+        histogramOptions = new StackedBarChartOptions
+        {
+            XAxisTitle = $"{selected?.Method} score (higher = less typical)", YAxisTitle = "images", XAxisLabelInterval = 8,
+            YAxisTicks = ScoreAnalysis.AxisStep(histogram.Kept.Zip(histogram.Flagged, (k, f) => k + f).DefaultIfEmpty(0).Max()),
+            ChartPalette = ["#1565c0", "#d32f2f"],
+        };
         (auroc, averagePrecision) = ScoreEvaluation.Ranking(scores, labels, normal);
-        roc = auroc is null ? [] : ScoreAnalysis.Roc(Labelled().Scores, Labelled().Anomaly);
+        rocCurve = auroc is null ? new([], []) : ScoreAnalysis.OnGrid(ScoreAnalysis.Roc(Labelled().Scores, Labelled().Anomaly));
     }
 
     private (List<double> Scores, List<bool> Anomaly) Labelled()
@@ -181,26 +212,22 @@ public partial class ScoringPanel : IDisposable
         }
     }
 
-    private async Task ModeChangedAsync(ChangeEventArgs e)
+    private async Task ModeChangedAsync(string value)
     {
-        mode = e.Value?.ToString() ?? "Percentile";
+        mode = value;
         ruleValue = mode switch { "Percentile" => ThresholdRule.DefaultPercentile, "RobustZ" => ThresholdRule.DefaultRobustZ, _ => threshold ?? 0 };
         Recompute();
         await SaveAsync();
     }
 
-    private void ValueInput(ChangeEventArgs e)
+    /// <summary>Every keystroke recomputes the flagged set; only leaving the field saves (see <see cref="SaveAsync"/>).</summary>
+    private void ValueTyped(double value)
     {
-        if (!double.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)) return;
-        ruleValue = v;
+        ruleValue = value;
         Recompute();
     }
 
-    private async Task ValueCommittedAsync(ChangeEventArgs e)
-    {
-        ValueInput(e);
-        await SaveAsync();
-    }
+    private Task ValueCommittedAsync() => SaveAsync();
 
     private async Task ToggleNormalAsync(int label, bool isNormal)
     {
@@ -221,7 +248,7 @@ public partial class ScoringPanel : IDisposable
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
         {
-            Notifications.Notify(NotificationSeverity.Warning, "Threshold not saved", e.Message);
+            Snackbar.Add($"Threshold not saved: {e.Message}", Severity.Warning);
         }
     }
 
