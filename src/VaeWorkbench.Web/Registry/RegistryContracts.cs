@@ -23,3 +23,13 @@ public sealed record ModelVersionSummary(
     string CreatedBy, DateTimeOffset CreatedAt);
 
 public sealed record RegisteredModelDetails(Guid Id, Guid TeamId, string Name, string Description, IReadOnlyList<ModelVersionSummary> Versions);
+
+public enum RegistrySort { Name, LatestVersion, Updated }
+
+/// <summary>What the registry grid asks for: a filter (a name or tag fragment, an exact tag), the order, and a page.</summary>
+public sealed record RegistryQuery(string? Search = null, string? Tag = null, RegistrySort Sort = RegistrySort.Name, bool Descending = false, int Skip = 0, int Take = 20)
+{
+    public const int MaxTake = 200;
+}
+
+public sealed record RegistryPage(IReadOnlyList<RegisteredModelSummary> Items, int Total);
