@@ -26,6 +26,8 @@ public static class WorkbenchTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#9fa8ff",
+            // White on the light indigo fails contrast (axe): filled buttons take dark text in the dark theme.
+            PrimaryContrastText = "#14151c",
             Secondary = "#4db6ac",
             Tertiary = "#ce93d8",
             AppbarBackground = "#1e1f2b",
