@@ -44,17 +44,18 @@ public sealed class RegistryFlowTests : IAsyncLifetime
             await page.FillAsync("#register-description", "<script>alert(1)</script> **bold**");
             await page.ClickAsync("#register-submit");
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/registry/fashion-e2e$"), new() { Timeout = 60_000 });
-            await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("v1");
+            // The address changes as soon as the form navigates; the model's page follows once the server has rendered it.
+            await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("v1", new() { Timeout = 30_000 });
 
             await page.FillAsync("#alias-name", "production");
             await page.ClickAsync("#set-alias");
             await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("production");
-            await Assertions.Expect(page.Locator("#version-comparison")).ToContainTextAsync("latent");
+            await Assertions.Expect(page.Locator("#version-comparison")).ToContainTextAsync("Latent dimensions");
 
             await page.ClickAsync("#copy-target");
             await page.GetByRole(AriaRole.Option, new() { Name = "second team" }).ClickAsync();
             await page.ClickAsync("#copy-submit");
-            await Assertions.Expect(page.Locator(".rz-notification")).ToContainTextAsync("fashion-e2e v1 in second team");
+            await Assertions.Expect(page.Locator(".mud-snackbar").Last).ToContainTextAsync("fashion-e2e v1 in second team");
             var copied = await owner.GetJsonAsync($"/api/registry/fashion-e2e?teamId={secondTeam}");
             Assert.Single(copied.GetProperty("versions").EnumerateArray());
 
@@ -68,7 +69,7 @@ public sealed class RegistryFlowTests : IAsyncLifetime
             await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "model.vae", MimeType = "application/octet-stream", Buffer = exported });
             await page.ClickAsync("#import-submit");
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/registry/imported-e2e$"), new() { Timeout = 60_000 });
-            await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("import");
+            await Assertions.Expect(page.Locator("#versions-grid")).ToContainTextAsync("Imported from a .vae file");
 
             await page.GotoAsync("/registry/fashion-e2e/versions/1");
             await Assertions.Expect(page.Locator("#card-description")).ToHaveTextAsync("<script>alert(1)</script> **bold**");
@@ -117,7 +118,7 @@ public sealed class RegistryFlowTests : IAsyncLifetime
 
             await viewerPage.GotoAsync("/team");
             await viewerPage.Locator("main[data-interactive='true']").WaitForAsync();
-            await Assertions.Expect(viewerPage.Locator("#audit-grid")).ToContainTextAsync("registry.alias_set");
+            await Assertions.Expect(viewerPage.Locator("#audit-grid")).ToContainTextAsync("set alias production on fashion-e2e v1");
 
             // Removal takes effect on the open page's next action.
             await viewerPage.GotoAsync("/models");

@@ -10,6 +10,9 @@ namespace VaeWorkbench.Web.Audit;
 public sealed record AuditFilter(string? Action = null, string? UserId = null, string? ObjectType = null, string? ObjectId = null,
     DateTimeOffset? From = null, DateTimeOffset? To = null, long? BeforeId = null, int? Take = null);
 
+/// <summary>A page of audit entries and how many entries the filter matches in all.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Items, int Total);
+
 public sealed record AuditRecord(long Id, DateTimeOffset At, string UserId, string? UserEmail, string Action, string ObjectType, string ObjectId, JsonElement Details);
 
 /// <summary>
@@ -51,8 +54,27 @@ public sealed class AuditLog(AppDbContext db, TeamAccess access, TimeProvider cl
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
         var take = filter.Take ?? 200;
         if (take is < 1 or > MaxTake) throw new RequestRejectedException($"take must be between 1 and {MaxTake}.");
-        if (filter.From is { } from && filter.To is { } to && from > to) throw new RequestRejectedException("from must not be after to.");
+        return await ReadAsync(Filtered(teamId, filter).OrderByDescending(e => e.Id).Take(take), newestFirst: true, ct);
+    }
 
+    /// <summary>
+    /// One page of the log for a grid, newest first unless <paramref name="oldestFirst"/>, with the number of entries the
+    /// filter matches; <see cref="AuditFilter.Take"/> and <see cref="AuditFilter.BeforeId"/> are the API's paging and ignored here.
+    /// </summary>
+    public async Task<AuditPage> PageAsync(string userId, Guid teamId, AuditFilter filter, int skip, int take, bool oldestFirst = false, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        if (skip < 0) throw new RequestRejectedException("skip must not be negative.");
+        if (take is < 1 or > MaxTake) throw new RequestRejectedException($"take must be between 1 and {MaxTake}.");
+        var query = Filtered(teamId, filter with { BeforeId = null });
+        var total = await query.CountAsync(ct);
+        var ordered = oldestFirst ? query.OrderBy(e => e.Id) : query.OrderByDescending(e => e.Id);
+        return new AuditPage(await ReadAsync(ordered.Skip(skip).Take(take), !oldestFirst, ct), total);
+    }
+
+    private IQueryable<AuditEntry> Filtered(Guid teamId, AuditFilter filter)
+    {
+        if (filter.From is { } from && filter.To is { } to && from > to) throw new RequestRejectedException("from must not be after to.");
         var query = db.AuditEntries.Where(e => e.TeamId == teamId);
         if (!string.IsNullOrEmpty(filter.Action)) query = query.Where(e => e.Action == filter.Action);
         if (!string.IsNullOrEmpty(filter.UserId)) query = query.Where(e => e.UserId == filter.UserId);
@@ -62,12 +84,18 @@ public sealed class AuditLog(AppDbContext db, TeamAccess access, TimeProvider cl
         // Dates are stored as binary longs, which only order correctly for UTC values.
         if (filter.From is { } start) { var utc = start.ToUniversalTime(); query = query.Where(e => e.At >= utc); }
         if (filter.To is { } end) { var utc = end.ToUniversalTime(); query = query.Where(e => e.At <= utc); }
+        return query;
+    }
 
-        var rows = await query.OrderByDescending(e => e.Id).Take(take)
+    private async Task<List<AuditRecord>> ReadAsync(IQueryable<AuditEntry> page, bool newestFirst, CancellationToken ct)
+    {
+        var rows = await page
             .GroupJoin(db.Users, e => e.UserId, u => u.Id, (e, users) => new { e, users })
             .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new { x.e, Email = u == null ? null : u.Email })
             .ToListAsync(ct);
-        return rows.OrderByDescending(r => r.e.Id).Select(r => new AuditRecord(r.e.Id, r.e.At, r.e.UserId, r.Email, r.e.Action, r.e.ObjectType, r.e.ObjectId,
+        // The join may lose the page's order in SQL; it is restored here.
+        var ordered = newestFirst ? rows.OrderByDescending(r => r.e.Id) : rows.OrderBy(r => r.e.Id);
+        return ordered.Select(r => new AuditRecord(r.e.Id, r.e.At, r.e.UserId, r.Email, r.e.Action, r.e.ObjectType, r.e.ObjectId,
             JsonDocument.Parse(r.e.DetailsJson).RootElement.Clone())).ToList();
     }
 }

@@ -31,3 +31,13 @@ public sealed record RegisteredModelDetails(Guid Id, Guid TeamId, string Name, s
 /// </summary>
 public sealed record TrainedModelVersion(string Name, string Card, int Version, IReadOnlyList<string> Aliases, IReadOnlyList<string> Tags,
     string CreatedBy, DateTimeOffset CreatedAt);
+
+public enum RegistrySort { Name, LatestVersion, Updated }
+
+/// <summary>What the registry grid asks for: a filter (a name or tag fragment, an exact tag), the order, and a page.</summary>
+public sealed record RegistryQuery(string? Search = null, string? Tag = null, RegistrySort Sort = RegistrySort.Name, bool Descending = false, int Skip = 0, int Take = 20)
+{
+    public const int MaxTake = 200;
+}
+
+public sealed record RegistryPage(IReadOnlyList<RegisteredModelSummary> Items, int Total);

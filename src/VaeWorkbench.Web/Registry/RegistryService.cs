@@ -103,6 +103,24 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         return result;
     }
 
+    /// <summary>
+    /// One page of <see cref="ListAsync"/> for a grid, sorted and filtered here, with the number of models the filter
+    /// matches. Tags live as JSON on each version, so the filter runs over the team's models after loading them.
+    /// </summary>
+    public async Task<RegistryPage> PageAsync(string userId, Guid teamId, RegistryQuery query, CancellationToken ct = default)
+    {
+        if (query.Skip < 0) throw new RequestRejectedException("skip must not be negative.");
+        if (query.Take is < 1 or > RegistryQuery.MaxTake) throw new RequestRejectedException($"take must be between 1 and {RegistryQuery.MaxTake}.");
+        var all = await ListAsync(userId, teamId, query.Search, query.Tag, ct);
+        IEnumerable<RegisteredModelSummary> sorted = query.Sort switch
+        {
+            RegistrySort.LatestVersion => query.Descending ? all.OrderByDescending(m => m.LatestVersion) : all.OrderBy(m => m.LatestVersion),
+            RegistrySort.Updated => query.Descending ? all.OrderByDescending(m => m.UpdatedAt) : all.OrderBy(m => m.UpdatedAt),
+            _ => query.Descending ? all.OrderByDescending(m => m.Name, StringComparer.Ordinal) : all.OrderBy(m => m.Name, StringComparer.Ordinal),
+        };
+        return new RegistryPage(sorted.Skip(query.Skip).Take(query.Take).ToList(), all.Count);
+    }
+
     public async Task<RegisteredModelDetails> GetAsync(string userId, Guid teamId, string name, CancellationToken ct = default)
     {
         var model = await FindAsync(userId, teamId, name, TeamRole.Viewer, ct);
