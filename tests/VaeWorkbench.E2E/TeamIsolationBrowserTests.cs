@@ -80,7 +80,7 @@ public sealed partial class TeamIsolationBrowserTests(AliceWorkspace alice) : IC
                 await page.GotoAsync(url);
                 await page.WaitForInteractivityAsync();
                 await page.Locator(ready).First.WaitForAsync(new() { Timeout = 30_000 });
-                if (url == "/runs/new") await page.ClickAsync("#run-arch"); // a Radzen popup, drawn by its script
+                if (url == "/runs/new") await page.ClickAsync("#run-arch"); // a MudBlazor popover, drawn by its script
                 if (url.EndsWith("/versions/1", StringComparison.Ordinal))
                 {
                     // The model card's Print button works from the app's script file (no inline handler).

@@ -40,10 +40,10 @@ public sealed class PlatformTests : IDisposable
     }
 
     [Fact]
-    public async Task The_shell_serves_the_blazor_script_and_radzen_assets()
+    public async Task The_shell_serves_the_blazor_script_and_mudblazor_assets()
     {
         var client = _factory.CreateClient();
-        foreach (var url in new[] { "/_framework/blazor.web.js", "/_content/Radzen.Blazor/Radzen.Blazor.js", "/css/app.css" })
+        foreach (var url in new[] { "/_framework/blazor.web.js", "/_content/MudBlazor/MudBlazor.min.js", "/_content/MudBlazor/MudBlazor.min.css", "/css/app.css" })
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
         var login = await client.GetStringAsync("/account/login");
         Assert.Contains("Sign in", login);

@@ -9,8 +9,8 @@ namespace VaeWorkbench.Web.Hosting;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// Blazor Server and Radzen run from our own scripts with no eval, and talk to the server over a same-origin
-    /// WebSocket ('self' covers ws: on the same host). Radzen's components set inline <c>style</c> attributes, so styles
+    /// Blazor Server and MudBlazor run from our own scripts with no eval, and talk to the server over a same-origin
+    /// WebSocket ('self' covers ws: on the same host). MudBlazor's theme and components set inline styles, so styles
     /// need 'unsafe-inline'; scripts do not. Pictures are PNG data URLs; downloads are same-origin.
     /// The browser tests fail on any CSP violation on the main pages.
     /// </summary>

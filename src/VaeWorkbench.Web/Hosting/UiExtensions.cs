@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using Radzen;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Components;
 
@@ -11,7 +10,7 @@ public static class UiExtensions
 {
     public static WebApplicationBuilder AddVaeUi(this WebApplicationBuilder builder)
     {
-        // Component libraries' files (Radzen's scripts, themes and icon font) are mapped from the package cache by
+        // Component libraries' files (MudBlazor's script and stylesheet) are mapped from the package cache by
         // the build's static web assets manifest; load it in every environment, not just Development, so
         // `dotnet run` serves them too. A published app has the files on disk and no manifest, so this is a no-op there.
         builder.WebHost.UseStaticWebAssets();
@@ -25,7 +24,6 @@ public static class UiExtensions
             circuits.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(retention.Value.DisconnectedRetentionSeconds);
             circuits.DisconnectedCircuitMaxRetained = retention.Value.MaxRetainedDisconnected;
         });
-        builder.Services.AddRadzenComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ScopedRunner>();

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Radzen;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Hosting;
@@ -58,7 +57,7 @@ public partial class WorkbenchTestContext : BunitContext, IAsyncLifetime
     /// <summary>This test's folder for the SQLite file, keys and blobs; deleted when the test ends.</summary>
     public string DataDirectory { get; }
 
-    public NotificationService Notifications => Services.GetRequiredService<NotificationService>();
+    public IEnumerable<MudBlazor.Snackbar> Snackbars => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars;
 
     public BunitNavigationManager Navigation => Services.GetRequiredService<BunitNavigationManager>();
 
@@ -68,7 +67,6 @@ public partial class WorkbenchTestContext : BunitContext, IAsyncLifetime
     /// </summary>
     private void AddComponentLibraryServices()
     {
-        Services.AddRadzenComponents();
         Services.AddMudServices();
     }
 

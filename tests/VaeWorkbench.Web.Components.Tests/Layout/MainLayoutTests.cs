@@ -19,7 +19,8 @@ public sealed class MainLayoutTests : WorkbenchTestContext
 
         layout.WaitForAssertion(() => Assert.Equal("page", layout.Find("#page-body").TextContent));
         Assert.Equal("Vision lab", layout.Find("#team-switcher [role=combobox]").TextContent.Trim());
-        Assert.Equal(user.Email, layout.Find(".vwb-user-email").TextContent);
+        Assert.Equal(user.Email, layout.Find("#user-menu .mud-button-label").TextContent.Trim());
+        Assert.Equal($"Account menu for {user.Email}", layout.Find("#user-menu button").GetAttribute("aria-label"));
         var signOut = layout.Find("form.vwb-logout");
         Assert.Equal("account/logout", signOut.GetAttribute("action"));
         Assert.Equal("test-antiforgery-token", signOut.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value"));

@@ -11,7 +11,7 @@ public sealed class LatentMapPanelTests : WorkbenchTestContext
     private async Task<IRenderedComponent<LatentMapPanel>> DrawAsync(TeamRole role = TeamRole.Editor)
     {
         var user = await SignInAsync(role);
-        var (modelId, _, datasetId) = await this.AddTrainedModelAsync(user, classNames: ["Shirt", "Trouser", "Bag"]);
+        var (modelId, _, datasetId) = await this.AddModelWithFileAsync(user, classNames: ["Shirt", "Trouser", "Bag"]);
         await this.AddModelFilesAsync(modelId, datasetId, Labels);
         var panel = Render<LatentMapPanel>(p => p.Add(c => c.ModelId, modelId).Add(c => c.ClassNames, ["Shirt", "Trouser", "Bag"]));
         panel.Find("#map-draw").Click();

@@ -8,7 +8,7 @@ public sealed class ModelDetailTests : WorkbenchTestContext
     public async Task The_tab_named_in_the_query_string_is_the_one_shown()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        var (modelId, _, _) = await this.AddTrainedModelAsync(user);
+        var (modelId, _, _) = await this.AddModelWithFileAsync(user);
         Navigation.NavigateTo($"models/{modelId}?tab=versions");
 
         var page = Render<ModelDetail>(p => p.Add(c => c.ModelId, modelId));
@@ -24,7 +24,7 @@ public sealed class ModelDetailTests : WorkbenchTestContext
     public async Task Choosing_a_tab_puts_it_in_the_url_and_a_reload_opens_it_again()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        var (modelId, _, _) = await this.AddTrainedModelAsync(user);
+        var (modelId, _, _) = await this.AddModelWithFileAsync(user);
         Navigation.NavigateTo($"models/{modelId}?tab=card");
         var page = Render<ModelDetail>(p => p.Add(c => c.ModelId, modelId));
         page.WaitForElement("#model-card-tab");
@@ -43,7 +43,7 @@ public sealed class ModelDetailTests : WorkbenchTestContext
     public async Task An_unknown_tab_opens_the_overview_with_readable_configuration()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        var (modelId, _, _) = await this.AddTrainedModelAsync(user);
+        var (modelId, _, _) = await this.AddModelWithFileAsync(user);
         Navigation.NavigateTo($"models/{modelId}?tab=nonsense");
 
         var page = Render<ModelDetail>(p => p.Add(c => c.ModelId, modelId));
@@ -60,7 +60,7 @@ public sealed class ModelDetailTests : WorkbenchTestContext
     public async Task An_unregistered_model_explains_its_missing_card_and_versions_and_links_to_its_run()
     {
         var user = await SignInAsync(TeamRole.Editor);
-        var (modelId, runId, _) = await this.AddTrainedModelAsync(user);
+        var (modelId, runId, _) = await this.AddModelWithFileAsync(user);
 
         foreach (var tab in new[] { "card", "versions" })
         {
@@ -76,7 +76,7 @@ public sealed class ModelDetailTests : WorkbenchTestContext
     public async Task A_registered_model_shows_its_card_and_its_versions()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        var (modelId, runId, datasetId) = await this.AddTrainedModelAsync(user);
+        var (modelId, runId, datasetId) = await this.AddModelWithFileAsync(user);
         await QueryAsync(db =>
         {
             var registered = new RegisteredModel { Id = Guid.NewGuid(), TeamId = user.TeamId, Name = "shoes", Description = "## Intended use\nSorting shoes.", CreatedByUserId = user.OwnerId };

@@ -10,9 +10,9 @@ public sealed class ModelListTests : WorkbenchTestContext
     {
         var user = await SignInAsync(TeamRole.Viewer);
         var now = DateTimeOffset.UtcNow;
-        await this.AddTrainedModelAsync(user, "digits", "mlp", createdAt: now.AddHours(-2));
-        await this.AddTrainedModelAsync(user, "fashion", "conv", createdAt: now.AddHours(-1));
-        await this.AddTrainedModelAsync(user, "letters", "mlp", createdAt: now);
+        await this.AddModelWithFileAsync(user, "digits", "mlp", createdAt: now.AddHours(-2));
+        await this.AddModelWithFileAsync(user, "fashion", "conv", createdAt: now.AddHours(-1));
+        await this.AddModelWithFileAsync(user, "letters", "mlp", createdAt: now);
 
         var page = Render<ModelList>();
 
@@ -28,9 +28,9 @@ public sealed class ModelListTests : WorkbenchTestContext
     public async Task Sorting_a_column_asks_the_server_for_that_order()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        await this.AddTrainedModelAsync(user, "a-high", valLoss: 300);
-        await this.AddTrainedModelAsync(user, "b-low", valLoss: 100);
-        await this.AddTrainedModelAsync(user, "c-mid", valLoss: 200);
+        await this.AddModelWithFileAsync(user, "a-high", valLoss: 300);
+        await this.AddModelWithFileAsync(user, "b-low", valLoss: 100);
+        await this.AddModelWithFileAsync(user, "c-mid", valLoss: 200);
         var page = Render<ModelList>();
         page.WaitForAssertion(() => Assert.Equal(3, DatasetColumn(page).Count));
 
@@ -43,7 +43,7 @@ public sealed class ModelListTests : WorkbenchTestContext
     public async Task The_query_layer_pages_sorts_by_metrics_and_counts_every_match()
     {
         var user = await SignInAsync(TeamRole.Viewer);
-        for (var i = 0; i < 7; i++) await this.AddTrainedModelAsync(user, $"set{i}", i % 2 == 0 ? "mlp" : "conv", valLoss: i == 3 ? null : 100 + i);
+        for (var i = 0; i < 7; i++) await this.AddModelWithFileAsync(user, $"set{i}", i % 2 == 0 ? "mlp" : "conv", valLoss: i == 3 ? null : 100 + i);
 
         var byLoss = await RunAsync<ModelService, ModelPage>(s => s.PageAsync(user.UserId, user.TeamId, new ModelQuery(0, 3, Sort: ModelSort.ValidationLoss, Descending: false)));
         var second = await RunAsync<ModelService, ModelPage>(s => s.PageAsync(user.UserId, user.TeamId, new ModelQuery(3, 3, Sort: ModelSort.ValidationLoss, Descending: false)));

@@ -14,7 +14,7 @@ namespace VaeWorkbench.Web.Components.Tests.Models;
 /// </summary>
 internal static class ModelTestData
 {
-    public static async Task<(Guid ModelId, Guid RunId, Guid DatasetId)> AddTrainedModelAsync(this WorkbenchTestContext context, SignedInUser user,
+    public static async Task<(Guid ModelId, Guid RunId, Guid DatasetId)> AddModelWithFileAsync(this WorkbenchTestContext context, SignedInUser user,
         string datasetName = "fashion", string architecture = "mlp", double? valLoss = 120.5, int epochs = 2, DateTimeOffset? createdAt = null,
         string[]? classNames = null)
     {

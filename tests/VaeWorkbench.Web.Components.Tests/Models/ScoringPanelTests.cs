@@ -10,7 +10,7 @@ public sealed class ScoringPanelTests : WorkbenchTestContext
     private async Task<(IRenderedComponent<ScoringPanel> Panel, Guid JobId)> RenderWithJobAsync(TeamRole role, int[]? normal = null)
     {
         var user = await SignInAsync(role);
-        var (modelId, _, datasetId) = await this.AddTrainedModelAsync(user, classNames: ["Shirt", "Trouser"]);
+        var (modelId, _, datasetId) = await this.AddModelWithFileAsync(user, classNames: ["Shirt", "Trouser"]);
         var jobId = await this.AddScoreJobAsync(user, modelId, datasetId, Labels, normalClasses: normal);
         var panel = Render<ScoringPanel>(p => p.Add(c => c.ModelId, modelId).Add(c => c.TrainingDatasetId, datasetId));
         panel.WaitForElement("#score-result");

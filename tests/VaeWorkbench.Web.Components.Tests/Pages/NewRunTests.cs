@@ -79,19 +79,30 @@ public sealed class NewRunTests : WorkbenchTestContext
     }
 
     [Fact]
-    public async Task Settings_the_engine_refuses_show_why_and_queue_nothing()
+    public async Task Out_of_range_settings_are_refused_at_the_field_with_start_disabled_and_nothing_queued()
     {
         var user = await SignInAsync(TeamRole.Editor);
         await AddReadyDatasetAsync(user);
         var page = Render<NewRun>();
 
-        page.Find("#run-widths input").Change("0");
+        page.Find("#run-widths input").Change("400,0");
+        page.Find("#run-epochs input").Change("0");
+        page.Find("#run-lr input").Change("50");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("MLP hidden sizes must be between 1 and 65536", page.Find("#run-form-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Each width must be between 1 and 4096 (got 0).", page.Find("#run-widths").TextContent));
+        // The same words as the API's errors and the CLI's refusal, at each field; nothing is clamped into range.
+        Assert.Contains("Must be between 1 and 100000 (got 0).", page.Find("#run-epochs").TextContent);
+        Assert.Contains("Must be greater than 0 and at most 1 (got 50).", page.Find("#run-lr").TextContent);
+        Assert.Equal("0", page.Find("#run-epochs input").GetAttribute("value"));
+        Assert.True(page.Find("#start-run").HasAttribute("disabled"));
         Assert.Equal(0, await QueryAsync(db => db.TrainingRuns.CountAsync()));
-        // The button is live again for a corrected submission.
-        Assert.False(page.Find("#start-run").HasAttribute("disabled"));
+
+        // Corrected, the button is live again.
+        page.Find("#run-widths input").Change("400");
+        page.Find("#run-epochs input").Change("3");
+        page.Find("#run-lr input").Change("0.001");
+        page.WaitForAssertion(() => Assert.False(page.Find("#start-run").HasAttribute("disabled")));
         Assert.DoesNotContain("runs/", Navigation.Uri);
     }
 

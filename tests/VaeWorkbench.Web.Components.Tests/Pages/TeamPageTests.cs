@@ -138,7 +138,6 @@ public sealed class TeamPageTests : WorkbenchTestContext
         Assert.Equal(user.TeamId, user.Workspace.CurrentTeam?.Id);
     }
 
-    private IEnumerable<Snackbar> Snackbars => Services.GetRequiredService<ISnackbar>().ShownSnackbars;
 
     private Task<string> TeamNameAsync(Guid teamId) => QueryAsync(db => db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).SingleAsync());
 }

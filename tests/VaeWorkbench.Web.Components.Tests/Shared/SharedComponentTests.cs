@@ -6,17 +6,17 @@ namespace VaeWorkbench.Web.Components.Tests.Shared;
 public sealed class SharedComponentTests : WorkbenchTestContext
 {
     [Theory]
-    [InlineData(RunStatus.Queued, "rz-badge-light")]
-    [InlineData(RunStatus.Running, "rz-badge-info")]
-    [InlineData(RunStatus.Succeeded, "rz-badge-success")]
-    [InlineData(RunStatus.Failed, "rz-badge-danger")]
-    [InlineData(RunStatus.Cancelled, "rz-badge-warning")]
-    public void Run_status_badge_names_the_status_in_its_colour(RunStatus status, string colourClass)
+    [InlineData(RunStatus.Queued, "mud-icon-default")]
+    [InlineData(RunStatus.Running, "mud-info-text")]
+    [InlineData(RunStatus.Succeeded, "mud-success-text")]
+    [InlineData(RunStatus.Failed, "mud-error-text")]
+    [InlineData(RunStatus.Cancelled, "mud-warning-text")]
+    public void Run_status_badge_names_the_status_with_an_icon_in_its_colour(RunStatus status, string colourClass)
     {
         var badge = Render<RunStatusBadge>(p => p.Add(c => c.Status, status).AddUnmatched("id", "status")).Find("#status");
 
-        Assert.Equal(status.ToString(), badge.TextContent);
-        Assert.Contains(colourClass, badge.ClassList);
+        Assert.Equal(status.ToString(), badge.TextContent.Trim());
+        Assert.Contains(colourClass, badge.QuerySelector("svg")!.ClassList);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Engine.Training;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Runs;
@@ -77,6 +78,9 @@ public partial class NewRun : IDisposable
         });
     }
 
+    /// <summary>Start stays disabled while any field is out of range, so a refused value is never sent (or clamped).</summary>
+    private bool FormValid => Validator.TryValidateObject(form, new ValidationContext(form), null, validateAllProperties: true);
+
     private string DatasetLabel(Guid id) => datasets.FirstOrDefault(d => d.Id == id)?.Label ?? "";
 
     private async Task SubmitAsync()
@@ -88,6 +92,11 @@ public partial class NewRun : IDisposable
         {
             var run = await Run.RunAsync<RunService, RunSummary>(s => s.CreateAsync(Workspace.UserId, form.ToSettings(), submissionKey));
             Navigation.NavigateTo($"runs/{run.Id}");
+        }
+        catch (InvalidFieldsException e)
+        {
+            formError = string.Join(" ", e.Errors.Select(f => $"{f.Key} {string.Join("; ", f.Value)}."));
+            submitting = false;
         }
         catch (Exception e) when (e is RequestRejectedException or AccessDeniedException or FormatException)
         {
@@ -102,8 +111,8 @@ public partial class NewRun : IDisposable
 }
 
 /// <summary>
-/// The form's editable copy of <see cref="RunSettings"/> (inputs bind to settable properties). The attributes give each
-/// field its message where it is typed; the engine's own checks (RunService.CreateAsync) still judge the whole.
+/// The form's editable copy of <see cref="RunSettings"/> (inputs bind to settable properties). Each field is checked
+/// against the same range the API and the CLI use (<see cref="TrainingSettingRanges"/>), with the same words, at the field.
 /// </summary>
 public sealed class RunForm
 {
@@ -112,24 +121,24 @@ public sealed class RunForm
     [NotEmptyGuid(ErrorMessage = "Choose a dataset.")]
     public Guid DatasetId { get; set; }
     [Required] public string Arch { get; set; } = Defaults.Arch;
-    [Range(1, 512, ErrorMessage = "Between 1 and 512 dimensions.")] public int Latent { get; set; } = 20;
+    [TrainingSetting("latent")] public int Latent { get; set; } = 20;
     [WholeNumberList] public string? Widths { get; set; } = "";
     [Required] public string Loss { get; set; } = Defaults.Loss;
-    [Range(0, 1000, ErrorMessage = "Between 0 and 1000.")] public double Beta { get; set; } = Defaults.Beta;
-    [Range(0, 1000, ErrorMessage = "Between 0 and 1000 epochs.")] public int Warmup { get; set; } = Defaults.Warmup;
-    [Range(0, 10, ErrorMessage = "Between 0 and 10 nats.")] public double FreeBits { get; set; } = Defaults.FreeBits;
-    [Range(0, 1, ErrorMessage = "Between 0 and 1.")] public double Denoise { get; set; } = Defaults.Denoise;
-    [Range(1, 10000, ErrorMessage = "Between 1 and 10,000 epochs.")] public int Epochs { get; set; } = Defaults.Epochs;
-    [Range(1, 4096, ErrorMessage = "Between 1 and 4096 images.")] public int Batch { get; set; } = Defaults.Batch;
-    [Range(typeof(decimal), "0.000001", "1", ErrorMessage = "Between 0.000001 and 1.")] public decimal Lr { get; set; } = (decimal)Defaults.Lr;
+    [TrainingSetting("beta")] public double Beta { get; set; } = Defaults.Beta;
+    [TrainingSetting("warmup")] public int Warmup { get; set; } = Defaults.Warmup;
+    [TrainingSetting("freeBits")] public double FreeBits { get; set; } = Defaults.FreeBits;
+    [TrainingSetting("denoise")] public double Denoise { get; set; } = Defaults.Denoise;
+    [TrainingSetting("epochs")] public int Epochs { get; set; } = Defaults.Epochs;
+    [TrainingSetting("batch")] public int Batch { get; set; } = Defaults.Batch;
+    [TrainingSetting("lr")] public decimal Lr { get; set; } = (decimal)Defaults.Lr;
     [Required] public string Schedule { get; set; } = Defaults.Schedule;
     [Required] public string Optimizer { get; set; } = Defaults.Optimizer;
-    [Range(typeof(decimal), "0", "1", ErrorMessage = "Between 0 and 1.")] public decimal WeightDecay { get; set; }
-    [Range(0, 10000, ErrorMessage = "Between 0 and 10,000.")] public double Clip { get; set; }
-    [Range(0, 1000, ErrorMessage = "Between 0 and 1000 epochs.")] public int Patience { get; set; }
-    [Range(typeof(decimal), "0", "0.5", ErrorMessage = "Between 0 and 0.5.")] public decimal ValidationSplit { get; set; } = (decimal)Defaults.ValidationSplit;
-    [Range(0, int.MaxValue, ErrorMessage = "0 or more.")] public int Seed { get; set; } = Defaults.Seed;
-    [Range(1, 256, ErrorMessage = "Between 1 and 256 threads, or empty.")] public int? Threads { get; set; }
+    [TrainingSetting("weightDecay")] public decimal WeightDecay { get; set; }
+    [TrainingSetting("clip")] public double Clip { get; set; }
+    [TrainingSetting("patience")] public int Patience { get; set; }
+    [TrainingSetting("validationSplit")] public decimal ValidationSplit { get; set; } = (decimal)Defaults.ValidationSplit;
+    [TrainingSetting("seed")] public int Seed { get; set; } = Defaults.Seed;
+    [TrainingSetting("threads")] public int? Threads { get; set; }
 
     /// <summary>The comma-separated widths, or null for the preset; the error says which part is not a whole number.</summary>
     internal static (int[]? Widths, string? Error) ParseWidths(string? text)
@@ -138,7 +147,10 @@ public sealed class RunForm
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var widths = new int[parts.Length];
         for (var i = 0; i < parts.Length; i++)
+        {
             if (!int.TryParse(parts[i], out widths[i])) return (null, $"'{parts[i]}' in the widths is not a whole number");
+            if (TrainingSettingRanges.LayerWidth.Check(widths[i]) is { } refusal) return (null, $"Each width {refusal}.");
+        }
         return (widths, null);
     }
 
@@ -154,6 +166,22 @@ public sealed class RunForm
             Lr = (double)Lr, Schedule = Schedule, Optimizer = Optimizer, WeightDecay = (double)WeightDecay, Clip = Clip,
             Patience = Patience, ValidationSplit = (double)ValidationSplit, Seed = Seed, Threads = Threads,
         };
+    }
+}
+
+/// <summary>A field checked against its <see cref="SettingRange"/>; the message is the range's own ("Must be between 1 and 100000 (got 0)").</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class TrainingSettingAttribute(string field) : ValidationAttribute
+{
+    private readonly SettingRange range = TrainingSettingRanges.All.Single(r => r.Field == field);
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        if (value is null) return ValidationResult.Success; // an empty optional field (threads) takes the server's default
+        var refusal = range.Check(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+        return refusal is null
+            ? ValidationResult.Success
+            : new ValidationResult(char.ToUpperInvariant(refusal[0]) + refusal[1..] + ".", context.MemberName is { } member ? [member] : null);
     }
 }
 
