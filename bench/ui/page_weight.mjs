@@ -16,6 +16,13 @@ const browser = await playwright.chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 });
 
+// BLOCK=<text> aborts every request whose URL holds it (say BLOCK=/_content/Radzen.Blazor/ to project the weight
+// once a library is gone); aborted requests transfer nothing and are not counted.
+async function blocking(context) {
+  if (process.env.BLOCK) await context.route(url => url.href.includes(process.env.BLOCK), route => route.abort());
+  return context;
+}
+
 const category = type => ({ stylesheet: 'css', script: 'js', font: 'font', document: 'html', image: 'image' })[type] ?? 'other';
 
 /** Loads url in a fresh context (empty cache) and adds up what its responses transferred, by kind. */
@@ -39,7 +46,7 @@ async function weigh(page, url, ready) {
   return { label, page: url, ...totals, files: files.sort((a, b) => b.bytes - a.bytes) };
 }
 
-const signIn = await browser.newContext();
+const signIn = await blocking(await browser.newContext());
 const signInPage = await signIn.newPage();
 console.log(JSON.stringify(await weigh(signInPage, `${baseUrl}/account/login`, p => p.locator('#email').waitFor())));
 
@@ -53,7 +60,7 @@ await signInPage.getByRole('heading', { name: `Welcome, ${email}` }).waitFor();
 const cookies = (await signIn.cookies()).filter(c => c.name !== 'vwb.theme');
 await signIn.close();
 
-const home = await browser.newContext();
+const home = await blocking(await browser.newContext());
 await home.addCookies(cookies);
 const homePage = await home.newPage();
 console.log(JSON.stringify(await weigh(homePage, `${baseUrl}/`, async p => {

@@ -4,7 +4,7 @@
 # Each checkout's Release build of src/VaeWorkbench.Web runs on a free port with a fresh temporary data folder
 # (built first if missing); page_weight.mjs drives Chromium (/usr/bin/chromium) through playwright-core.
 # Usage: bench/ui/page_weight.sh <checkout> [<checkout> ...]    e.g. bench/ui/page_weight.sh /work/wt-before .
-# Set DETAILS=1 for every file of every load.
+# Set DETAILS=1 for every file of every load; BLOCK=/_content/Radzen.Blazor/ leaves a library's files out (a projection).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rows=$(mktemp)
@@ -22,7 +22,7 @@ for checkout in "$@"; do
     sleep 0.2
     kill -0 $pid 2>/dev/null || { echo "the app in $checkout exited:"; cat "$log"; exit 1; }
   done
-  label="$(basename "$checkout") $(git -C "$checkout" rev-parse --short HEAD)"
+  label="$(basename "$checkout") $(git -C "$checkout" rev-parse --short HEAD)${BLOCK:+ without $BLOCK}"
   node "$here/page_weight.mjs" "http://127.0.0.1:$port" "$label" >>"$rows" || { kill $pid; cat "$log"; exit 1; }
   kill $pid
   wait $pid 2>/dev/null || true

@@ -13,7 +13,8 @@ namespace VaeWorkbench.E2E;
 /// Judges every main page in a real browser, at desktop (1440x900) and phone (375x812) width, in the light and the dark
 /// theme: no sideways scroll, no serious or critical axe-core violation, and no raw ids, JSON or Razor text in the
 /// visible page. Each page is its own test case; they share one seeded server and one browser. Screenshots of every
-/// page, width and theme land in <c>screenshots/pages/</c>.
+/// page, width and theme land in <c>screenshots/pages/</c>, and each page's time in <c>screenshots/pages/timing.log</c>.
+/// One page: <c>dotnet test tests/VaeWorkbench.E2E --filter "FullyQualifiedName~PageChecksTests&amp;DisplayName~model-detail"</c>.
 /// </summary>
 public sealed partial class PageChecksTests(PageChecksWorkspace workspace, ITestOutputHelper output) : IClassFixture<PageChecksWorkspace>
 {
