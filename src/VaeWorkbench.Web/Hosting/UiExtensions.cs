@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Radzen;
-using VaeWorkbench.Web.Theming;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Components;
 
@@ -29,7 +28,6 @@ public static class UiExtensions
         builder.Services.AddRadzenComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<ThemePreferences>();
         builder.Services.AddScoped<ScopedRunner>();
         return builder;
     }

@@ -75,6 +75,7 @@ public static class IdentityExtensions
         services.AddScoped<AccountService>();
         services.AddSingleton<UnknownAccountLockout>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<VaeWorkbench.Web.Theming.ThemePreferences>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<TeamService>();
         services.AddSingleton(TimeProvider.System);

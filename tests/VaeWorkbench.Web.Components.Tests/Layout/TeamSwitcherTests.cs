@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Radzen;
+using MudBlazor;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Teams;
 
@@ -45,20 +45,40 @@ public sealed class TeamSwitcherTests : WorkbenchTestContext
         Choose(switcher, "Vision lab");
 
         switcher.WaitForAssertion(() => Assert.Equal(["editor2's team"], OfferedTeams(switcher)));
-        var message = Assert.Single(Notifications.Messages);
-        Assert.Equal((NotificationSeverity.Error, "Cannot switch team"), (message.Severity, message.Summary));
+        var message = Assert.Single(Services.GetRequiredService<ISnackbar>().ShownSnackbars);
+        Assert.Equal(Severity.Error, message.Severity);
+        Assert.StartsWith("Cannot switch team", message.Message);
         Assert.Equal("editor2's team", user.Workspace.CurrentTeam?.Name);
         Assert.NotEqual(user.TeamId, await CurrentTeamInDatabaseAsync(user.UserId));
     }
 
-    private IRenderedComponent<TeamSwitcher> RenderSwitcher(SignedInUser user) => Render<TeamSwitcher>(p => p.Add(c => c.Workspace, user.Workspace));
+    private IRenderedComponent<MudPopoverProvider>? popovers;
 
-    // The drop-down renders its options whether or not it is open, so a test picks one as a click in the open list would.
-    private static void Choose(IRenderedComponent<TeamSwitcher> switcher, string team) => switcher.Find($"li[aria-label=\"{team}\"]").Click();
+    // The select's list opens in the popover provider, as it does under the app's layout.
+    private IRenderedComponent<TeamSwitcher> RenderSwitcher(SignedInUser user)
+    {
+        popovers = Render<MudPopoverProvider>();
+        return Render<TeamSwitcher>(p => p.Add(c => c.Workspace, user.Workspace));
+    }
 
-    private static IEnumerable<string> OfferedTeams(IRenderedComponent<TeamSwitcher> switcher) => switcher.FindAll("li[role=option]").Select(li => li.TextContent);
+    private void Open(IRenderedComponent<TeamSwitcher> switcher)
+    {
+        if (popovers!.FindAll(".mud-popover-open").Count == 0) switcher.Find(".mud-input-control").MouseDown();
+    }
 
-    private static string ShownTeam(IRenderedComponent<TeamSwitcher> switcher) => switcher.Find(".rz-dropdown-label").TextContent;
+    private void Choose(IRenderedComponent<TeamSwitcher> switcher, string team)
+    {
+        Open(switcher);
+        popovers!.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == team).Click();
+    }
+
+    private IEnumerable<string> OfferedTeams(IRenderedComponent<TeamSwitcher> switcher)
+    {
+        Open(switcher);
+        return popovers!.FindAll(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim());
+    }
+
+    private static string ShownTeam(IRenderedComponent<TeamSwitcher> switcher) => switcher.Find("[role=combobox]").TextContent.Trim();
 
     private Task<Guid?> CurrentTeamInDatabaseAsync(string userId) =>
         QueryAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.CurrentTeamId).SingleAsync());
