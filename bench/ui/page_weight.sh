@@ -2,7 +2,7 @@
 # Page weight: the bytes of CSS, JS and fonts a first load of the sign-in page and of a signed-in home page transfer,
 # for one or more checkouts (say the last Radzen-only commit and the MudBlazor one), as a Markdown table.
 # Each checkout's Release build of src/VaeWorkbench.Web runs on a free port with a fresh temporary data folder
-# (built first if missing); page_weight.mjs drives Chromium (/usr/bin/chromium) through playwright-core.
+# (built first, incrementally); page_weight.mjs drives Chromium (/usr/bin/chromium) through playwright-core.
 # Usage: bench/ui/page_weight.sh <checkout> [<checkout> ...]    e.g. bench/ui/page_weight.sh /work/wt-before .
 # Set DETAILS=1 for every file of every load; BLOCK=/_content/Radzen.Blazor/ leaves a library's files out (a projection).
 set -euo pipefail
@@ -12,7 +12,8 @@ trap 'rm -f "$rows"' EXIT
 for checkout in "$@"; do
   checkout=$(cd "$checkout" && pwd)
   app="$checkout/src/VaeWorkbench.Web/bin/Release/net10.0/VaeWorkbench.Web"
-  [ -x "$app" ] || dotnet build -c Release "$checkout/src/VaeWorkbench.Web" >/dev/null
+  # An incremental build: a binary left from an older commit would measure the wrong pages. NO_BUILD=1 skips it.
+  [ -n "${NO_BUILD:-}" ] || dotnet build -c Release "$checkout/src/VaeWorkbench.Web" >/dev/null
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   data=$(mktemp -d)
   log=$(mktemp)
