@@ -3,7 +3,8 @@
 
 Usage: read_vae.py MODEL.vae EXPECTED.json
 EXPECTED.json is {"tensors": {name: {"shape": [...], "values": [...]}}}, written by the .NET test from its own loader.
-Checks the layout rules of safetensors (8-byte little-endian header length, JSON header, F32 tensors packed back to back
+Checks the "contents" metadata entry ("inference": weights only, no optimizer.* tensors; "training": with the
+optimizer state; missing in files written before it existed) against the tensors present, and the layout rules of safetensors (8-byte little-endian header length, JSON header, F32 tensors packed back to back
 from offset 0 to the end of the file) and that every tensor has the expected shape and exactly the expected values.
 Prints "ok <count> tensors" and exits 0, or prints the first problem and exits 1.
 """
@@ -67,6 +68,14 @@ def main(model_path, expected_path):
         if not np.array_equal(got, values):
             index = np.argwhere(got != values)[0]
             fail(f"{name}: value at {index.tolist()} is {got[tuple(index)]}, expected {values[tuple(index)]}")
+    optimizer = [name for name in tensors if name.startswith("optimizer.")]
+    contents = metadata.get("contents")
+    if contents == "inference" and (optimizer or "optimizer" in metadata):
+        fail(f"an inference file holds optimizer state ({len(optimizer)} tensors)")
+    if contents == "training" and not optimizer:
+        fail("a training file holds no optimizer tensors")
+    if contents not in (None, "inference", "training"):
+        fail(f"metadata contents is {contents!r}")
     print(f"ok {len(expected)} tensors")
 
 

@@ -93,6 +93,19 @@ public sealed class CliArguments
         return value;
     }
 
+    /// <summary>A training setting's flag, refused in the same words as the web form and the API when out of range.</summary>
+    public double Setting(VaeWorkbench.Engine.Training.SettingRange range, double fallback)
+    {
+        var text = String(range.CliFlag);
+        if (text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            throw new UsageException($"--{range.CliFlag} must be a number (got '{text}')");
+        if (range.Check(value) is { } refusal) throw new UsageException($"--{range.CliFlag} {refusal}");
+        return value;
+    }
+
+    public int Setting(VaeWorkbench.Engine.Training.SettingRange range, int fallback) => (int)Setting(range, (double)fallback);
+
     public T Choice<T>(string name, T fallback, IReadOnlyDictionary<string, T> choices)
     {
         var text = String(name);

@@ -4,6 +4,7 @@ using VaeWorkbench.Imaging.Formats.Gif;
 using VaeWorkbench.Imaging.Formats.Jpeg;
 using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Imaging.Formats.Pnm;
+using VaeWorkbench.Imaging.Formats.Webp;
 
 namespace VaeWorkbench.Imaging;
 
@@ -14,13 +15,14 @@ namespace VaeWorkbench.Imaging;
 public static class ImageDecoder
 {
     /// <summary>Enough leading bytes for <see cref="DetectFormat"/>.</summary>
-    public const int SignatureLength = 8;
+    public const int SignatureLength = 12;
 
     public static ImageFormat DetectFormat(ReadOnlySpan<byte> data)
     {
         if (data.Length >= 8 && data[..8].SequenceEqual(PngChunks.Signature)) return ImageFormat.Png;
         if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat.Jpeg;
         if (GifDecoder.LooksLikeGif(data)) return ImageFormat.Gif;
+        if (WebpDecoder.LooksLikeWebp(data)) return ImageFormat.Webp;
         if (data.Length >= 2 && data[0] == 'B' && data[1] == 'M') return ImageFormat.Bmp;
         if (PnmHeader.LooksLikePnm(data)) return ImageFormat.Pnm;
         if (IdxReader.LooksLikeIdx(data)) return ImageFormat.Idx;
@@ -37,6 +39,7 @@ public static class ImageDecoder
             ImageFormat.Gif => GifDecoder.Decode(data, limits),
             ImageFormat.Bmp => BmpDecoder.Decode(data, limits),
             ImageFormat.Pnm => PnmDecoder.Decode(data, limits),
+            ImageFormat.Webp => WebpDecoder.Decode(data, limits),
             ImageFormat.Idx => throw new InvalidImageException("IDX is a dataset of many images, not one image; read it with IdxReader or as an IDX dataset"),
             _ => throw Unknown(data),
         };
@@ -60,6 +63,7 @@ public static class ImageDecoder
             ImageFormat.Gif => GifDecoder.Identify(data, limits),
             ImageFormat.Bmp => BmpDecoder.Identify(data, limits),
             ImageFormat.Pnm => PnmDecoder.Identify(data, limits),
+            ImageFormat.Webp => WebpDecoder.Identify(data, limits),
             ImageFormat.Idx => IdentifyIdx(data, limits),
             _ => throw Unknown(data),
         };
@@ -111,12 +115,17 @@ public static class ImageDecoder
         return new ImageInfo(ImageFormat.Idx, (int)columns, (int)rows, 1);
     }
 
+    /// <summary>The formats <see cref="Decode(ReadOnlySpan{byte}, DecodeLimits?)"/> accepts, for messages.</summary>
+    public const string Supported = "supported are PNG, JPEG, GIF, BMP, PNM and WebP";
+
     private static InvalidImageException Unknown(ReadOnlySpan<byte> data)
     {
         if (data.Length == 0) return new InvalidImageException("File is empty, so it is no image");
         if (data.Length >= 2 && data[0] == 0x1F && data[1] == 0x8B) return new InvalidImageException("File is gzip-compressed data, not an image");
         if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K') return new InvalidImageException("File is a ZIP archive, not an image");
+        if (IsoMediaBrands.NotAccepted(data) is { } format)
+            return new InvalidImageException($"{format} images are not accepted: this server's WebP decoder (SkiaSharp) has no {format} codec on Linux; convert them to PNG, JPEG or WebP");
         var head = Convert.ToHexString(data[..Math.Min(8, data.Length)]);
-        return new InvalidImageException($"Unknown image format: the first bytes are {head}; supported are PNG, JPEG, GIF, BMP and PNM");
+        return new InvalidImageException($"Unknown image format: the first bytes are {head}; {Supported}");
     }
 }

@@ -10,4 +10,6 @@ public enum ImageFormat
     Pnm,
     Gif,
     Idx,
+    /// <summary>Decoded by SkiaSharp after our own header checks (the one format we do not decode ourselves).</summary>
+    Webp,
 }

@@ -79,6 +79,41 @@ public sealed class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void Webp_decodes_and_identifies_and_avif_is_refused_by_name()
+    {
+        // A lossless WebP written by SkiaSharp's encoder: 3x2 RGBA with varying alpha.
+        byte[] rgba = [255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
+        var info = new SkiaSharp.SKImageInfo(3, 2, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(rgba, System.Runtime.InteropServices.GCHandleType.Pinned);
+        byte[] webp;
+        try
+        {
+            using var pixmap = new SkiaSharp.SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using var data = pixmap.Encode(new SkiaSharp.SKWebpEncoderOptions(SkiaSharp.SKWebpEncoderCompression.Lossless, 100));
+            webp = data!.ToArray();
+        }
+        finally
+        {
+            handle.Free();
+        }
+        var input = Write("photo.png", webp); // the name lies; content decides
+        var output = Path.Combine(_dir, "out.png");
+
+        Assert.Equal(0, Run("image", "decode", input, output).Code);
+        Assert.Equal(rgba, PngDecoder.Decode(File.ReadAllBytes(output)).Pixels);
+        var (code, stdout, _) = Run("image", "info", input);
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(("webp", 3, 2, 4), (json.RootElement.GetProperty("format").GetString(), json.RootElement.GetProperty("width").GetInt32(),
+            json.RootElement.GetProperty("height").GetInt32(), json.RootElement.GetProperty("channels").GetInt32()));
+
+        var avif = Write("photo.avif", [0, 0, 0, 0x1C, .. "ftypavif"u8.ToArray(), 0, 0, 0, 0, .. "avifmif1miaf"u8.ToArray(), 0, 0, 0, 8, .. "meta"u8.ToArray()]);
+        var refused = Run("image", "info", avif);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("AVIF images are not accepted", refused.Err);
+    }
+
+    [Fact]
     public void Bad_images_give_one_clear_line_and_exit_code_1()
     {
         var input = Write("bad.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]);

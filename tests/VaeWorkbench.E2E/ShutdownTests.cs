@@ -55,7 +55,7 @@ public sealed class ShutdownTests
     /// <summary>The tensor data of the run's model file (weights and Adam moments), without the JSON header, whose history holds timings.</summary>
     private static async Task<byte[]> TensorBytesAsync(ApiSession api, System.Text.Json.JsonElement run)
     {
-        var file = await api.Client.GetByteArrayAsync($"/api/models/{run.GetProperty("modelId").GetGuid()}/file");
+        var file = await api.Client.GetByteArrayAsync($"/api/models/{run.GetProperty("modelId").GetGuid()}/file?includeTrainingState=true");
         var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
         return file[(8 + headerLength)..];
     }

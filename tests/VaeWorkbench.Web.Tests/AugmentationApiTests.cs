@@ -22,6 +22,7 @@ public sealed class AugmentationFixture : IAsyncLifetime
     public Guid TeamId { get; private set; }
     public Guid DatasetId { get; private set; }
     public Guid ModelId { get; private set; }
+    public Guid RunId { get; private set; }
     public const int DatasetCount = 300;
 
     public async Task InitializeAsync()
@@ -35,6 +36,7 @@ public sealed class AugmentationFixture : IAsyncLifetime
         var created = await Owner.Client.PostAsJsonAsync("/api/runs", new { datasetId = DatasetId, epochs = 2, batch = 64, seed = 3 });
         await ApiClient.EnsureStatusAsync(created, HttpStatusCode.Created);
         var runId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        RunId = runId;
         var run = await Eventually.WaitForAsync(() => Owner.GetJsonAsync($"/api/runs/{runId}"),
             r => r.GetProperty("status").GetString() is "Succeeded" or "Failed", TimeSpan.FromMinutes(2), "the training run");
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
@@ -160,6 +162,90 @@ public sealed class AugmentationApiTests(AugmentationFixture fixture) : IClassFi
         Assert.Equal(scored.GetProperty("count").GetInt32(), scores.Count);
         Assert.All(scores, s => Assert.True(s <= threshold, $"kept a sample scoring {s} above the ceiling {threshold}"));
     }
+
+    [Fact]
+    public async Task The_filter_reports_what_it_removed_per_class_and_can_keep_the_class_balance()
+    {
+        // Five classes, twelve samples each; the ELBO ceiling removes a different share from each class (this 2-epoch model
+        // draws classes 5, 7, 8 and 9 so badly that it removes them whole, so they are left out).
+        string[] classes = ["0", "2", "3", "4", "6"];
+        var request = new { mode = "perClass", count = 60, seed = 4, temperature = 0.5, classes, filter = new { maxElboPercentile = 90 } };
+        var plain = await WaitForEndAsync(await GenerateAsync(Owner, request));
+        Assert.Equal("Succeeded", plain.GetProperty("status").GetString());
+        var plainReport = FilterReport(plain);
+        Assert.Equal("none", plainReport.GetProperty("balance").GetString());
+        var plainClasses = Classes(plainReport);
+        Assert.Equal(classes, plainClasses.Select(c => c.Name));
+        Assert.All(plainClasses, c => Assert.Equal((12, 12, 0), (c.Generated, c.Target, c.ForBalance)));
+        Assert.All(plainClasses, c => Assert.Equal(c.Generated - c.ByFilter, c.Kept));
+        Assert.True(plainClasses.Sum(c => c.ByFilter) > 0, "the ceiling removed nothing; the test needs a filter that bites: " + plainReport);
+        Assert.True(plainClasses.Min(c => c.Kept) > 0, "the ceiling removed a whole class; the test needs one that leaves some: " + plainReport);
+        // The report agrees with the set's own class counts, and is stored in the filter's provenance too.
+        Assert.Equal(plain.GetProperty("count").GetInt32(), plainClasses.Sum(c => c.Kept));
+        var counted = plain.GetProperty("classes").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("count").GetInt32());
+        Assert.All(plainClasses.Where(c => c.Kept > 0), c => Assert.Equal(c.Kept, counted[c.Name]));
+        Assert.Equal(plainClasses.Sum(c => c.ByFilter), Classes(plain.GetProperty("provenance").GetProperty("filter").GetProperty("outcome")).Sum(c => c.ByFilter));
+
+        // sameShare: the same samples are judged the same way, then every class keeps as many as the hardest-hit one.
+        var same = await WaitForEndAsync(await GenerateAsync(Owner, new { request.mode, request.count, request.seed, request.temperature, classes, filter = new { maxElboPercentile = 90, balance = "sameShare" } }));
+        var sameClasses = Classes(FilterReport(same));
+        var fewest = plainClasses.Min(c => c.Kept);
+        Assert.All(sameClasses, c => Assert.Equal(fewest, c.Kept));
+        Assert.Equal(plainClasses.Select(c => c.ByFilter), sameClasses.Select(c => c.ByFilter));
+        Assert.All(sameClasses, c => Assert.Equal(c.Generated, c.ByFilter + c.ForBalance + c.Kept));
+        Assert.Equal(5 * fewest, same.GetProperty("count").GetInt32());
+
+        // topUp: generate more until every class has its twelve.
+        var topped = await WaitForEndAsync(await GenerateAsync(Owner, new { request.mode, request.count, request.seed, request.temperature, classes, filter = new { maxElboPercentile = 90, balance = "topUp", maxAttempts = 2000 } }));
+        var toppedReport = FilterReport(topped);
+        Assert.False(toppedReport.GetProperty("boundHit").GetBoolean(), toppedReport.ToString());
+        Assert.Equal(2000, toppedReport.GetProperty("maxAttempts").GetInt32());
+        Assert.All(Classes(toppedReport), c => Assert.Equal((12, 12), (c.Kept, c.Target)));
+        Assert.Equal(60, topped.GetProperty("count").GetInt32());
+        Assert.True(toppedReport.GetProperty("attempts").GetInt32() > 60);
+        Assert.Equal(toppedReport.GetProperty("attempts").GetInt32(), topped.GetProperty("provenance").GetProperty("generated").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_top_up_that_hits_its_bound_says_so_and_keeps_what_it_has()
+    {
+        // Zero spread decodes the same reconstructions again and again: every one is within 100 of a training image.
+        var set = await WaitForEndAsync(await GenerateAsync(Owner, new
+        {
+            mode = "variations", count = 10, spread = 0, seed = 1, imageIds = new[] { 0, 1 },
+            filter = new { minDistance = 100, balance = "topUp", maxAttempts = 25 },
+        }));
+        Assert.Equal("Succeeded", set.GetProperty("status").GetString());
+        Assert.Equal(0, set.GetProperty("count").GetInt32());
+        var report = FilterReport(set);
+        Assert.True(report.GetProperty("boundHit").GetBoolean());
+        Assert.Equal(25, report.GetProperty("attempts").GetInt32());
+        var message = report.GetProperty("message").GetString()!;
+        Assert.Contains("bound of 25", message);
+        Assert.Contains("has 0 of", message);
+        Assert.Equal(25, Classes(report).Sum(c => c.Generated));
+    }
+
+    [Theory]
+    [InlineData("{\"count\":3,\"filter\":{\"maxElboPercentile\":50,\"balance\":\"evenly\"}}", "filter.balance", "sameShare")]
+    [InlineData("{\"count\":3,\"filter\":{\"balance\":\"topUp\"}}", "filter.balance", "maxElboPercentile")]
+    [InlineData("{\"count\":3,\"filter\":{\"maxElboPercentile\":50,\"maxAttempts\":10}}", "filter.maxAttempts", "topUp")]
+    [InlineData("{\"count\":30,\"filter\":{\"maxElboPercentile\":50,\"balance\":\"topUp\",\"maxAttempts\":10}}", "filter.maxAttempts", "between the count (30)")]
+    [InlineData("{\"count\":3,\"filter\":{\"maxElboPercentile\":50,\"balance\":\"topUp\",\"maxAttempts\":1000001}}", "filter.maxAttempts", "1000000")]
+    [InlineData("{\"count\":3,\"filter\":{\"minDistance\":1,\"space\":\"fourier\"}}", "filter.space", "pixel or latent")]
+    public async Task Bad_balance_options_get_400_naming_the_field(string body, string field, string reason)
+    {
+        var response = await Owner.Client.PostAsync($"/api/models/{fixture.ModelId}/generate", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await ApiClient.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        Assert.Contains(reason, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    private static JsonElement FilterReport(JsonElement set) => set.GetProperty("provenance").GetProperty("filterReport");
+
+    private static List<(string Name, int Target, int Generated, int ByFilter, int ForBalance, int Kept)> Classes(JsonElement report) =>
+        [.. report.GetProperty("classes").EnumerateArray().Select(c => (c.GetProperty("class").GetString()!, c.GetProperty("target").GetInt32(),
+            c.GetProperty("generated").GetInt32(), c.GetProperty("removedByFilter").GetInt32(), c.GetProperty("removedForBalance").GetInt32(), c.GetProperty("kept").GetInt32()))];
 
     [Fact]
     public async Task Another_team_gets_404_and_a_viewer_can_read_and_export_but_not_generate_or_delete()

@@ -136,18 +136,18 @@ public sealed class DatasetsApiTests : IDisposable
     }
 
     [Fact]
-    public async Task An_upload_with_no_usable_image_is_400_and_leaves_a_failed_dataset_without_rows()
+    public async Task An_upload_with_no_usable_image_is_400_and_leaves_no_dataset_behind()
     {
         var user = await _factory.RegisterWithTokenAsync();
         var response = await user.Client.PostAsync("/api/datasets", DatasetUploads.Form("Junk", 28, 1, [("a.png", "garbage"u8.ToArray())]));
         var problem = await ApiClient.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("a.png", problem.GetProperty("detail").GetString());
 
-        var failed = Assert.Single((await user.GetJsonAsync("/api/datasets")).EnumerateArray());
-        Assert.Equal("Failed", failed.GetProperty("status").GetString());
-        Assert.Contains("a.png", failed.GetProperty("error").GetString());
+        // The refusal is the answer: nothing lingers in the list as a dataset, to retry or to delete.
+        Assert.Empty((await user.GetJsonAsync("/api/datasets")).EnumerateArray());
         await using var scope = _factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VaeWorkbench.Web.Data.AppDbContext>();
+        Assert.Equal(0, db.Datasets.Count());
         Assert.Equal(0, db.DatasetImages.Count());
     }
 

@@ -70,7 +70,7 @@ public sealed class RunsApiTests : IDisposable
     {
         var user = await _factory.RegisterWithTokenAsync();
         var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 300);
-        var runId = await CreateRunAsync(user, new { datasetId, epochs = 5, lr = 1e6, loss = "mse" });
+        var runId = await CreateRunAsync(user, new { datasetId, epochs = 5, lr = 1, loss = "mse" });
 
         var run = await WaitForStatusAsync(user, runId, "Failed");
 
@@ -88,19 +88,39 @@ public sealed class RunsApiTests : IDisposable
     public async Task Invalid_settings_get_a_400_that_names_the_field()
     {
         var user = await _factory.RegisterWithTokenAsync();
-        var datasetId = await _factory.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 50);
-        foreach (var (body, field) in new (object, string)[]
+        var teamId = await user.PersonalTeamIdAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(teamId, 50);
+        foreach (var (body, field, words) in new (object, string, string)[]
         {
-            (new { datasetId, arch = "transformer" }, "arch"),
-            (new { datasetId, epochs = 0 }, "epochs"),
-            (new { datasetId, loss = "hinge" }, "loss"),
-            (new { datasetId, validationSplit = 0.9 }, "validationSplit"),
-            (new { datasetId, latent = 0 }, "latent"),
+            (new { datasetId, arch = "transformer" }, "arch", "must be one of mlp, conv"),
+            (new { datasetId, epochs = 0 }, "epochs", "must be between 1 and 100000 (got 0)"),
+            (new { datasetId, loss = "hinge" }, "loss", "must be one of"),
+            (new { datasetId, validationSplit = 0.9 }, "validationSplit", "must be between 0 and 0.5 (got 0.9)"),
+            (new { datasetId, latent = 0 }, "latent", "must be between 1 and 1024 (got 0)"),
+            (new { datasetId, lr = 50 }, "lr", "must be greater than 0 and at most 1 (got 50)"),
+            (new { datasetId, lr = 0 }, "lr", "must be greater than 0 and at most 1 (got 0)"),
+            (new { datasetId, batch = 0 }, "batch", "must be between 1 and 65536 (got 0)"),
+            (new { datasetId, beta = -1 }, "beta", "must be between 0 and 1000 (got -1)"),
+            (new { datasetId, threads = 0 }, "threads", "must be between 1 and 256 (got 0)"),
+            (new { datasetId, hidden = new[] { 400, 0 } }, "hidden", "each width must be between 1 and 4096 (got 0)"),
         })
         {
             var problem = await ApiClient.AssertProblemAsync(await user.Client.PostAsJsonAsync("/api/runs", body), HttpStatusCode.BadRequest);
-            Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+            var errors = problem.GetProperty("errors");
+            var messages = errors.GetProperty(field).EnumerateArray().Select(m => m.GetString()).ToList();
+            Assert.Contains(messages, m => m!.Contains(words, StringComparison.Ordinal));
+            Assert.Single(errors.EnumerateObject());
+            Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+
+        // Every bad field is reported at once, not only the first.
+        var several = await ApiClient.AssertProblemAsync(
+            await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 0, lr = 50, batch = 0, validationSplit = 0.9 }), HttpStatusCode.BadRequest);
+        Assert.Equal(["batch", "epochs", "lr", "validationSplit"], several.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+
+        // Nothing was queued by any of them.
+        var runs = await user.GetJsonAsync($"/api/runs?teamId={teamId}");
+        Assert.Equal(0, (runs.ValueKind == JsonValueKind.Array ? runs : runs.GetProperty("items")).GetArrayLength());
     }
 
     [Fact]

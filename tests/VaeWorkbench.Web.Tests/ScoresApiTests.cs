@@ -124,11 +124,105 @@ public sealed class ScoresApiTests : IDisposable
         var names = (await owner.GetJsonAsync($"/api/datasets/{cleanedId}/images?take=300")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("originalName").GetString()).ToList();
         Assert.Equal(298, names.Distinct().Count());
         Assert.Equal(300, (await owner.GetJsonAsync($"/api/datasets/{datasetId}")).GetProperty("imageCount").GetInt32());
+        // Its report lists the source's ten classes in label order, each with the source's count minus the removed images.
+        var sourceLabels = (await owner.GetJsonAsync($"/api/datasets/{datasetId}/images?take=300")).GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("index").GetInt32(), i => i.GetProperty("label").GetInt32());
+        var removedLabels = flagged.Take(2).Select(id => sourceLabels[_imageIds.IndexOf(id)]).ToList();
+        var expectedClasses = Enumerable.Range(0, 10).Select(label => (label.ToString(), sourceLabels.Values.Count(l => l == label) - removedLabels.Count(l => l == label))).ToList();
+        var cleanedClasses = summary.GetProperty("report").GetProperty("classes").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("count").GetInt32())).ToList();
+        Assert.Equal(expectedClasses, cleanedClasses);
+        Assert.Equal(298, cleanedClasses.Sum(c => c.Item2));
+        Assert.Equal(0, summary.GetProperty("report").GetProperty("unlabeled").GetInt32());
         // The cleaned dataset trains and scores like any other: its tensor holds the 298 kept images.
         var rescored = await WaitForSucceededAsync(owner, await StartAsync(owner, modelId, new { datasetId = cleanedId, method = "recon" }));
         var originalScores = job.GetProperty("items").EnumerateArray().Where(i => !flagged.Take(2).Contains(i.GetProperty("imageId").GetInt64()))
             .Select(i => i.GetProperty("score").GetDouble()).ToList();
         Assert.Equal(originalScores, rescored.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("score").GetDouble()).ToList());
+    }
+
+    [Fact]
+    public async Task Bulk_decisions_and_undo_walk_back_the_callers_own_decisions_with_per_item_authorization()
+    {
+        var (owner, modelId, datasetId) = await TrainedModelAsync();
+        var jobId = await StartAsync(owner, modelId, new { datasetId, method = "recon" });
+        var items = (await WaitForSucceededAsync(owner, jobId)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("imageId").GetInt64()).Take(6).ToList();
+        var editor = await JoinAsync(owner, "Editor");
+        var viewer = await JoinAsync(owner, "Viewer");
+        var stranger = await _factory.RegisterWithTokenAsync();
+        var strangerDataset = await _factory.CreateFashionMnistAsync(await stranger.PersonalTeamIdAsync(), 5, "stranger's");
+        var strangerImage = (await DatasetImageRows.AddAsync(_factory, strangerDataset))[0];
+
+        // Refusals change nothing: a viewer may not decide, a stranger does not see the queue, another team's image (or
+        // any image this job did not score) is not found, bad input is named.
+        await ApiClient.AssertProblemAsync(await viewer.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = items, decision = "Anomaly" }), HttpStatusCode.Forbidden);
+        await ApiClient.AssertProblemAsync(await viewer.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/undo", new { }), HttpStatusCode.Forbidden);
+        await ApiClient.AssertProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = items, decision = "Anomaly" }), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/undo", new { }), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = new[] { items[0], strangerImage }, decision = "Anomaly" }), HttpStatusCode.NotFound);
+        await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = new[] { items[0], 999_999L }, decision = "Normal" }), HttpStatusCode.NotFound);
+        Assert.Contains("decision", (await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = items, decision = "Maybe" }), HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Contains("imageIds", (await ApiClient.AssertProblemAsync(await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = Array.Empty<long>(), decision = "Normal" }), HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Empty((await owner.GetJsonAsync($"/api/scores/{jobId}/reviews")).EnumerateArray());
+
+        // The editor confirms four images at once, then changes their mind on the first; the owner dismisses four.
+        var bulk = await editor.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = items.Take(4).Append(items[0]), decision = "anomaly", note = "torn" });
+        await ApiClient.EnsureStatusAsync(bulk, HttpStatusCode.OK);
+        var bulkBody = await bulk.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(4, bulkBody.GetProperty("decided").GetInt32()); // a repeated id counts once
+        Assert.All(bulkBody.GetProperty("reviews").EnumerateArray(), r => Assert.Equal(editor.Email, r.GetProperty("reviewer").GetString()));
+        await DecideAsync(editor, items[0], jobId, "Normal", null);
+        var ownerBulk = await owner.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/bulk", new { imageIds = items.Skip(2).Take(4), decision = "Normal" });
+        await ApiClient.EnsureStatusAsync(ownerBulk, HttpStatusCode.OK);
+        Assert.Equal(["Normal", "Anomaly", "Normal", "Normal", "Normal", "Normal"], await DecisionsAsync());
+
+        // Undo 1: the editor's last single decision; the first image is an anomaly again, with the bulk's note.
+        var first = await UndoAsync(editor);
+        Assert.Equal(items[0], Assert.Single(first.GetProperty("undone").EnumerateArray()).GetProperty("imageId").GetInt64());
+        Assert.Equal("Anomaly", first.GetProperty("undone")[0].GetProperty("restored").GetString());
+        Assert.Equal(1, first.GetProperty("remaining").GetInt32());
+        Assert.Equal(["Anomaly", "Anomaly", "Normal", "Normal", "Normal", "Normal"], await DecisionsAsync());
+        Assert.Equal("torn", (await owner.GetJsonAsync($"/api/scores/{jobId}/reviews")).EnumerateArray().Single(r => r.GetProperty("imageId").GetInt64() == items[0]).GetProperty("note").GetString());
+
+        // Undo 2: the editor's bulk as a whole. Images 0 and 1 have no decision again; 2 and 3 keep the owner's newer one.
+        var second = await UndoAsync(editor);
+        Assert.Equal([items[0], items[1]], second.GetProperty("undone").EnumerateArray().Select(u => u.GetProperty("imageId").GetInt64()));
+        Assert.All(second.GetProperty("undone").EnumerateArray(), u => Assert.Equal(JsonValueKind.Null, u.GetProperty("restored").ValueKind));
+        Assert.Equal([items[2], items[3]], second.GetProperty("skipped").EnumerateArray().Select(u => u.GetProperty("imageId").GetInt64()));
+        Assert.Equal([null, null, "Normal", "Normal", "Normal", "Normal"], await DecisionsAsync());
+
+        // Undo 3: nothing left for the editor; the owner's decisions are not theirs to undo.
+        var third = await UndoAsync(editor);
+        Assert.Empty(third.GetProperty("undone").EnumerateArray());
+        Assert.Equal(0, third.GetProperty("remaining").GetInt32());
+        Assert.Equal([null, null, "Normal", "Normal", "Normal", "Normal"], await DecisionsAsync());
+
+        // The owner's undo takes back their dismissals, and does not bring back the editor's undone confirmations.
+        var owners = await UndoAsync(owner);
+        Assert.Equal(4, owners.GetProperty("undone").GetArrayLength());
+        Assert.Equal([null, null, null, null, null, null], await DecisionsAsync());
+
+        // Every decision and every undo is audited, per image, with who did it.
+        var teamId = await owner.PersonalTeamIdAsync();
+        var recorded = (await owner.GetJsonAsync($"/api/teams/{teamId}/audit?action=review.recorded")).EnumerateArray().ToList();
+        Assert.Equal(4 + 1 + 4, recorded.Count);
+        var undone = (await owner.GetJsonAsync($"/api/teams/{teamId}/audit?action=review.undone")).EnumerateArray().ToList();
+        Assert.Equal(3, undone.Count(a => a.GetProperty("userEmail").GetString() == editor.Email));
+        Assert.Equal(4, undone.Count(a => a.GetProperty("userEmail").GetString() == owner.Email));
+
+        async Task<JsonElement> UndoAsync(ApiUser user)
+        {
+            var response = await user.Client.PostAsJsonAsync($"/api/scores/{jobId}/reviews/undo", new { });
+            await ApiClient.EnsureStatusAsync(response, HttpStatusCode.OK);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        async Task<List<string?>> DecisionsAsync()
+        {
+            var reviews = (await owner.GetJsonAsync($"/api/scores/{jobId}/reviews")).EnumerateArray()
+                .ToDictionary(r => r.GetProperty("imageId").GetInt64(), r => r.GetProperty("decision").GetString());
+            return [.. items.Select(id => reviews.GetValueOrDefault(id))];
+        }
     }
 
     private async Task<(ApiUser Owner, Guid ModelId, Guid DatasetId)> TrainedModelAsync()

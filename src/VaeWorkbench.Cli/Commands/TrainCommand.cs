@@ -19,7 +19,11 @@ public sealed class TrainCommand : ICliCommand
           --data PATH         Fashion-MNIST-style IDX directory (train-* to train, t10k-* to test), or an image
                               folder / ZIP in ImageFolder layout (class folders become labels; no test split)
           --size 28|32|64     image size for folders and ZIPs (default 28)   --channels 1|3  grey or RGB (default 1)
-          --out FILE          model file, rewritten after every epoch (resumable checkpoint)
+          --out FILE          model file, rewritten after every epoch: the inference file (weights, config,
+                              history) unless --include-training-state
+          --include-training-state
+                              also write the optimizer state, so that --resume can continue the file
+                              (about three times the size); implied by --resume
           --arch mlp|conv     architecture preset (DESIGN.md §3), default mlp
           --latent N          latent size (default 20 for mlp, 16 for conv)
           --hidden A,B,..     mlp hidden sizes (default 400)
@@ -34,8 +38,9 @@ public sealed class TrainCommand : ICliCommand
           --threads N         (default: processor count)      --seed N    (default 1)
           --limit N           use the first N training images
           --test-limit N      evaluate on the first N test images (default all)
-          --resume FILE       continue a checkpoint up to --epochs with its saved settings (and seed);
-                              bit-identical to an uninterrupted run unless --threads changes
+          --resume FILE       continue a file written with --include-training-state up to --epochs with its
+                              saved settings (and seed); bit-identical to an uninterrupted run unless
+                              --threads changes. An inference file is refused: it has no optimizer state
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -45,23 +50,27 @@ public sealed class TrainCommand : ICliCommand
         var resume = args.String("resume");
         var limit = args.Has("limit") ? args.Int("limit", 0, 1) : (int?)null;
         var testLimit = args.Has("test-limit") ? args.Int("test-limit", 0, 1) : (int?)null;
-        var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
-        var epochs = args.Int("epochs", 10, 1, 100_000);
+        var threads = args.Setting(TrainingSettingRanges.Threads, Environment.ProcessorCount);
+        var epochs = args.Setting(TrainingSettingRanges.Epochs, 10);
+        // Resuming is a checkpoint workflow: the continued file keeps its training state, so it can be resumed again.
+        var includeTrainingState = args.Flag("include-training-state") || resume is not null;
 
         if (resume is not null)
         {
-            var resumed = ModelFile.Load(resume).Resume(epochs, args.Has("threads") ? threads : null);
+            var loaded = ModelFile.Load(resume);
+            if (!loaded.CanResume) throw new InvalidOperationException($"cannot resume from '{resume}': {ModelFile.CannotResumeMessage}");
+            var resumed = loaded.Resume(epochs, args.Has("threads") ? threads : null);
             args.EnsureAllConsumed();
             var saved = resumed.Model.Config;
             return Train(resumed, DatasetLoader.Load(data, DatasetSplit.Train, limit, new NormalizeOptions { Size = saved.Height, Channels = saved.Channels }),
-                data, testLimit, output, stdout, cancellationToken);
+                data, testLimit, output, includeTrainingState, stdout, cancellationToken);
         }
 
         var arch = args.Choice("arch", VaeArchitecture.Mlp, OptionNames.Architectures);
         var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
         var config = preset with
         {
-            Latent = args.Int("latent", preset.Latent, 1, 4096),
+            Latent = args.Setting(TrainingSettingRanges.Latent, preset.Latent),
             Hidden = IntList(args, "hidden") ?? preset.Hidden,
             ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
             Loss = args.Choice("loss", ReconstructionKind.Bernoulli, OptionNames.Losses),
@@ -70,18 +79,18 @@ public sealed class TrainCommand : ICliCommand
         var options = new TrainingOptions
         {
             Epochs = epochs,
-            BatchSize = args.Int("batch", 128, 1, 65_536),
-            LearningRate = (float)args.Double("lr", 1e-3, 1e-9, 10),
+            BatchSize = args.Setting(TrainingSettingRanges.Batch, 128),
+            LearningRate = (float)args.Setting(TrainingSettingRanges.LearningRate, 1e-3),
             Schedule = args.Choice("schedule", LearningRateSchedule.Constant, OptionNames.Schedules),
             Optimizer = args.Choice("optimizer", OptimizerKind.Adam, OptionNames.Optimizers),
-            WeightDecay = (float)args.Double("weight-decay", 0, 0, 10),
-            ClipNorm = (float)args.Double("clip", 0, 0, 1e9),
-            Beta = (float)args.Double("beta", 1, 0, 1e6),
-            WarmupEpochs = args.Int("warmup", 0, 0, 100_000),
-            FreeBits = (float)args.Double("free-bits", 0, 0, 1e3),
-            DenoiseNoise = (float)args.Double("denoise", 0, 0, 10),
-            EarlyStoppingPatience = args.Int("patience", 0, 0, 100_000),
-            Seed = (ulong)args.Int("seed", 1, 0),
+            WeightDecay = (float)args.Setting(TrainingSettingRanges.WeightDecay, 0.0),
+            ClipNorm = (float)args.Setting(TrainingSettingRanges.Clip, 0.0),
+            Beta = (float)args.Setting(TrainingSettingRanges.Beta, 1.0),
+            WarmupEpochs = args.Setting(TrainingSettingRanges.Warmup, 0),
+            FreeBits = (float)args.Setting(TrainingSettingRanges.FreeBits, 0.0),
+            DenoiseNoise = (float)args.Setting(TrainingSettingRanges.Denoise, 0.0),
+            EarlyStoppingPatience = args.Setting(TrainingSettingRanges.Patience, 0),
+            Seed = (ulong)args.Setting(TrainingSettingRanges.Seed, 1),
             Threads = threads,
         };
         var normalize = new NormalizeOptions
@@ -93,15 +102,16 @@ public sealed class TrainCommand : ICliCommand
         var train = DatasetLoader.Load(data, DatasetSplit.Train, limit, normalize);
         config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
         var trainer = new Trainer(new Vae(config, options.Seed), options);
-        return Train(trainer, train, data, testLimit, output, stdout, cancellationToken);
+        return Train(trainer, train, data, testLimit, output, includeTrainingState, stdout, cancellationToken);
     }
 
-    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, TextWriter stdout, CancellationToken cancellationToken)
+    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, bool includeTrainingState,
+        TextWriter stdout, CancellationToken cancellationToken)
     {
         var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test, testLimit) : null;
         trainer.EpochCompleted += report =>
         {
-            ModelFile.Save(output, trainer.Model, trainer);
+            ModelFile.Save(output, trainer.Model, trainer, includeTrainingState);
             stdout.WriteLine(FormatEpoch(report));
             stdout.Flush();
         };

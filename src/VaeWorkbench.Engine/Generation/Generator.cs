@@ -27,7 +27,13 @@ public static class Generator
     /// any output is written); the chunks are generated lazily as they are enumerated.
     /// </summary>
     public static GenerationRun Prepare(Vae model, ImageDataset? data, GenerationRequest request,
-        GenerationFilter? filter = null, CancellationToken cancellationToken = default)
+        GenerationFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Prepare(model, data, request, filter, cancellationToken, request.Count);
+
+    /// <param name="totalDraws">How many samples the run draws: the count, or more for a top-up (the first
+    /// <c>request.Count</c> are the same samples either way).</param>
+    internal static GenerationRun Prepare(Vae model, ImageDataset? data, GenerationRequest request,
+        GenerationFilter? filter, CancellationToken cancellationToken, int totalDraws)
     {
         ArgumentNullException.ThrowIfNull(model);
         request.Validate();
@@ -35,6 +41,6 @@ public static class Generator
         if (filter is { IsActive: true } && data is null) throw new ArgumentException("the quality filter needs the training dataset");
         var sampler = new LatentSampler(model, data, request);
         var judge = filter is { IsActive: true } ? new QualityFilter(model, data!, filter, request.Seed) : null;
-        return new GenerationRun(model, sampler, judge, request.Count, cancellationToken);
+        return new GenerationRun(model, sampler, judge, Math.Max(request.Count, totalDraws), cancellationToken);
     }
 }

@@ -27,15 +27,27 @@ public sealed class LoadedModel
     public IReadOnlyList<EpochReport> History { get; }
     public bool CanResume => _resume is not null;
 
+    /// <summary>What the file holds: <see cref="ModelFileContents.Training"/> when it carries the optimizer state to resume.</summary>
+    public ModelFileContents Contents => CanResume ? ModelFileContents.Training : ModelFileContents.Inference;
+
     /// <summary>
     /// A trainer that continues where the checkpoint stopped, up to <paramref name="totalEpochs"/> (default: the saved
     /// target). Bit-identical continuation needs the saved thread count; <paramref name="threads"/> may change it.
     /// </summary>
     public Trainer Resume(int? totalEpochs = null, int? threads = null)
     {
-        if (_resume is null || TrainingOptions is null) throw new InvalidOperationException("this model file has no optimizer state, so training cannot resume from it");
+        if (_resume is null || TrainingOptions is null) throw new InvalidOperationException(ModelFile.CannotResumeMessage);
         return _resume(TrainingOptions with { Epochs = totalEpochs ?? TrainingOptions.Epochs, Threads = threads ?? TrainingOptions.Threads });
     }
+}
+
+/// <summary>What a <c>.vae</c> file holds, as its "contents" metadata entry says.</summary>
+public enum ModelFileContents
+{
+    /// <summary>Weights, config, training settings and history: enough to score, generate, inspect and import.</summary>
+    Inference,
+    /// <summary>Also the Adam moments and the trainer's state (RNG, early stopping, an interrupted epoch): enough to resume.</summary>
+    Training,
 }
 
 /// <summary>
@@ -44,6 +56,10 @@ public sealed class LoadedModel
 /// format, config, training (options), history, optimizer (step, hyper-parameters), trainer (RNG state, early stopping)
 /// and, for a checkpoint taken mid-epoch, epoch_progress (the epoch's order, batches done and loss sums so far).
 /// Conv weights are stored channels-last (see <see cref="Layers.Conv2d"/>), as the "layout" entry records.
+/// The "contents" entry says which of the two variants a file is: "inference" (weights, config, training settings and
+/// history; about a third of a checkpoint's size, since Adam keeps two moments per weight) or "training" (also the
+/// optimizer tensors and the trainer's state). The tensor layout is the same in both, so the format name stays
+/// <see cref="FormatName"/>; files written before the entry existed are read by what they hold.
 /// </summary>
 public static class ModelFile
 {
@@ -51,6 +67,15 @@ public static class ModelFile
     private const string FirstMoment = "optimizer.exp_avg.";
     private const string SecondMoment = "optimizer.exp_avg_sq.";
     private const string EpochProgressKey = "epoch_progress";
+    public const string ContentsKey = "contents";
+    public const string InferenceContents = "inference";
+    public const string TrainingContents = "training";
+    private const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>Why training cannot resume from an inference-only file, and where a resumable one comes from.</summary>
+    public const string CannotResumeMessage =
+        "this model file holds the weights only (an inference file, without the optimizer state), so training cannot resume from it; " +
+        "resume from a file saved with its training state (download with ?includeTrainingState=true, or `vae train --include-training-state`)";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -71,7 +96,14 @@ public static class ModelFile
     /// over the target, so a crash leaves either the old file or the new one, never a mix. <paramref name="beforeRename"/>
     /// runs in the narrow window between the two (the web app's fault-injection tests stop the process there).
     /// </summary>
-    public static void Save(string path, Vae model, Trainer? trainer = null, Action? beforeRename = null)
+    public static void Save(string path, Vae model, Trainer? trainer = null, Action? beforeRename = null) =>
+        Save(path, model, trainer, includeTrainingState: trainer is not null, beforeRename);
+
+    /// <summary>
+    /// As <see cref="Save(string, Vae, Trainer?, Action?)"/>; without <paramref name="includeTrainingState"/> the file is an
+    /// inference file: the trainer's settings and history are kept, the optimizer state is not.
+    /// </summary>
+    public static void Save(string path, Vae model, Trainer? trainer, bool includeTrainingState, Action? beforeRename = null)
     {
         var full = Path.GetFullPath(path);
         // A name of its own per write: two writers of one target (a stale server and the one that took its job over)
@@ -81,7 +113,7 @@ public static class ModelFile
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                Save(stream, model, trainer);
+                Save(stream, model, trainer, includeTrainingState);
                 stream.Flush(flushToDisk: true);
             }
             beforeRename?.Invoke();
@@ -97,16 +129,25 @@ public static class ModelFile
     /// <summary>What <see cref="Save(string, Vae, Trainer?, Action?)"/> ends a temporary file's name with while writing.</summary>
     public const string TemporarySuffix = ".tmp";
 
-    public static void Save(Stream stream, Vae model, Trainer? trainer = null)
+    public static void Save(Stream stream, Vae model, Trainer? trainer = null) => Save(stream, model, trainer, includeTrainingState: trainer is not null);
+
+    public static void Save(Stream stream, Vae model, Trainer? trainer, bool includeTrainingState)
     {
+        if (includeTrainingState && trainer is null) throw new ArgumentException("the training state needs the trainer", nameof(trainer));
         var tensors = model.Parameters.Select(p => new NamedTensor(p.Name, p.Shape, p.Value)).ToList();
         var metadata = new Dictionary<string, string>
         {
             ["format"] = FormatName,
+            [ContentsKey] = includeTrainingState ? TrainingContents : InferenceContents,
             ["layout"] = "conv weights (out, kh, kw, in), transposed-conv weights (in, kh, kw, out), activations channels-last",
             ["config"] = JsonSerializer.Serialize(model.Config, Json),
         };
         if (trainer is not null)
+        {
+            metadata["training"] = JsonSerializer.Serialize(trainer.Options, Json);
+            metadata["history"] = JsonSerializer.Serialize(trainer.History, Json);
+        }
+        if (trainer is not null && includeTrainingState)
         {
             var adam = trainer.Optimizer;
             for (var i = 0; i < model.Parameters.Count; i++)
@@ -115,8 +156,6 @@ public static class ModelFile
                 tensors.Add(new NamedTensor(FirstMoment + p.Name, p.Shape, adam.FirstMoments[i]));
                 tensors.Add(new NamedTensor(SecondMoment + p.Name, p.Shape, adam.SecondMoments[i]));
             }
-            metadata["training"] = JsonSerializer.Serialize(trainer.Options, Json);
-            metadata["history"] = JsonSerializer.Serialize(trainer.History, Json);
             metadata["optimizer"] = JsonSerializer.Serialize(new OptimizerState(adam.Step, adam.Options), Json);
             metadata["trainer"] = JsonSerializer.Serialize(new TrainerState(trainer.Rng.SaveState(),
                 double.IsPositiveInfinity(trainer.BestValidationLoss) ? null : trainer.BestValidationLoss.ToString("R", CultureInfo.InvariantCulture),
@@ -124,6 +163,47 @@ public static class ModelFile
             if (trainer.PartialEpoch is { } partial) metadata[EpochProgressKey] = JsonSerializer.Serialize(partial, Json);
         }
         SafeTensors.Write(stream, tensors, metadata);
+    }
+
+    /// <summary>Metadata entries that only a training file holds (besides the optimizer tensors).</summary>
+    private static readonly string[] TrainingStateKeys = ["optimizer", "trainer", EpochProgressKey];
+
+    /// <summary>What a file holds, from its "contents" entry, or for older files without it, from what is there.</summary>
+    public static ModelFileContents ContentsOf(IReadOnlyDictionary<string, string> metadata, IEnumerable<string> tensorNames)
+    {
+        if (metadata.TryGetValue(ContentsKey, out var contents))
+        {
+            return contents switch
+            {
+                InferenceContents => ModelFileContents.Inference,
+                TrainingContents => ModelFileContents.Training,
+                _ => throw new InvalidModelFileException($"the metadata's contents is '{contents}', expected '{InferenceContents}' or '{TrainingContents}'"),
+            };
+        }
+        return metadata.ContainsKey("optimizer") || tensorNames.Any(n => n.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+            ? ModelFileContents.Training : ModelFileContents.Inference;
+    }
+
+    /// <summary>
+    /// The inference file of a model file: the same weights bit for bit, config, training settings and history, without
+    /// the optimizer tensors and the trainer's state. An inference file comes back as it is (re-written, with its
+    /// "contents" entry). Throws <see cref="InvalidModelFileException"/> for a file that is not a model file.
+    /// </summary>
+    public static byte[] WithoutTrainingState(ReadOnlySpan<byte> file)
+    {
+        var (tensors, metadata) = SafeTensors.Read(file);
+        if (!metadata.TryGetValue("format", out var format) || format != FormatName)
+            throw new InvalidModelFileException($"not a VaeWorkbench model (metadata format is '{format ?? "missing"}', expected '{FormatName}')");
+        ContentsOf(metadata, tensors.Keys); // an unknown contents value is refused here too
+        foreach (var key in TrainingStateKeys) metadata.Remove(key);
+        metadata[ContentsKey] = InferenceContents;
+        // The entries in the order the writer puts them: format and contents first, then the rest as they were.
+        var ordered = new Dictionary<string, string> { ["format"] = FormatName, [ContentsKey] = InferenceContents };
+        foreach (var (key, value) in metadata) ordered.TryAdd(key, value);
+        var kept = tensors.Values.Where(t => !t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
+        using var output = new MemoryStream(file.Length / 2);
+        SafeTensors.Write(output, kept, ordered);
+        return output.ToArray();
     }
 
     /// <param name="configRead">Called with the config as soon as it is read, before the weights are copied and the
@@ -148,6 +228,11 @@ public static class ModelFile
         var (tensors, metadata) = SafeTensors.Read(file);
         if (!metadata.TryGetValue("format", out var format) || format != FormatName)
             throw new InvalidModelFileException($"not a VaeWorkbench model (metadata format is '{format ?? "missing"}', expected '{FormatName}')");
+        var contents = ContentsOf(metadata, tensors.Keys);
+        if (contents == ModelFileContents.Inference && (metadata.ContainsKey("optimizer") || tensors.Keys.Any(n => n.StartsWith(OptimizerPrefix, StringComparison.Ordinal))))
+            throw new InvalidModelFileException("the file says it is an inference file but holds optimizer state");
+        if (contents == ModelFileContents.Training && !metadata.ContainsKey("optimizer"))
+            throw new InvalidModelFileException("the file says it holds the training state but has no optimizer metadata");
         var config = Deserialize<VaeConfig>(metadata, "config") ?? throw new InvalidModelFileException("the metadata has no config");
         Vae model;
         try
@@ -164,8 +249,9 @@ public static class ModelFile
         var options = metadata.ContainsKey("training") ? Deserialize<TrainingOptions>(metadata, "training") : null;
         var history = (metadata.ContainsKey("history") ? Deserialize<List<EpochReport>>(metadata, "history") : null) ?? [];
         Func<TrainingOptions, Trainer>? resume = null;
-        if (options is not null && metadata.ContainsKey("optimizer"))
+        if (contents == ModelFileContents.Training)
         {
+            if (options is null) throw new InvalidModelFileException("the file holds optimizer state but no training settings");
             var optimizerState = Deserialize<OptimizerState>(metadata, "optimizer") ?? throw new InvalidModelFileException("the optimizer metadata is empty");
             var trainerState = Deserialize<TrainerState>(metadata, "trainer") ?? throw new InvalidModelFileException("the trainer metadata is missing");
             if (optimizerState.Options is null || trainerState.Rng is null) throw new InvalidModelFileException("the optimizer or trainer metadata is incomplete");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Api;
@@ -36,6 +37,14 @@ internal sealed class ApiProblemHandler(IProblemDetailsService problems, ILogger
                 return Problem(StatusCodes.Status404NotFound, "Not found", exception.Message);
             case AccessDeniedException:
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden", exception.Message);
+            case InvalidFieldsException invalid:
+                return new ValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
+                {
+                    Status = StatusCodes.Status400BadRequest, Title = "Invalid settings", Detail = invalid.Message,
+                };
+            case RequestRejectedException { Field: { } field }:
+                return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [exception.Message] })
+                    { Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = exception.Message };
             case RequestRejectedException:
                 return Problem(StatusCodes.Status400BadRequest, "Invalid request", exception.Message);
             case TooManyUploadsException:

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Augmentation;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
@@ -31,12 +32,16 @@ internal static class AugmentationApi
         }).ProducesFile("image/png").WithSummary("A PNG grid of the first samples the same request would save (at most Augmentation:PreviewCount).");
 
         var sets = api.MapGroup("/augmented").WithTags("Augmentation").RequireAuthorization();
-        sets.MapGet("/", async Task<Ok<List<AugmentedSummary>>> (Guid? teamId, HttpContext http, AugmentationService service, TeamService teams, CancellationToken ct) =>
+        sets.MapGet("/", async Task<Ok<List<AugmentedSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, AugmentationService service, TeamService teams, CancellationToken ct) =>
         {
             var userId = http.User.UserId();
             var team = teamId ?? (await teams.CurrentTeamAsync(userId, ct))?.Id ?? throw AccessDeniedException.NotFound("Team");
-            return TypedResults.Ok(await service.ListAsync(userId, team, ct));
-        }).WithSummary("Augmented sets of a team (default: the caller's current team), newest first.");
+            return TypedResults.Ok(await service.ListAsync(userId, team, ct, q, tag));
+        }).WithSummary("Augmented sets of a team (default: the caller's current team), newest first; q searches names and notes, tag filters by an exact tag.");
+
+        sets.MapPatch("/{id:guid}", async Task<Ok<LabelsResponse>> (Guid id, LabelPatch patch, HttpContext http, AugmentationService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateLabelsAsync(http.User.UserId(), id, patch, ct)))
+            .WithSummary("Rename, re-tag or annotate a set: {name?, tags?, notes?}; a field left out stays as it is (Editor).");
 
         sets.MapGet("/{id:guid}", async Task<Ok<AugmentedSummary>> (Guid id, HttpContext http, AugmentationService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), id, ct)))

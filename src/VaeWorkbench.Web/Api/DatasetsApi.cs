@@ -13,6 +13,12 @@ namespace VaeWorkbench.Web.Api;
 
 public sealed record DatasetRenameRequest(string? Name);
 
+/// <summary>New class names, one per class in label order (label i gets names[i]).</summary>
+public sealed record DatasetClassNamesRequest(IReadOnlyList<string?>? Names);
+
+/// <summary>A dataset's class names in label order.</summary>
+public sealed record DatasetClassNames(IReadOnlyList<string> Names);
+
 /// <summary>The multipart form of <c>POST /api/datasets</c>, for the OpenAPI document; the endpoint streams the body itself.</summary>
 public sealed record DatasetUploadForm(string Name, int ImageSize, int Channels, IFormFileCollection Files, Guid? TeamId);
 
@@ -26,11 +32,11 @@ internal static class DatasetsApi
             .Accepts<DatasetUploadForm>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status507InsufficientStorage)
-            .WithSummary("Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (images, ZIPs in ImageFolder layout, IDX image and label files).");
+            .WithSummary("Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (PNG, JPEG, GIF, BMP, PNM or WebP images, ZIPs in ImageFolder layout, IDX image and label files with an optional classes.txt naming the labels, one per line).");
 
         datasets.MapGet("/", async Task<Ok<List<DatasetSummary>>> (Guid? teamId, HttpContext http, TeamService teams, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), ct)))
-            .WithSummary("The team's datasets (the current team unless teamId is given); deleted ones are not listed.");
+            .WithSummary("The team's datasets (the current team unless teamId is given), each with its status: Importing, Ready, or Failed (an import that failed on the server; error says why, DELETE removes it). Deleted ones are not listed.");
 
         datasets.MapGet("/{id:guid}", async Task<Ok<DatasetSummary>> (Guid id, HttpContext http, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), id, ct)))
@@ -47,7 +53,16 @@ internal static class DatasetsApi
             await service.DeleteAsync(http.User.UserId(), id, ct);
             return TypedResults.NoContent();
         }).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithSummary("Delete a dataset (Editor). Runs that use it keep working; its files are removed once no run uses it.");
+            .WithSummary("Delete a dataset (Editor), or remove a failed import (status Failed). Runs that use it keep working; its files are removed once no run uses it.");
+
+        datasets.MapGet("/{id:guid}/classes", async Task<Ok<DatasetClassNames>> (Guid id, HttpContext http, DatasetService service, CancellationToken ct) =>
+            TypedResults.Ok(new DatasetClassNames(await service.ClassNamesAsync(http.User.UserId(), id, ct))))
+            .ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The dataset's class names in label order (label i is names[i]).");
+
+        datasets.MapPut("/{id:guid}/classes", async Task<Ok<DatasetClassNames>> (Guid id, DatasetClassNamesRequest request, HttpContext http, DatasetService service, CancellationToken ct) =>
+            TypedResults.Ok(new DatasetClassNames(await service.RenameClassesAsync(http.User.UserId(), id, request.Names, ct))))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Rename the classes (Editor): names in label order, as many as the dataset has classes; labels are unchanged.");
 
         datasets.MapGet("/{id:guid}/images", async Task<Ok<DatasetImagePage>> (Guid id, int? skip, int? take, int? label, HttpContext http, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ImagesAsync(http.User.UserId(), id, skip ?? 0, take ?? 100, label, ct)))
@@ -80,7 +95,7 @@ internal static class DatasetsApi
         }
         catch (DatasetImportFailedException e)
         {
-            return TypedResults.Problem(detail: $"{e.Message} The dataset {e.DatasetId} is kept as Failed; delete it when done.",
+            return TypedResults.Problem(detail: $"{e.Message} The import {e.DatasetId} is kept with status Failed: DELETE /api/datasets/{e.DatasetId} removes it; to retry, upload the files again (uploads are not kept).",
                 statusCode: e.DiskFull ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status500InternalServerError, title: "Import failed");
         }
     }

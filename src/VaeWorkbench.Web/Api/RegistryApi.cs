@@ -4,6 +4,7 @@ using VaeWorkbench.Web.Api.OpenApi;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
@@ -31,7 +32,7 @@ internal static class RegistryApi
 
         registry.MapGet("/", async Task<Ok<List<RegisteredModelSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), q, tag, ct)))
-            .WithSummary("Registered models of a team; q searches names and tags, tag filters by an exact tag.");
+            .WithSummary("Registered models of a team; q searches names, notes and tags, tag filters by an exact tag.");
 
         registry.MapPost("/import", ImportAsync)
             .Accepts<RegistryImportForm>("multipart/form-data")
@@ -41,6 +42,10 @@ internal static class RegistryApi
         registry.MapGet("/{name}", async Task<Ok<RegisteredModelDetails>> (string name, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, ct)))
             .WithSummary("A registered model and its versions (newest first) with tags, aliases, config and metrics.");
+
+        registry.MapPatch("/{name}", async Task<Ok<LabelsResponse>> (string name, LabelPatch patch, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateLabelsAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, patch, ct)))
+            .WithSummary("Rename, re-tag or annotate a registered model: {name?, tags?, notes?}; a field left out stays as it is (Editor). Notes are separate from the card.");
 
         registry.MapPut("/{name}/aliases/{alias}", async Task<NoContent> (string name, string alias, AliasRequest request, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, CancellationToken ct) =>
         {
@@ -63,12 +68,14 @@ internal static class RegistryApi
             return TypedResults.NoContent();
         }).WithSummary($"Replace the model card with {{markdown}}, at most {RegistryNames.MaxCardBytes / 1024} KiB of UTF-8 (Editor).");
 
-        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
+        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, bool? includeTrainingState, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
         {
-            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, ct);
+            var withState = includeTrainingState ?? false;
+            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, withState, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
-            return TypedResults.File(blobs.OpenRead(hash), "application/octet-stream", fileName);
-        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__).");
+            return TypedResults.File(await ModelDownload.OpenAsync(blobs, hash, withState, ct), "application/octet-stream", fileName);
+        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__): by default the " +
+            "inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Identity;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Teams;
 
@@ -13,7 +14,7 @@ public sealed record RunHistoryPoint(int Epoch, double TrainLoss, double? ValLos
 
 public sealed record RunResponse(
     Guid Id, RunStatus Status, int Epoch, int Epochs, IReadOnlyList<RunHistoryPoint> History, string? Error, Guid? ModelId,
-    Guid DatasetId, int? QueuePosition, RunSettings Settings);
+    Guid DatasetId, int? QueuePosition, RunSettings Settings, string Name, IReadOnlyList<string> Tags, string Notes);
 
 internal static class RunsApi
 {
@@ -30,12 +31,16 @@ internal static class RunsApi
           .WithSummary("Queue a training run on a dataset (Editor). Missing fields take the defaults: the mlp preset, 10 epochs, batch 128, lr 1e-3. " +
             "With an Idempotency-Key header, repeating the request (a retry, a double click) answers with the same run instead of queueing another.");
 
-        runs.MapGet("/", async Task<Ok<List<RunSummary>>> (Guid? teamId, HttpContext http, RunService runService, TeamService teams, CancellationToken ct) =>
+        runs.MapGet("/", async Task<Ok<List<RunSummary>>> (Guid? teamId, string? q, string? tag, HttpContext http, RunService runService, TeamService teams, CancellationToken ct) =>
         {
             var userId = http.User.UserId();
             var team = teamId ?? (await teams.CurrentTeamAsync(userId, ct))?.Id ?? throw AccessDeniedException.NotFound("Team");
-            return TypedResults.Ok(await runService.ListAsync(userId, team, ct));
-        }).WithSummary("Runs of a team (default: the caller's current team), newest first.");
+            return TypedResults.Ok(await runService.ListAsync(userId, team, ct, q, tag));
+        }).WithSummary("Runs of a team (default: the caller's current team), newest first; q searches names and notes, tag filters by an exact tag.");
+
+        runs.MapPatch("/{runId:guid}", async Task<Ok<LabelsResponse>> (Guid runId, LabelPatch patch, HttpContext http, RunService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateLabelsAsync(http.User.UserId(), runId, patch, ct)))
+            .WithSummary("Rename, re-tag or annotate a run: {name?, tags?, notes?}; a field left out stays as it is (Editor).");
 
         runs.MapGet("/{runId:guid}", async Task<Ok<RunResponse>> (Guid runId, HttpContext http, RunService service, CancellationToken ct) =>
             TypedResults.Ok(ToResponse(await service.GetAsync(http.User.UserId(), runId, ct))))
@@ -49,5 +54,6 @@ internal static class RunsApi
     private static RunResponse ToResponse(RunDetails run) => new(
         run.Summary.Id, run.Summary.Status, run.Summary.Epoch, run.Summary.Epochs,
         run.History.Select(h => new RunHistoryPoint(h.Epoch, h.TrainLoss, h.ValLoss, h.Recon, h.Kl, h.ValRecon, h.ValKl, h.Seconds, h.ImagesPerSecond)).ToList(),
-        run.Summary.Error, run.Summary.ModelId, run.Summary.DatasetId, run.Summary.QueuePosition, run.Settings);
+        run.Summary.Error, run.Summary.ModelId, run.Summary.DatasetId, run.Summary.QueuePosition, run.Settings,
+        run.Summary.Name, run.Summary.Tags ?? [], run.Summary.Notes);
 }

@@ -42,6 +42,19 @@ internal static class ScoresApi
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"reviews-{jobId:N}.csv");
         }).ProducesFile("text/csv").WithSummary("The review decisions as CSV: image, class, score, method, decision, reviewer, decided_at, note.");
 
+        scores.MapPost("/{jobId:guid}/reviews/bulk", async Task<Ok<BulkReviewResult>> (Guid jobId, BulkReviewRequest request, HttpContext http, ReviewService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.DecideManyAsync(http.User.UserId(), jobId, request, ct)))
+            .ProducesProblem(StatusCodes.Status404NotFound) // an image in the body that this job did not score
+            .WithTags("Reviews")
+            .WithSummary($"One decision on many images of the queue (Editor): decision Anomaly (confirm), Normal (dismiss) or Skip, with an optional note, " +
+                $"for up to {ReviewService.MaxBulkImages} imageIds. All or nothing: an image this job did not score answers 404 and nothing changes. One undo step.");
+
+        scores.MapPost("/{jobId:guid}/reviews/undo", async Task<Ok<UndoReviewResult>> (Guid jobId, HttpContext http, ReviewService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.UndoAsync(http.User.UserId(), jobId, ct)))
+            .WithTags("Reviews")
+            .WithSummary("Undo the caller's latest decision in this queue (a bulk decision as a whole; Editor): each image gets back its earlier decision, " +
+                "or none. Repeat to walk further back; an empty undone list means there is nothing left. An image decided again by someone else since keeps that decision (skipped).");
+
         scores.MapPost("/{jobId:guid}/cleaned-dataset", async Task<Created<CleanedDatasetResponse>> (Guid jobId, CleanedDatasetRequest? request, HttpContext http, CleanedDatasetService service, CancellationToken ct) =>
         {
             var (datasetId, kept, excluded) = await service.CreateAsync(http.User.UserId(), jobId, request?.Name, ct);

@@ -9,7 +9,8 @@ public sealed record TeamNameRequest(string? Name);
 
 public sealed record InviteRequest(TeamRole Role);
 
-public sealed record InviteResponse(string Code);
+/// <summary>A new invite. <c>url</c> is the link to send; <c>code</c> is the same secret, for typing into the register form.</summary>
+public sealed record InviteResponse(Guid Id, string Code, string Url, TeamRole Role, DateTimeOffset ExpiresAt);
 
 public sealed record JoinRequest(string? Code);
 
@@ -61,12 +62,25 @@ internal static class TeamsApi
         }).WithSummary("Remove a member (Owner), or leave the team yourself. Takes effect on the member's next action.");
 
         teams.MapPost("/{teamId:guid}/invites", async Task<Ok<InviteResponse>> (
-            Guid teamId, InviteRequest request, HttpContext http, TeamService service, CancellationToken ct) =>
-            TypedResults.Ok(new InviteResponse(await service.CreateInviteAsync(http.User.UserId(), teamId, request.Role, ct))))
-            .WithSummary("Create a one-time invite code for a role (Owner).");
+            Guid teamId, InviteRequest request, HttpContext http, InviteService service, CancellationToken ct) =>
+        {
+            var invite = await service.CreateAsync(http.User.UserId(), teamId, request.Role, ct);
+            var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/";
+            return TypedResults.Ok(new InviteResponse(invite.Id, invite.Code, InviteService.Link(baseUri, invite.Code), invite.Role, invite.ExpiresAt));
+        }).WithSummary("Create a one-time invite link for a role, valid for Auth:InviteValidDays (Owner). The code is shown only here.");
 
-        teams.MapPost("/join", async Task<Ok<TeamSummary>> (JoinRequest request, HttpContext http, TeamService service, CancellationToken ct) =>
+        teams.MapGet("/{teamId:guid}/invites", async Task<Ok<List<InviteSummary>>> (Guid teamId, HttpContext http, InviteService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListPendingAsync(http.User.UserId(), teamId, ct)))
+            .WithSummary("The team's pending invites (unused, unrevoked, unexpired), newest first, without their codes (Owner).");
+
+        teams.MapDelete("/{teamId:guid}/invites/{inviteId:guid}", async Task<NoContent> (Guid teamId, Guid inviteId, HttpContext http, InviteService service, CancellationToken ct) =>
+        {
+            await service.RevokeAsync(http.User.UserId(), teamId, inviteId, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Revoke an unused invite (Owner); its link then says that it was revoked.");
+
+        teams.MapPost("/join", async Task<Ok<TeamSummary>> (JoinRequest request, HttpContext http, InviteService service, CancellationToken ct) =>
             TypedResults.Ok(await service.JoinAsync(http.User.UserId(), request.Code ?? "", ct)))
-            .WithSummary("Redeem an invite code.");
+            .WithSummary("Redeem an invite code: join its team with its role; the team becomes the caller's current team.");
     }
 }

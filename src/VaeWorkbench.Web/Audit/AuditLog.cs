@@ -37,10 +37,12 @@ public sealed class AuditLog(AppDbContext db, TeamAccess access, TimeProvider cl
     }
 
     /// <summary>Logs the download of a run's trained model file in the model's team (the caller has passed the access check).</summary>
-    public async Task RecordModelDownloadAsync(string userId, Guid modelId, CancellationToken ct = default)
+    public Task RecordModelDownloadAsync(string userId, Guid modelId, CancellationToken ct = default) => RecordModelDownloadAsync(userId, modelId, false, ct);
+
+    public async Task RecordModelDownloadAsync(string userId, Guid modelId, bool includeTrainingState, CancellationToken ct = default)
     {
         var teamId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.TeamId).FirstAsync(ct);
-        await RecordAsync(teamId, userId, AuditActions.ModelDownloaded, "Model", modelId, ct: ct);
+        await RecordAsync(teamId, userId, AuditActions.ModelDownloaded, "Model", modelId, new { includeTrainingState }, ct: ct);
     }
 
     /// <summary>The newest entries first. Every member may read the log (Viewer and up): it shows what was done to objects they can already see.</summary>

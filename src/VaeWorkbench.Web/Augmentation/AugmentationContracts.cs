@@ -4,8 +4,13 @@ using VaeWorkbench.Web.Datasets;
 
 namespace VaeWorkbench.Web.Augmentation;
 
-/// <summary>The optional quality filter: a negative-ELBO percentile ceiling and/or a minimum L2 distance to training images.</summary>
-public sealed record GenerateFilterRequest(double? MaxElboPercentile = null, float? MinDistance = null, string? Space = null);
+/// <summary>
+/// The optional quality filter: a negative-ELBO percentile ceiling and/or a minimum L2 distance to training images.
+/// <see cref="Balance"/>: none (default), sameShare (every class loses the same share) or topUp (generate more until
+/// each class reaches its share of the count, drawing at most <see cref="MaxAttempts"/> samples; default 4× the count).
+/// </summary>
+public sealed record GenerateFilterRequest(double? MaxElboPercentile = null, float? MinDistance = null, string? Space = null,
+    string? Balance = null, int? MaxAttempts = null);
 
 /// <summary>
 /// <c>POST /api/models/{id}/generate</c>. Mode: prior | variations | perClass | interpolate. <see cref="ImageIds"/> are
@@ -21,9 +26,19 @@ public sealed record GenerateAccepted(Guid AugmentedId);
 public sealed record AugmentedProvenance(
     Guid ModelId, string ModelFileHash, Guid RunId, Guid DatasetId, string DatasetName, string Mode, JsonElement Parameters,
     long Seed, JsonElement Filter, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    int Requested, int Generated, int Kept);
+    int Requested, int Generated, int Kept, FilterOutcome? FilterReport = null);
 
-public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error);
+/// <summary>What the quality filter did to one class of a set ("unlabeled" for samples without one).</summary>
+public sealed record ClassRemoval(string Class, int Target, int Generated, int RemovedByFilter, int RemovedForBalance, int Kept);
+
+/// <summary>
+/// The quality filter's report, stored with the set once it is generated: per class what was generated, removed by the
+/// filter, removed (or not kept) to keep the balance, and kept; for a top-up, the samples drawn and whether its bound stopped it.
+/// </summary>
+public sealed record FilterOutcome(string Balance, int Attempts, int? MaxAttempts, bool BoundHit, string? Message, List<ClassRemoval> Classes);
+
+public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error,
+    string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "");
 
 public sealed record AugmentedImageItem(int Index, int? Label, string? ClassName, double? Score);
 
@@ -36,7 +51,8 @@ public sealed record AugmentationUpdate(Guid SetId, AugmentedStatus Status, int 
 public sealed record AugmentationParameters(int Count, float Temperature, float Spread, List<int>? ImageIndices, List<string>? Classes, List<int>? ClassLabels);
 
 /// <summary>The stored filter (FilterJson); <see cref="ElboThreshold"/> is filled in by the job once measured.</summary>
-public sealed record AugmentationFilterSettings(double? MaxElboPercentile, float? MinDistance, string Space, int ReferenceLimit, double? ElboThreshold = null);
+public sealed record AugmentationFilterSettings(double? MaxElboPercentile, float? MinDistance, string Space, int ReferenceLimit, double? ElboThreshold = null,
+    string Balance = "none", int? MaxAttempts = null, FilterOutcome? Outcome = null);
 
 public sealed record MergeRequest(string? Name = null);
 

@@ -56,9 +56,11 @@ public sealed class AugmentationJobRunner(
             {
                 data = DatasetTensorLoader.Load(blobs, dataset);
             }
-            var run = Generator.Prepare(model, data, request, filter, lease.Token);
+            var settings = AugmentationMapping.Filter(set);
+            var report = new FilterReport();
+            var chunks = BalancedGeneration.Generate(model, data, request, filter, AugmentationMapping.Balance(settings), report, lease.Token);
             var c = model.Config;
-            foreach (var chunk in run.Chunks)
+            foreach (var chunk in chunks)
             {
                 faults.Reach(Failpoints.GenerationChunk, lease.Token);
                 lease.Token.ThrowIfCancellationRequested(); // a stopped job stores no more images
@@ -86,8 +88,9 @@ public sealed class AugmentationJobRunner(
                 }
                 Publish(set, AugmentedStatus.Running, generated, kept);
             }
+            // The filter's report (per class: generated, removed, kept) is stored with the set's filter, for its provenance.
             var filterJson = filter is null ? set.FilterJson
-                : JsonSerializer.Serialize(AugmentationMapping.Filter(set)! with { ElboThreshold = run.ElboThreshold }, RunService.Json);
+                : JsonSerializer.Serialize(settings! with { ElboThreshold = report.ElboThreshold, Outcome = AugmentationMapping.Outcome(report, DatasetMapping.ClassNames(dataset)) }, RunService.Json);
             await using (var db = await contexts.CreateDbContextAsync())
                 if (!await lease.CompleteAsync(db, AugmentedStatus.Succeeded, u => u.Set(s => s.FilterJson, filterJson))) return;
             Publish(set, AugmentedStatus.Succeeded, generated, kept);

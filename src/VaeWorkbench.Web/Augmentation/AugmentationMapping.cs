@@ -49,11 +49,22 @@ public static class AugmentationMapping
         var parameters = new AugmentationParameters(request.Count, request.Temperature ?? 1f, request.Spread ?? 1f, indices,
             labels?.Select(l => classNames[l]).ToList(), labels);
         AugmentationFilterSettings? filter = null;
+        var balance = ParseBalance(request.Filter?.Balance);
         if (request.Filter is { } f && (f.MaxElboPercentile is not null || f.MinDistance is not null))
         {
             var space = (f.Space ?? "pixel").ToLowerInvariant();
-            if (space is not ("pixel" or "latent")) throw new RequestRejectedException($"filter.space must be pixel or latent (got '{f.Space}').");
-            filter = new AugmentationFilterSettings(f.MaxElboPercentile, f.MinDistance, space, referenceLimit);
+            if (space is not ("pixel" or "latent")) throw new RequestRejectedException($"filter.space must be pixel or latent (got '{f.Space}').", "filter.space");
+            filter = new AugmentationFilterSettings(f.MaxElboPercentile, f.MinDistance, space, referenceLimit, Balance: BalanceName(balance), MaxAttempts: f.MaxAttempts);
+        }
+        else if (balance != ClassBalance.None)
+        {
+            throw new RequestRejectedException("filter.balance needs the filter itself: set filter.maxElboPercentile or filter.minDistance.", "filter.balance");
+        }
+        if (request.Filter?.MaxAttempts is { } attempts)
+        {
+            if (balance != ClassBalance.TopUp) throw new RequestRejectedException("filter.maxAttempts applies only with filter.balance topUp.", "filter.maxAttempts");
+            if (attempts < request.Count || attempts > BalanceOptions.MaxAttemptsLimit)
+                throw new RequestRejectedException($"filter.maxAttempts must be between the count ({request.Count}) and {BalanceOptions.MaxAttemptsLimit} (got {attempts}).", "filter.maxAttempts");
         }
         try
         {
@@ -66,6 +77,37 @@ public static class AugmentationMapping
             throw new RequestRejectedException(e.Message);
         }
         return (mode, parameters, filter);
+    }
+
+    public static readonly IReadOnlyDictionary<string, ClassBalance> Balances = new Dictionary<string, ClassBalance>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["none"] = ClassBalance.None,
+        ["sameShare"] = ClassBalance.SameShare,
+        ["topUp"] = ClassBalance.TopUp,
+    };
+
+    public static string BalanceName(ClassBalance balance) => Balances.First(b => b.Value == balance).Key;
+
+    private static ClassBalance ParseBalance(string? text) =>
+        text is null ? ClassBalance.None
+        : Balances.TryGetValue(text, out var balance) ? balance
+        : throw new RequestRejectedException($"filter.balance must be one of {string.Join(", ", Balances.Keys)} (got '{text}').", "filter.balance");
+
+    /// <summary>The stored balance of a set's filter (none when it has no filter, or was made before balance existed).</summary>
+    public static BalanceOptions Balance(AugmentationFilterSettings? filter) =>
+        filter is null ? new BalanceOptions() : new BalanceOptions(Balances.GetValueOrDefault(filter.Balance ?? "none", ClassBalance.None), filter.MaxAttempts);
+
+    /// <summary>The engine's report in the form the set stores and the API shows, with class names.</summary>
+    public static FilterOutcome Outcome(FilterReport report, IReadOnlyList<string> classNames)
+    {
+        var classes = report.Classes.Select(c => new ClassRemoval(AugmentationService.ClassName(classNames, c.Label < 0 ? null : c.Label) ?? "unlabeled",
+            c.Target, c.Generated, c.RemovedByFilter, c.RemovedForBalance, c.Kept)).ToList();
+        var message = report.BoundHit
+            ? $"The top-up stopped at its bound of {report.MaxAttempts} samples drawn with classes still short: " +
+              string.Join(", ", classes.Where(c => c.Kept < c.Target).Select(c => $"{c.Class} has {c.Kept} of {c.Target}")) +
+              ". Loosen the filter or raise filter.maxAttempts."
+            : null;
+        return new(BalanceName(report.Balance), report.Attempts, report.MaxAttempts, report.BoundHit, message, classes);
     }
 
     public static (GenerationRequest Request, GenerationFilter? Filter) ToEngine(GenerationMode mode, AugmentationParameters p, AugmentationFilterSettings? f, long seed) =>

@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Teams;
 
@@ -12,7 +14,8 @@ namespace VaeWorkbench.Web.Augmentation;
 
 /// <summary>Augmented sets of a team: queue a generation, read a set with its provenance and images, delete it.</summary>
 public sealed class AugmentationService(
-    AppDbContext db, TeamAccess access, AugmentationEvents events, DatasetCleanup cleanup, IOptions<AugmentationOptions> options, TimeProvider clock)
+    AppDbContext db, TeamAccess access, AugmentationEvents events, DatasetCleanup cleanup, IOptions<AugmentationOptions> options, TimeProvider clock,
+    AuditLog audit)
 {
     public const int MaxPageSize = 500;
 
@@ -25,9 +28,10 @@ public sealed class AugmentationService(
         var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, DatasetMapping.ClassNames(dataset), options.Value.FilterReferenceLimit);
         var seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         if (seed < 0) throw new RequestRejectedException("seed must be a non-negative whole number.");
+        var number = await db.AugmentedSets.CountAsync(s => s.TeamId == model.TeamId, ct) + 1;
         var set = new AugmentedSet
         {
-            Id = Guid.NewGuid(), TeamId = model.TeamId, ModelId = model.Id, ModelFileHash = model.FileHash, DatasetId = dataset.Id,
+            Id = Guid.NewGuid(), TeamId = model.TeamId, Name = ReadableNames.Next(number), ModelId = model.Id, ModelFileHash = model.FileHash, DatasetId = dataset.Id,
             Mode = AugmentationMapping.ModeName(mode), ParametersJson = JsonSerializer.Serialize(parameters, RunService.Json), Seed = seed,
             FilterJson = JsonSerializer.Serialize(filter, RunService.Json), Status = AugmentedStatus.Queued, Requested = parameters.Count,
             CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
@@ -44,11 +48,24 @@ public sealed class AugmentationService(
         return (await SummariesAsync([set], ct)).Single();
     }
 
-    public async Task<List<AugmentedSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
+    /// <summary>The team's sets, newest first; <paramref name="text"/> and <paramref name="tag"/> filter as <see cref="LabelRules.Filter"/> does.</summary>
+    public async Task<List<AugmentedSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default, string? text = null, string? tag = null)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        var sets = await db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId).OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        var sets = await LabelRules.Filter(db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId), text, tag)
+            .OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
         return await SummariesAsync(sets, ct);
+    }
+
+    /// <summary>Renames, re-tags or annotates a set (Editor or Owner of its team).</summary>
+    public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid setId, LabelPatch patch, CancellationToken ct = default)
+    {
+        var set = await db.AugmentedSets.FirstOrDefaultAsync(s => s.Id == setId, ct) ?? throw AccessDeniedException.NotFound("Augmented set");
+        await access.RequireAsync(userId, set.TeamId, TeamRole.Editor, "Augmented set", ct);
+        var changed = LabelRules.Apply(set, patch, "A set name");
+        if (changed.Count > 0) audit.Add(set.TeamId, userId, AuditActions.AugmentedSetLabelled, "AugmentedSet", set.Id, changed);
+        await db.SaveChangesAsync(ct);
+        return new LabelsResponse(set.Id, set.Name, LabelRules.ReadTags(set.TagsJson), set.Notes);
     }
 
     /// <summary>Removes the set, its image rows and the PNGs nothing else uses. A running set is refused: wait for it to end.</summary>
@@ -121,8 +138,10 @@ public sealed class AugmentationService(
                 .Select(c => new ClassCount(ClassName(classNames, c.Label) ?? "unlabeled", c.Count)).ToList();
             var provenance = new AugmentedProvenance(s.ModelId, s.ModelFileHash, runs.GetValueOrDefault(s.ModelId), s.DatasetId, datasets[s.DatasetId].Name,
                 s.Mode, JsonDocument.Parse(s.ParametersJson).RootElement.Clone(), s.Seed, JsonDocument.Parse(s.FilterJson).RootElement.Clone(),
-                users.GetValueOrDefault(s.CreatedByUserId, s.CreatedByUserId), s.CreatedAt, s.StartedAt, s.FinishedAt, s.Requested, s.Generated, s.Kept);
-            return new AugmentedSummary(s.Id, s.Status, classes.Sum(c => c.Count), classes, provenance, s.Error);
+                users.GetValueOrDefault(s.CreatedByUserId, s.CreatedByUserId), s.CreatedAt, s.StartedAt, s.FinishedAt, s.Requested, s.Generated, s.Kept,
+                AugmentationMapping.Filter(s)?.Outcome);
+            return new AugmentedSummary(s.Id, s.Status, classes.Sum(c => c.Count), classes, provenance, s.Error,
+                s.Name, LabelRules.ReadTags(s.TagsJson), s.Notes);
         }).ToList();
     }
 }

@@ -40,6 +40,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
 
+    public DbSet<ReviewDecisionEvent> ReviewDecisionEvents => Set<ReviewDecisionEvent>();
+
     public DbSet<ReviewQueueItem> ReviewQueueItems => Set<ReviewQueueItem>();
 
     public DbSet<ImageTag> ImageTags => Set<ImageTag>();

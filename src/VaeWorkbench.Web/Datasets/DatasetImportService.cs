@@ -53,15 +53,13 @@ public sealed class DatasetImportService(
                 MaxEntries = limits.MaxImagesPerDataset, MaxTotalBytes = limits.MaxZipInflatedBytes,
                 MaxEntryBytes = limits.MaxZipEntryBytes, MaxCompressionRatio = limits.MaxZipCompressionRatio,
             };
-            var found = await Task.Run(() => DatasetImporter.Import(UploadEntrySource.Read(request.Files, readOptions, ct), writer.Add, ct), ct);
-            if (found.Imported == 0)
-                throw new RequestRejectedException(found.Skipped.Count == 0
-                    ? "The upload holds no images."
-                    : $"None of the uploaded files could be imported as an image (first problem: {found.Skipped[0].Name}: {found.Skipped[0].Reason}).");
+            var (files, idxClassNames) = IdxClassNames.Split(request.Files);
+            var found = await Task.Run(() => DatasetImporter.Import(UploadEntrySource.Read(files, readOptions, ct, idxClassNames), writer.Add, ct), ct);
+            if (found.Imported == 0) throw new RequestRejectedException(NoImagesMessage(found.Skipped));
             if (found.Imported > limits.MaxImagesPerDataset)
                 throw new RequestRejectedException($"A dataset holds at most {limits.MaxImagesPerDataset} images; this upload has {found.Imported}.");
 
-            var classNames = writer.ClassNames();
+            var classNames = writer.ClassNames(idxClassNames);
             var tensorHash = await writer.WriteTensorFileAsync(classNames, ct);
             var report = Report(found, writer, classNames, limits.MaxReportedFiles);
             await SaveRowsAsync(dataset, writer.Images, classNames, report, tensorHash, ct);
@@ -83,8 +81,14 @@ public sealed class DatasetImportService(
                 logger.LogError(e, "Import of dataset {DatasetId} failed", dataset.Id);
             // The work file goes first: on a full disk, the space it frees lets the failure be recorded.
             writer.Dispose();
+            if (e is RequestRejectedException)
+            {
+                // The upload itself was refused (no images, too many): the caller gets the reason in the answer, and
+                // nothing is left behind to show as a dataset, retry or delete.
+                await DiscardAsync(dataset.Id, writer.StoredHashes);
+                throw;
+            }
             await MarkFailedAsync(dataset.Id, reason, writer.StoredHashes);
-            if (e is RequestRejectedException) throw;
             throw new DatasetImportFailedException(dataset.Id, reason, e, diskFull);
         }
     }
@@ -131,6 +135,23 @@ public sealed class DatasetImportService(
             .SetProperty(d => d.Error, reason)
             .SetProperty(d => d.ImageCount, 0)
             .SetProperty(d => d.TensorHash, (string?)null), CancellationToken.None);
+    }
+
+    /// <summary>Removes a refused import: the blobs only it stored, then its row (it has no image rows: those are written last).</summary>
+    private async Task DiscardAsync(Guid datasetId, IReadOnlyCollection<string> storedHashes)
+    {
+        db.ChangeTracker.Clear();
+        await cleanup.DeleteUnreferencedBlobsAsync(storedHashes, CancellationToken.None, failingImport: datasetId);
+        await db.Datasets.Where(d => d.Id == datasetId && d.Status == DatasetStatus.Importing).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    /// <summary>Why an upload gave no image: an archive without images is named as such, else the first file's problem.</summary>
+    internal static string NoImagesMessage(IReadOnlyList<SkippedFile> skipped)
+    {
+        if (skipped.Count == 0) return "The upload holds no images.";
+        var archive = skipped.FirstOrDefault(s => s.Reason.StartsWith(UploadEntrySource.NoImagesInArchive, StringComparison.Ordinal));
+        if (archive is not null) return $"'{archive.Name}': {archive.Reason}.";
+        return $"None of the uploaded files could be imported as an image (first problem: {skipped[0].Name}: {skipped[0].Reason}).";
     }
 
     private static ImportReport Report(DatasetImportReport found, ImportWriter writer, List<string> classNames, int maxListed)

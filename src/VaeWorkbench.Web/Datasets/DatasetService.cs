@@ -43,6 +43,30 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Renames the classes (Editor): one name per class, in label order, each by the rule for user-given names and all
+    /// different. Labels stay as they are, so runs and scores on the dataset keep their meaning; only the names change.
+    /// </summary>
+    public async Task<List<string>> RenameClassesAsync(string userId, Guid datasetId, IReadOnlyList<string?>? names, CancellationToken ct = default)
+    {
+        var dataset = await FindAsync(userId, datasetId, TeamRole.Editor, ct, track: true);
+        if (dataset.Status != DatasetStatus.Ready)
+            throw new RequestRejectedException($"Only a Ready dataset's classes can be renamed; this one is {dataset.Status}.");
+        var current = DatasetMapping.ClassNames(dataset);
+        if (current.Count == 0) throw new RequestRejectedException("This dataset has no classes to rename: its images are unlabeled.");
+        if (names is null) throw new RequestRejectedException($"Give names: one per class, in label order ({current.Count}).");
+        if (names.Count != current.Count)
+            throw new RequestRejectedException($"The dataset has {current.Count} classes; give {current.Count} names in label order, not {names.Count}.");
+        var valid = IdxClassNames.Validate(names, i => $"The name for label {i}");
+        var report = DatasetMapping.ParseReport(dataset.ImportReportJson);
+        var classes = report.Classes.Select(c => current.IndexOf(c.Name) is var i and >= 0 ? c with { Name = valid[i] } : c).ToList();
+        dataset.ClassNamesJson = System.Text.Json.JsonSerializer.Serialize(valid);
+        dataset.ImportReportJson = DatasetMapping.SerializeReport(report with { Classes = classes });
+        audit.Add(dataset.TeamId, userId, AuditActions.DatasetClassesRenamed, "Dataset", dataset.Id, new { from = current, to = valid });
+        await db.SaveChangesAsync(ct);
+        return valid;
+    }
+
     /// <summary>Soft delete: the dataset leaves every list at once; <see cref="DatasetCleanup"/> removes its files when no run uses it.</summary>
     public async Task DeleteAsync(string userId, Guid datasetId, CancellationToken ct = default)
     {

@@ -71,10 +71,14 @@ public sealed class ImportWriter : IDisposable
         _unstoredPngs.Clear();
     }
 
-    /// <summary>Class names in label order: numerically when all are numbers (IDX "0".."9"), else in ordinal order.</summary>
-    public List<string> ClassNames()
+    /// <summary>
+    /// Class names in label order: the given order when there is one (an IDX upload's classes.txt; names without images
+    /// are left out), else numerically when all are numbers (IDX "0".."9"), else in ordinal order.
+    /// </summary>
+    public List<string> ClassNames(IReadOnlyList<string>? order = null)
     {
         var names = _images.Select(i => i.ClassName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (order is not null) return [.. order.Where(n => names.Contains(n, StringComparer.Ordinal)), .. names.Where(n => !order.Contains(n, StringComparer.Ordinal)).Order(StringComparer.Ordinal)];
         if (names.All(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             return [.. names.OrderBy(n => int.Parse(n, CultureInfo.InvariantCulture))];
         return [.. names.Order(StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using VaeWorkbench.Imaging;
 using VaeWorkbench.Imaging.Datasets;
+using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Datasets;
 
@@ -11,7 +12,12 @@ namespace VaeWorkbench.Web.Datasets;
 /// </summary>
 public static class UploadEntrySource
 {
-    public static IEnumerable<DatasetEntry> Read(IReadOnlyList<UploadedFile> files, DatasetReadOptions options, CancellationToken ct)
+    /// <summary>The reason given for a ZIP in which no entry is an image (an empty archive, or one of other files only).</summary>
+    public const string NoImagesInArchive = "the archive holds no images";
+
+    /// <param name="idxClassNames">Names for IDX labels from a classes.txt (line i names label i), or null for "0", "1", ...</param>
+    public static IEnumerable<DatasetEntry> Read(IReadOnlyList<UploadedFile> files, DatasetReadOptions options, CancellationToken ct,
+        IReadOnlyList<string>? idxClassNames = null)
     {
         var idx = new List<(UploadedFile File, IdxFileHeader Header)>();
         var readers = new List<(string Name, Func<IEnumerable<DatasetEntry>> Open)>();
@@ -19,7 +25,7 @@ public static class UploadEntrySource
         {
             var head = Head(file.TempPath);
             if (UploadKinds.IsZip(head))
-                readers.Add((file.Name, () => DatasetReader.ReadZip(file.TempPath, options, ct)));
+                readers.Add((file.Name, () => ZipWithImages(file, options, ct)));
             else if (IdxFileHeader.LooksLikeIdxOrGzip(head) && IdxFileHeader.TryRead(file.TempPath) is { } header)
                 idx.Add((file, header));
             else if (UploadKinds.IsGzip(head))
@@ -27,7 +33,9 @@ public static class UploadEntrySource
             else
                 readers.Add((file.Name, () => DatasetReader.ReadFiles([file.TempPath], options, ct).Select(e => Renamed(e, file.Name))));
         }
-        readers.AddRange(PairIdx(idx, options, ct));
+        if (idxClassNames is not null && !idx.Any(i => i.Header.Dimensions == 3))
+            throw new RequestRejectedException($"{IdxClassNames.FileName} names the classes of IDX labels, but this upload has no IDX image file; in a ZIP the class folders' names are the class names.");
+        readers.AddRange(PairIdx(idx, options, ct, idxClassNames));
         return readers.SelectMany(r => Guarded(r.Name, r.Open));
     }
 
@@ -36,7 +44,7 @@ public static class UploadEntrySource
     /// match, the one whose name looks like the image file's ("images" → "labels") wins. Lone label files are skipped.
     /// </summary>
     private static IEnumerable<(string, Func<IEnumerable<DatasetEntry>>)> PairIdx(
-        List<(UploadedFile File, IdxFileHeader Header)> idx, DatasetReadOptions options, CancellationToken ct)
+        List<(UploadedFile File, IdxFileHeader Header)> idx, DatasetReadOptions options, CancellationToken ct, IReadOnlyList<string>? classNames)
     {
         var labels = idx.Where(i => i.Header.Dimensions == 1).ToList();
         foreach (var (file, header) in idx.Where(i => i.Header.Dimensions != 1))
@@ -52,10 +60,27 @@ public static class UploadEntrySource
             if (match.File is null && candidates.Count > 0) match = candidates[0];
             if (match.File is not null) labels.Remove(match);
             var labelPath = match.File?.TempPath;
-            yield return (file.Name, () => DatasetReader.ReadIdx(file.TempPath, labelPath, options, ct).Select(e => RenamedIdx(e, file.Name)));
+            yield return (file.Name, () => DatasetReader.ReadIdx(file.TempPath, labelPath, options, ct).Select(e => Named(RenamedIdx(e, file.Name), classNames)));
         }
         foreach (var (file, header) in labels)
             yield return (file.Name, () => [new DatasetSkip(file.Name, $"IDX label file with {header.Count} labels, but no IDX image file with {header.Count} images was uploaded")]);
+    }
+
+    /// <summary>A ZIP's entries, then one skip for the archive itself when none of them was an image.</summary>
+    private static IEnumerable<DatasetEntry> ZipWithImages(UploadedFile file, DatasetReadOptions options, CancellationToken ct)
+    {
+        var images = 0;
+        var others = 0;
+        foreach (var entry in DatasetReader.ReadZip(file.TempPath, options, ct))
+        {
+            if (entry is DatasetImage) images++;
+            else others++;
+            yield return entry;
+        }
+        if (images == 0)
+            yield return new DatasetSkip(file.Name, others == 0
+                ? $"{NoImagesInArchive} (it is empty)"
+                : $"{NoImagesInArchive} (none of its {others} files is a PNG, JPEG, GIF, BMP, PNM or WebP image)");
     }
 
     /// <summary>Runs one file's reader, turning a failure of the whole file (damaged ZIP, bad IDX header) into a skip.</summary>
@@ -106,6 +131,16 @@ public static class UploadEntrySource
         DatasetSkip skip => skip with { Name = name },
         _ => entry,
     };
+
+    /// <summary>An IDX image's label "k" becomes line k of classes.txt; a label past its last line refuses the upload.</summary>
+    private static DatasetEntry Named(DatasetEntry entry, IReadOnlyList<string>? classNames)
+    {
+        if (classNames is null || entry is not DatasetImage { Label: { } label } image) return entry;
+        var index = int.Parse(label, System.Globalization.CultureInfo.InvariantCulture);
+        if (index >= classNames.Count)
+            throw new RequestRejectedException($"{IdxClassNames.FileName} names {classNames.Count} classes (labels 0 to {classNames.Count - 1}), but the IDX labels include {index}.");
+        return image with { Label = classNames[index] };
+    }
 
     /// <summary>IDX entries are named "{temp file}#{i}"; show "{uploaded name}#{i}" instead.</summary>
     private static DatasetEntry RenamedIdx(DatasetEntry entry, string uploadName)

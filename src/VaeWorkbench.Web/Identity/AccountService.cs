@@ -19,6 +19,7 @@ public sealed class AccountService(
     UserManager<AppUser> users,
     AppDbContext db,
     TeamService teams,
+    InviteService invites,
     IOptions<AuthOptions> authOptions,
     TimeProvider clock,
     UnknownAccountLockout unknownLockout)
@@ -27,7 +28,11 @@ public sealed class AccountService(
     // account's does.
     private static string? s_decoyHash;
 
-    /// <summary>Creates a user with a personal team they own; redeems the invite code when one is given.</summary>
+    /// <summary>
+    /// Creates a user. With an invite code they join that team and work there; without one they get a personal team they
+    /// own. (An invited person is not made owner of an empty team of their own: they came to work in the team they joined,
+    /// and can create a team later on the Team page.)
+    /// </summary>
     public async Task<AppUser> RegisterAsync(string? email, string? password, string? inviteCode, CancellationToken ct = default)
     {
         email = email?.Trim();
@@ -37,8 +42,8 @@ public sealed class AccountService(
             throw new RequestRejectedException("Enter a password.");
 
         var hasInvite = !string.IsNullOrWhiteSpace(inviteCode);
-        if (hasInvite && await teams.FindValidInviteAsync(inviteCode, ct) is null)
-            throw new RequestRejectedException("This invite code is not valid: it is unknown, already used or expired.");
+        if (hasInvite && await invites.RefusalAsync(inviteCode, ct) is { } refusal)
+            throw new RequestRejectedException(refusal);
         if (!authOptions.Value.OpenRegistration && !hasInvite)
             throw AccessDeniedException.Forbidden("Registration on this server needs an invite code from a team owner.");
 
@@ -47,8 +52,8 @@ public sealed class AccountService(
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
             throw new RequestRejectedException(string.Join(" ", created.Errors.Select(e => e.Description)));
-        await teams.CreateTeamAsync(user.Id, $"{email.Split('@')[0]}'s team", personal: true, ct);
-        if (hasInvite) await teams.JoinAsync(user.Id, inviteCode!, ct);
+        if (hasInvite) await invites.JoinAsync(user.Id, inviteCode!, ct);
+        else await teams.CreateTeamAsync(user.Id, $"{email.Split('@')[0]}'s team", personal: true, ct);
         await transaction.CommitAsync(ct);
         return user;
     }

@@ -78,6 +78,7 @@ public static class IdentityExtensions
         services.AddScoped<VaeWorkbench.Web.Theming.ThemePreferences>();
         services.AddScoped<TeamAccess>();
         services.AddScoped<TeamService>();
+        services.AddScoped<InviteService>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddCascadingAuthenticationState();

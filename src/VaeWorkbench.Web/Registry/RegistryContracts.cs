@@ -15,11 +15,12 @@ public sealed record ModelCard(string? Markdown);
 
 public sealed record RegisteredModelSummary(
     Guid Id, string Name, string Description, int LatestVersion, int VersionCount, IReadOnlyDictionary<string, int> Aliases,
-    IReadOnlyList<string> Tags, DateTimeOffset UpdatedAt);
+    IReadOnlyList<string> Tags, DateTimeOffset UpdatedAt, string Notes = "");
 
 public sealed record ModelVersionSummary(
     int Version, IReadOnlyList<string> Tags, IReadOnlyList<string> Aliases, string Description, JsonElement Config, JsonElement Metrics,
     string Source, Guid? RunId, Guid? DatasetId, string? DatasetName, long FileBytes, bool HasReconstructionGrid,
     string CreatedBy, DateTimeOffset CreatedAt);
 
-public sealed record RegisteredModelDetails(Guid Id, Guid TeamId, string Name, string Description, IReadOnlyList<ModelVersionSummary> Versions);
+public sealed record RegisteredModelDetails(Guid Id, Guid TeamId, string Name, string Description, IReadOnlyList<ModelVersionSummary> Versions,
+    IReadOnlyList<string>? Tags = null, string Notes = "");

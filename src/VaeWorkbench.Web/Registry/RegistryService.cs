@@ -5,6 +5,7 @@ using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
@@ -89,13 +90,15 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         {
             var own = versions.Where(v => v.RegisteredModelId == m.Id).ToList();
             if (own.Count == 0) continue;
-            var tags = own.SelectMany(v => ParseTags(v.TagsJson)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var tags = LabelRules.ReadTags(m.TagsJson).Concat(own.SelectMany(v => ParseTags(v.TagsJson)))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (!string.IsNullOrWhiteSpace(search) && !m.Name.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
+                && !m.Notes.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
                 && !tags.Any(t => t.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase))) continue;
             if (!string.IsNullOrWhiteSpace(tag) && !tags.Contains(tag.Trim(), StringComparer.OrdinalIgnoreCase)) continue;
             var aliasMap = aliases.Where(a => a.RegisteredModelId == m.Id)
                 .ToDictionary(a => a.Alias, a => own.First(v => v.Id == a.VersionId).Version);
-            result.Add(new RegisteredModelSummary(m.Id, m.Name, m.Description, own.Max(v => v.Version), own.Count, aliasMap, tags, own.Max(v => v.CreatedAt)));
+            result.Add(new RegisteredModelSummary(m.Id, m.Name, m.Description, own.Max(v => v.Version), own.Count, aliasMap, tags, own.Max(v => v.CreatedAt), m.Notes));
         }
         return result;
     }
@@ -118,7 +121,8 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
             // A run or dataset in another team (after a copy), or a deleted dataset, is not linked.
             v.RunId is { } r && teamRuns.Contains(r) ? r : null,
             v.DatasetId is { } d && datasets.ContainsKey(d) ? d : null, v.DatasetId is { } e && datasets.TryGetValue(e, out var dn) ? dn : null,
-            v.FileBytes, v.ReconstructionGridHash is not null, users.GetValueOrDefault(v.CreatedByUserId, "(deleted user)"), v.CreatedAt)).ToList());
+            v.FileBytes, v.ReconstructionGridHash is not null, users.GetValueOrDefault(v.CreatedByUserId, "(deleted user)"), v.CreatedAt)).ToList(),
+            LabelRules.ReadTags(model.TagsJson), model.Notes);
     }
 
     /// <summary>Points <paramref name="rawAlias"/> at a version, moving it from any other version of the model (Editor).</summary>
@@ -151,12 +155,57 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Renames, re-tags or annotates a registered model (Editor). A new name must be free in the team.</summary>
+    public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid teamId, string name, LabelPatch patch, CancellationToken ct = default)
+    {
+        var model = await FindAsync(userId, teamId, name, TeamRole.Editor, ct);
+        var changed = new Dictionary<string, object>();
+        if (patch.Name is not null)
+        {
+            var newName = RegistryNames.Name(patch.Name);
+            if (newName != model.Name)
+            {
+                if (await db.RegisteredModels.AnyAsync(m => m.TeamId == teamId && m.Name == newName && m.Id != model.Id, ct))
+                    throw new RequestRejectedException($"The team already has a registered model named '{newName}'.");
+                changed["name"] = newName;
+                changed["previousName"] = model.Name;
+                model.Name = newName;
+            }
+        }
+        if (patch.Tags is not null)
+        {
+            var tags = LabelRules.WriteTags(LabelRules.Tags(patch.Tags));
+            if (tags != model.TagsJson) changed["tags"] = LabelRules.ReadTags(tags);
+            model.TagsJson = tags;
+        }
+        if (patch.Notes is not null)
+        {
+            var notes = LabelRules.Notes(patch.Notes);
+            if (notes != model.Notes) changed["notes"] = true;
+            model.Notes = notes;
+        }
+        if (changed.Count > 0) audit.Add(teamId, userId, AuditActions.RegisteredModelLabelled, "RegisteredModel", model.Id, changed);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (SqliteErrors.IsDuplicateKey(e))
+        {
+            throw new RequestRejectedException($"The team already has a registered model named '{model.Name}'.");
+        }
+        return new LabelsResponse(model.Id, model.Name, LabelRules.ReadTags(model.TagsJson), model.Notes);
+    }
+
     /// <summary>The blob of a version's <c>.vae</c> file for download (Viewer); the download is logged.</summary>
-    public async Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default)
+    public Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default) =>
+        DownloadAsync(userId, teamId, name, versionNumber, includeTrainingState: false, ct);
+
+    /// <summary>The version's stored file and its download name, after the access check; the download is audited with what it includes.</summary>
+    public async Task<(string Hash, string FileName)> DownloadAsync(string userId, Guid teamId, string name, int versionNumber, bool includeTrainingState, CancellationToken ct = default)
     {
         var model = await FindAsync(userId, teamId, name, TeamRole.Viewer, ct);
         var version = await VersionOfAsync(model, versionNumber, ct);
-        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber }, ct);
+        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber, includeTrainingState }, ct);
         // The name is restricted to [A-Za-z0-9._-], so it is safe in a Content-Disposition header as it is.
         return (version.FileHash, $"{model.Name}-v{versionNumber}.vae");
     }

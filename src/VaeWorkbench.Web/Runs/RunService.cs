@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Runs;
@@ -11,7 +12,8 @@ namespace VaeWorkbench.Web.Runs;
 public sealed record RunSummary(
     Guid Id, Guid DatasetId, string DatasetName, RunStatus Status, int Epoch, int Epochs,
     string Arch, double? FinalTrainLoss, double? FinalValLoss, string? Error, Guid? ModelId,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, int? QueuePosition);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, int? QueuePosition,
+    string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "");
 
 public sealed record EpochPoint(int Epoch, double TrainLoss, double? ValLoss, double Recon, double Kl, double? ValRecon, double? ValKl, double Seconds, double ImagesPerSecond);
 
@@ -33,6 +35,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     public async Task<RunSummary> CreateAsync(string userId, RunSettings settings, string? submissionKey = null, CancellationToken ct = default)
     {
         RunSubmissionKey.Validate(submissionKey);
+        if (RunSettingsRules.Validate(settings) is { Count: > 0 } invalid) throw new InvalidFieldsException(invalid);
         var dataset = await db.Datasets.FirstOrDefaultAsync(d => d.Id == settings.DatasetId && d.DeletedAt == null, ct)
             ?? throw AccessDeniedException.NotFound("Dataset");
         var teamId = dataset.TeamId;
@@ -56,9 +59,10 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         if (submissionKey is not null && await SubmittedRunAsync(userId, submissionKey, settingsJson, ct) is { } earlier) return earlier;
 
         var now = clock.GetUtcNow();
+        var number = await db.TrainingRuns.CountAsync(r => r.TeamId == teamId, ct) + 1;
         var run = new TrainingRun
         {
-            Id = Guid.NewGuid(), TeamId = teamId, DatasetId = dataset.Id, SettingsJson = settingsJson,
+            Id = Guid.NewGuid(), TeamId = teamId, Name = ReadableNames.Next(number), DatasetId = dataset.Id, SettingsJson = settingsJson,
             Status = RunStatus.Queued, Epochs = epochs, CreatedByUserId = userId, CreatedAt = now, QueueOrder = now.UtcTicks,
         };
         db.TrainingRuns.Add(run);
@@ -101,10 +105,22 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         return new RunDetails(summary, ParseSettings(run.SettingsJson), history.Select(RunCurves.ToPoint).ToList(), run.TeamId);
     }
 
-    public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default)
+    /// <summary>The team's runs, newest first; <paramref name="text"/> and <paramref name="tag"/> filter as <see cref="LabelRules.Filter"/> does.</summary>
+    public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default, string? text = null, string? tag = null)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        return await SummariesAsync(db.TrainingRuns.Where(r => r.TeamId == teamId), ct);
+        return await SummariesAsync(LabelRules.Filter(db.TrainingRuns.Where(r => r.TeamId == teamId), text, tag), ct);
+    }
+
+    /// <summary>Renames, re-tags or annotates a run (Editor or Owner of its team).</summary>
+    public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid runId, LabelPatch patch, CancellationToken ct = default)
+    {
+        var run = await db.TrainingRuns.FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw AccessDeniedException.NotFound("Run");
+        await access.RequireAsync(userId, run.TeamId, TeamRole.Editor, "Run", ct);
+        var changed = LabelRules.Apply(run, patch, "A run name");
+        if (changed.Count > 0) audit.Add(run.TeamId, userId, AuditActions.RunLabelled, "Run", run.Id, changed);
+        await db.SaveChangesAsync(ct);
+        return new LabelsResponse(run.Id, run.Name, LabelRules.ReadTags(run.TagsJson), run.Notes);
     }
 
     /// <summary>A queued run is cancelled at once; a running one stops at its next heartbeat (within seconds).</summary>
@@ -155,7 +171,8 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
             var position = queued.IndexOf(x.Run.Id);
             return new RunSummary(x.Run.Id, x.Run.DatasetId, x.DatasetName, x.Run.Status, x.Run.Epoch, x.Run.Epochs,
                 ParseSettings(x.Run.SettingsJson).Arch, x.Last?.TrainLoss, x.Last?.ValLoss, x.Run.Error, x.ModelId,
-                x.Run.CreatedAt, x.Run.FinishedAt, position >= 0 ? position + 1 : null);
+                x.Run.CreatedAt, x.Run.FinishedAt, position >= 0 ? position + 1 : null,
+                x.Run.Name, LabelRules.ReadTags(x.Run.TagsJson), x.Run.Notes);
         }).ToList();
     }
 }

@@ -32,11 +32,18 @@ public sealed class CleanedDatasetService(AppDbContext db, ScoringService scorin
                 kept.Select(i => ToBytes(tensor.Image(i.Index))));
         var tensorHash = await blobs.PutFileAsync(temp, ct);
 
+        // The cleaned dataset's report lists the source's classes (all of them, in label order, so labels keep their
+        // meaning) with the images that remain in each; the dataset pages and the API read the classes from it.
+        var classNames = DatasetMapping.ClassNames(source);
+        var report = new ImportReport(
+            classNames.Select((n, label) => new ClassCount(n, kept.Count(i => i.Label == label))).ToList(),
+            kept.Count(i => i.Label is null), [], 0, [], 0);
         var dataset = new Dataset
         {
             Id = Guid.NewGuid(), TeamId = source.TeamId, ImageSize = source.ImageSize, Channels = source.Channels, Status = DatasetStatus.Ready,
             Name = DatasetImportService.ValidName(string.IsNullOrWhiteSpace(name) ? $"{source.Name} (cleaned)" : name),
-            ImageCount = kept.Count, ClassNamesJson = source.ClassNamesJson, TensorHash = tensorHash, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
+            ImageCount = kept.Count, ClassNamesJson = source.ClassNamesJson,
+            ImportReportJson = DatasetMapping.SerializeReport(report), TensorHash = tensorHash, CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(),
         };
         db.Datasets.Add(dataset);
         db.DatasetImages.AddRange(kept.Select((i, n) => new DatasetImage

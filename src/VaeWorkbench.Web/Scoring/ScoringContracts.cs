@@ -31,6 +31,19 @@ public sealed record ScoreSettingsRequest(string? ThresholdMode, double? Thresho
 
 public sealed record ReviewRequest(long ImageId, Guid ScoreJobId, string? Decision, string? Note);
 
+/// <summary><c>POST /api/scores/{jobId}/reviews/bulk</c>: one decision (Anomaly to confirm, Normal to dismiss, or Skip) on many images.</summary>
+public sealed record BulkReviewRequest(List<long>? ImageIds, string? Decision, string? Note = null);
+
+public sealed record BulkReviewResult(ReviewVerdict Decision, int Decided, List<ReviewView> Reviews);
+
+/// <summary>An image whose decision was taken back: <see cref="Restored"/> is the decision it has again (null: none).</summary>
+public sealed record UndoneReview(long ImageId, ReviewVerdict Undone, ReviewVerdict? Restored, string? RestoredReviewerUserId);
+
+public sealed record SkippedUndo(long ImageId, string Reason);
+
+/// <summary>What one undo did; <see cref="Remaining"/> counts the caller's steps left to undo in this queue.</summary>
+public sealed record UndoReviewResult(List<UndoneReview> Undone, List<SkippedUndo> Skipped, int Remaining);
+
 public sealed record ReviewView(long ImageId, ReviewVerdict Decision, string? Note, string ReviewerUserId, string Reviewer, DateTimeOffset DecidedAt);
 
 /// <summary>Progress of a scoring job for open pages.</summary>

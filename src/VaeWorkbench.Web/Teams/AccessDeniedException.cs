@@ -13,5 +13,11 @@ public sealed class AccessDeniedException(string message, bool hidden) : Excepti
     public static AccessDeniedException Forbidden(string message) => new(message, hidden: false);
 }
 
-/// <summary>A request that is well-formed but asks for something invalid (400), with a message for the user.</summary>
-public sealed class RequestRejectedException(string message) : Exception(message);
+/// <summary>
+/// A request that is well-formed but asks for something invalid (400), with a message for the user. With
+/// <see cref="Field"/> (its JSON path, such as <c>filter.balance</c>) the answer also lists the message under that field.
+/// </summary>
+public sealed class RequestRejectedException(string message, string? field = null) : Exception(message)
+{
+    public string? Field { get; } = field;
+}

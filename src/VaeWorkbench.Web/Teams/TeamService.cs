@@ -12,7 +12,7 @@ public sealed record TeamSummary(Guid Id, string Name, TeamRole Role, bool IsPer
 public sealed record MemberSummary(string UserId, string Email, TeamRole Role, DateTimeOffset JoinedAt);
 
 /// <summary>Teams, memberships and invites. Every method that names a team checks the caller's role through <see cref="TeamAccess"/>.</summary>
-public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<AuthOptions> authOptions, TimeProvider clock, AuditLog audit)
+public sealed class TeamService(AppDbContext db, TeamAccess access, TimeProvider clock, AuditLog audit)
 {
     public const int MaxNameLength = 100;
 
@@ -72,52 +72,6 @@ public sealed class TeamService(AppDbContext db, TeamAccess access, IOptions<Aut
             .OrderByDescending(m => m.Role).ThenBy(m => m.User!.Email)
             .Select(m => new MemberSummary(m.UserId, m.User!.Email!, m.Role, m.JoinedAt))
             .ToListAsync(ct);
-    }
-
-    /// <summary>Creates a one-time invite and returns its code; the code itself is never stored.</summary>
-    public async Task<string> CreateInviteAsync(string userId, Guid teamId, TeamRole role, CancellationToken ct = default)
-    {
-        await access.RequireAsync(userId, teamId, TeamRole.Owner, ct: ct);
-        if (!Enum.IsDefined(role)) throw new RequestRejectedException($"Unknown role '{role}'. Use Owner, Editor or Viewer.");
-        var code = SecretCodes.NewSecret("inv_", 12);
-        var now = clock.GetUtcNow();
-        db.TeamInvites.Add(new TeamInvite
-        {
-            Id = Guid.NewGuid(), TeamId = teamId, Role = role, CodeHash = SecretCodes.Hash(code), CreatedByUserId = userId,
-            CreatedAt = now, ExpiresAt = now.AddDays(authOptions.Value.InviteValidDays),
-        });
-        audit.Add(teamId, userId, AuditActions.InviteCreated, "Team", teamId, new { role });
-        await db.SaveChangesAsync(ct);
-        return code;
-    }
-
-    /// <summary>Finds a usable invite for a code (unredeemed, unexpired), or null.</summary>
-    public async Task<TeamInvite?> FindValidInviteAsync(string? code, CancellationToken ct = default)
-    {
-        if (string.IsNullOrWhiteSpace(code)) return null;
-        var hash = SecretCodes.Hash(code);
-        var invite = await db.TeamInvites.FirstOrDefaultAsync(i => i.CodeHash == hash, ct);
-        return invite is null || invite.RedeemedAt is not null || invite.ExpiresAt < clock.GetUtcNow() ? null : invite;
-    }
-
-    public async Task<TeamSummary> JoinAsync(string userId, string code, CancellationToken ct = default)
-    {
-        var invite = await FindValidInviteAsync(code, ct)
-            ?? throw new RequestRejectedException("This invite code is not valid: it is unknown, already used or expired.");
-        var now = clock.GetUtcNow();
-        // The conditional update makes redemption atomic: of two people racing for one code, exactly one wins.
-        var claimed = await db.TeamInvites
-            .Where(i => i.Id == invite.Id && i.RedeemedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.RedeemedAt, now).SetProperty(i => i.RedeemedByUserId, userId), ct);
-        if (claimed == 0) throw new RequestRejectedException("This invite code was just used by someone else.");
-        var existing = await db.TeamMembers.FirstOrDefaultAsync(m => m.TeamId == invite.TeamId && m.UserId == userId, ct);
-        if (existing is null)
-            db.TeamMembers.Add(new TeamMember { TeamId = invite.TeamId, UserId = userId, Role = invite.Role, JoinedAt = now });
-        else if (existing.Role < invite.Role)
-            existing.Role = invite.Role;
-        audit.Add(invite.TeamId, userId, AuditActions.MemberJoined, "Member", userId, new { role = invite.Role, inviteId = invite.Id });
-        await db.SaveChangesAsync(ct);
-        return await GetAsync(userId, invite.TeamId, ct);
     }
 
     public async Task ChangeRoleAsync(string userId, Guid teamId, string memberUserId, TeamRole role, CancellationToken ct = default)

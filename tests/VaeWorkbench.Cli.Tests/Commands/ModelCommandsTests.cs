@@ -9,11 +9,12 @@ public sealed class ModelCommandsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string TrainSmallModel(string arch = "mlp", int epochs = 2)
+    private string TrainSmallModel(string arch = "mlp", int epochs = 2, bool includeTrainingState = false)
     {
         var data = CliHarness.RequireFashionMnist();
         var model = Path.Combine(_dir, "m.vae");
-        var (code, stdout, stderr) = CliHarness.Run("train", "--data", data, "--arch", arch, "--epochs", epochs.ToString(), "--limit", "600", "--test-limit", "200", "--threads", "2", "--out", model);
+        string[] state = includeTrainingState ? ["--include-training-state"] : [];
+        var (code, stdout, stderr) = CliHarness.Run(["train", "--data", data, "--arch", arch, "--epochs", epochs.ToString(), "--limit", "600", "--test-limit", "200", "--threads", "2", "--out", model, .. state]);
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(epochs, lines.Length);
@@ -43,11 +44,30 @@ public sealed class ModelCommandsTests : IDisposable
     public void ResumeContinuesACheckpoint()
     {
         var data = CliHarness.RequireFashionMnist();
-        var model = TrainSmallModel(epochs: 1);
+        var model = TrainSmallModel(epochs: 1, includeTrainingState: true);
+        Assert.Equal(Engine.IO.ModelFileContents.Training, Engine.IO.ModelFile.Load(model).Contents);
         var resumed = Path.Combine(_dir, "r.vae");
         var (code, stdout, stderr) = CliHarness.Run("train", "--data", data, "--resume", model, "--epochs", "2", "--limit", "600", "--test-limit", "200", "--out", resumed);
         Assert.True(code == 0, stderr);
         Assert.Equal(2, JsonDocument.Parse(stdout.Trim()).RootElement.GetProperty("epoch").GetInt32());
+        // The continued file keeps its training state, so it can be resumed again.
+        Assert.True(Engine.IO.ModelFile.Load(resumed).CanResume);
+    }
+
+    [Fact]
+    public void TrainWritesAnInferenceFileByDefaultAndResumeRefusesIt()
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var model = TrainSmallModel(epochs: 1);
+        var loaded = Engine.IO.ModelFile.Load(model);
+        Assert.Equal(Engine.IO.ModelFileContents.Inference, loaded.Contents);
+        Assert.Equal("inference", loaded.Metadata["contents"]);
+        Assert.Single(loaded.History);
+        var (code, _, stderr) = CliHarness.Run("train", "--data", data, "--resume", model, "--epochs", "2", "--limit", "600", "--out", Path.Combine(_dir, "r.vae"));
+        Assert.Equal(1, code);
+        Assert.Contains("cannot resume", stderr);
+        Assert.Contains("--include-training-state", stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "r.vae")));
     }
 
     [Theory]

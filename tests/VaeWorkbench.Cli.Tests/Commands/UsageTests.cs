@@ -16,6 +16,19 @@ public class UsageTests
         Assert.Contains("usage: vae", stderr);
     }
 
+    [Theory]
+    [InlineData("--lr", "50", "--lr must be greater than 0 and at most 1 (got 50)")]
+    [InlineData("--epochs", "0", "--epochs must be between 1 and 100000 (got 0)")]
+    [InlineData("--batch", "0", "--batch must be between 1 and 65536 (got 0)")]
+    [InlineData("--latent", "2.5", "--latent must be a whole number between 1 and 1024 (got 2.5)")]
+    [InlineData("--free-bits", "-1", "--free-bits must be between 0 and 100 (got -1)")]
+    public void OutOfRangeSettingsAreRefusedInTheWordsOfTheFormAndTheApi(string flag, string value, string message)
+    {
+        var (code, _, stderr) = CliHarness.Run("train", "--data", "/tmp", "--out", "x.vae", flag, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr);
+    }
+
     [Fact]
     public void MissingDataDirectoryIsAClearError()
     {

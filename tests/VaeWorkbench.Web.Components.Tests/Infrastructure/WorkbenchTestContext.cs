@@ -152,12 +152,24 @@ public partial class WorkbenchTestContext : BunitContext, IAsyncLifetime
         return new SignedInUser(user.Id, user.Email!, role, team.Id, owner.Id, workspace);
     }
 
+    /// <summary>Signs the browser out, as for a visitor who follows a link before signing in.</summary>
+    public void SignOut() => authorization.SetNotAuthorized();
+
+    /// <summary>Registers someone new with a personal team and signs in as them, in place of whoever was signed in.</summary>
+    public async Task<AppUser> SignInAsNewUserAsync()
+    {
+        var user = await RegisterAsync("visitor");
+        authorization.SetAuthorized(user.Email!);
+        authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id));
+        return user;
+    }
+
     /// <summary>Registers someone new who joins the team through an invite code the owner creates, and switches to it.</summary>
     public async Task<AppUser> AddMemberAsync(string ownerId, Guid teamId, TeamRole role)
     {
-        var code = await RunAsync<TeamService, string>(s => s.CreateInviteAsync(ownerId, teamId, role));
+        var code = (await RunAsync<InviteService, CreatedInvite>(s => s.CreateAsync(ownerId, teamId, role))).Code;
         var member = await RegisterAsync(role.ToString().ToLowerInvariant());
-        await RunAsync<TeamService, TeamSummary>(s => s.JoinAsync(member.Id, code));
+        await RunAsync<InviteService, TeamSummary>(s => s.JoinAsync(member.Id, code));
         await RunAsync<TeamService>(s => s.SwitchCurrentTeamAsync(member.Id, teamId));
         return member;
     }

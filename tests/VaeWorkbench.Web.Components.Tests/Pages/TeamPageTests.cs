@@ -18,8 +18,8 @@ public sealed class TeamPageTests : WorkbenchTestContext
 
         var code = page.WaitForElement("#invite-code").TextContent;
         Assert.Contains("One-time invite code for a Editor", page.Markup);
-        var invite = await RunAsync<TeamService, TeamInvite?>(s => s.FindValidInviteAsync(code));
-        Assert.Equal((owner.TeamId, TeamRole.Editor), (invite?.TeamId, invite?.Role));
+        var invite = await RunAsync<InviteService, InvitePreview?>(s => s.PreviewAsync(code));
+        Assert.Equal((owner.TeamId, TeamRole.Editor, InviteState.Pending), (invite?.TeamId, invite?.Role, invite?.State));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class TeamPageTests : WorkbenchTestContext
         page.Find("#join-team").Click();
 
         var message = Assert.Single(Notifications.Messages);
-        Assert.Equal((NotificationSeverity.Error, "This invite code is not valid: it is unknown, already used or expired."), (message.Severity, message.Detail));
+        Assert.Equal((NotificationSeverity.Error, "This invite code is unknown. Check that the whole link was copied."), (message.Severity, message.Detail));
         Assert.Equal(user.TeamId, user.Workspace.CurrentTeam?.Id);
     }
 

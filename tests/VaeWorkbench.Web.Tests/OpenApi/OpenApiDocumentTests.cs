@@ -125,6 +125,40 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentFixture document) : ICla
         Assert.Equal("binary", media.GetProperty("schema").GetProperty("format").GetString());
     }
 
+    [Theory]
+    [InlineData("GET", "/api/models/{modelId}/file")]
+    [InlineData("GET", "/api/registry/{name}/versions/{version}/download")]
+    public void Model_downloads_take_an_optional_include_training_state_flag(string method, string path)
+    {
+        var parameter = Operation(method, path).Parameters().Single(p => p.GetProperty("name").GetString() == "includeTrainingState");
+        Assert.Equal("query", parameter.GetProperty("in").GetString());
+        Assert.False(parameter.TryGetProperty("required", out var required) && required.GetBoolean());
+        Assert.Contains("includeTrainingState=true", Operation(method, path).GetProperty("summary").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/scores/{jobId}/reviews/bulk", true)]
+    [InlineData("/api/scores/{jobId}/reviews/undo", false)]
+    public void Review_bulk_and_undo_are_described_with_their_errors(string path, bool takesBody)
+    {
+        var operation = Operation("POST", path);
+        Assert.Equal(takesBody, operation.TryGetProperty("requestBody", out _));
+        foreach (var status in new[] { "401", "403", "404" }) Assert.True(operation.DeclaresResponse(status), $"{path}: no {status}");
+        Assert.True(operation.HasBearerRequirement());
+        Assert.Contains("Reviews", operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void The_generate_filter_describes_its_balance_and_the_set_its_filter_report()
+    {
+        var filter = document.Schema("GenerateFilterRequest").GetProperty("properties");
+        Assert.True(filter.TryGetProperty("balance", out _));
+        Assert.True(filter.TryGetProperty("maxAttempts", out _));
+        Assert.True(document.Schema("AugmentedProvenance").GetProperty("properties").TryGetProperty("filterReport", out _));
+        var removal = document.Schema("ClassRemoval");
+        Assert.Equal(["class", "generated", "kept", "removedByFilter", "removedForBalance", "target"], removal.Required().Order());
+    }
+
     [Fact]
     public void Run_settings_require_the_dataset_and_nothing_that_has_a_default()
     {

@@ -54,6 +54,11 @@ public sealed partial class EndpointPermissionTests
         ["DELETE /api/teams/{teamId:guid}/members/{userId} :: userId"] = new(IdKind.Secondary, f =>
             Task.FromResult((f.Owner, new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/members/{f.StrangerUserId}")))),
         ["POST /api/teams/{teamId:guid}/invites :: teamId"] = Primary,
+        ["GET /api/teams/{teamId:guid}/invites :: teamId"] = Primary,
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid} :: teamId"] = Primary,
+        // The owner names their own team and an invite of the stranger's team: the invite is looked up within the team.
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid} :: inviteId"] = new(IdKind.Secondary, async f =>
+            (f.Owner, new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/invites/{await f.StrangerInviteIdAsync()}"))),
         ["GET /api/teams/{teamId:guid}/audit :: teamId"] = Primary,
         ["GET /api/teams/{teamId:guid}/audit :: userId"] = NotAReference, // filters the team's own log
         ["GET /api/teams/{teamId:guid}/audit :: objectId"] = NotAReference,
@@ -67,6 +72,8 @@ public sealed partial class EndpointPermissionTests
         ["PUT /api/datasets/{id:guid} :: id"] = Primary,
         ["PATCH /api/datasets/{id:guid} :: id"] = Primary,
         ["DELETE /api/datasets/{id:guid} :: id"] = Primary,
+        ["GET /api/datasets/{id:guid}/classes :: id"] = Primary,
+        ["PUT /api/datasets/{id:guid}/classes :: id"] = Primary,
         ["GET /api/datasets/{id:guid}/images :: id"] = Primary,
         ["GET /api/datasets/{id:guid}/images/{index:int}.png :: id"] = Primary,
 
@@ -74,6 +81,7 @@ public sealed partial class EndpointPermissionTests
         ["GET /api/runs/ :: teamId"] = Primary,
         ["GET /api/runs/{runId:guid} :: runId"] = Primary,
         ["POST /api/runs/{runId:guid}/cancel :: runId"] = Primary,
+        ["PATCH /api/runs/{runId:guid} :: runId"] = Primary,
         ["GET /api/models/ :: teamId"] = Primary,
         ["GET /api/models/{modelId:guid} :: modelId"] = Primary,
         ["GET /api/models/{modelId:guid}/file :: modelId"] = Primary,
@@ -87,6 +95,10 @@ public sealed partial class EndpointPermissionTests
         ["GET /api/scores/{jobId:guid}/reviews :: jobId"] = Primary,
         ["GET /api/scores/{jobId:guid}/reviews.csv :: jobId"] = Primary,
         ["POST /api/scores/{jobId:guid}/cleaned-dataset :: jobId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/reviews/bulk :: jobId"] = Primary,
+        ["POST /api/scores/{jobId:guid}/reviews/bulk :: imageIds"] = new(IdKind.Secondary, async f =>
+            (f.Owner, await Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/bulk", new { imageIds = new[] { f.ScoredImageId, f.StrangerImageId }, decision = "Anomaly" }))),
+        ["POST /api/scores/{jobId:guid}/reviews/undo :: jobId"] = Primary,
         ["POST /api/reviews :: scoreJobId"] = Primary,
         ["POST /api/reviews :: imageId"] = new(IdKind.Secondary, async f =>
             (f.Owner, await Json(HttpMethod.Post, "/api/reviews", new { imageId = f.StrangerImageId, scoreJobId = f.ScoreJobId, decision = "Anomaly" }))),
@@ -107,6 +119,7 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/models/{modelId:guid}/generate/preview :: imageIds"] = NotAReference,
         ["GET /api/augmented/ :: teamId"] = Primary,
         ["GET /api/augmented/{id:guid} :: id"] = Primary,
+        ["PATCH /api/augmented/{id:guid} :: id"] = Primary,
         ["DELETE /api/augmented/{id:guid} :: id"] = Primary,
         ["POST /api/augmented/{id:guid}/merge :: id"] = Primary,
         ["GET /api/augmented/{id:guid}/images :: id"] = Primary,
@@ -118,6 +131,7 @@ public sealed partial class EndpointPermissionTests
         ["POST /api/registry/import :: teamId"] = Primary, // a multipart form field
         ["GET /api/registry/{name} :: teamId"] = Primary,
         ["PUT /api/registry/{name}/aliases/{alias} :: teamId"] = Primary,
+        ["PATCH /api/registry/{name} :: teamId"] = Primary,
         ["GET /api/registry/{name}/card :: teamId"] = Primary,
         ["GET /api/registry/{name}/card.html :: teamId"] = Primary,
         ["PUT /api/registry/{name}/card :: teamId"] = Primary,
@@ -221,6 +235,12 @@ public sealed partial class PermissionFixture
             StrangerUserId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Entities.AppUser>>().FindByEmailAsync(Stranger.Email))!.Id;
         StrangerDatasetId = await Factory.CreateFashionMnistAsync(StrangerTeamId, 10, "stranger's");
         StrangerImageId = (await DatasetImageRows.AddAsync(Factory, StrangerDatasetId))[0];
+    }
+
+    public async Task<Guid> StrangerInviteIdAsync()
+    {
+        var response = await Stranger.Client.PostAsJsonAsync($"/api/teams/{StrangerTeamId}/invites", new { role = "Viewer" });
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
     }
 
     public async Task<Guid> OwnerTokenIdAsync() =>

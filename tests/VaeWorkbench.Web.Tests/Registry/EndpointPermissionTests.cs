@@ -48,6 +48,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["DELETE /api/teams/{teamId:guid}/members/{userId}"] = new(Need.Owner, async (f, _) =>
             new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/members/{await f.NewMemberAsync()}")),
         ["POST /api/teams/{teamId:guid}/invites"] = new(Need.Owner, (f, _) => Json(HttpMethod.Post, $"/api/teams/{f.TeamId}/invites", new { role = "Viewer" })),
+        ["GET /api/teams/{teamId:guid}/invites"] = new(Need.Owner, (f, _) => Get($"/api/teams/{f.TeamId}/invites")),
+        ["DELETE /api/teams/{teamId:guid}/invites/{inviteId:guid}"] = new(Need.Owner, async (f, _) =>
+            new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{f.TeamId}/invites/{await f.NewInviteIdAsync()}")),
         ["GET /api/teams/{teamId:guid}/audit"] = new(Need.Viewer, (f, _) => Get($"/api/teams/{f.TeamId}/audit?format=csv")),
 
         ["POST /api/datasets/"] = new(Need.Editor, (f, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/datasets")
@@ -60,6 +63,9 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["PATCH /api/datasets/{id:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/datasets/{f.DatasetId}", new { name = "renamed" })),
         ["DELETE /api/datasets/{id:guid}"] = new(Need.Editor, async (f, _) =>
             new HttpRequestMessage(HttpMethod.Delete, $"/api/datasets/{await f.Factory.CreateFashionMnistAsync(f.TeamId, 10, "to-delete")}")),
+        ["GET /api/datasets/{id:guid}/classes"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.DatasetId}/classes")),
+        // One name: the allowed roles get 400 (the count must match) or 200, the others 401/403/404 before any check of the body.
+        ["PUT /api/datasets/{id:guid}/classes"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/datasets/{f.UploadedDatasetId}/classes", new { names = new[] { "perm" } })),
         ["GET /api/datasets/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.DatasetId}/images?take=5")),
         ["GET /api/datasets/{id:guid}/images/{index:int}.png"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/images/0.png")),
 
@@ -67,6 +73,7 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/runs/"] = new(Need.Viewer, (f, _) => Get($"/api/runs?teamId={f.TeamId}")),
         ["GET /api/runs/{runId:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/runs/{f.RunId}")),
         // Allowed callers get 400 (the run has finished), refused ones 403/404.
+        ["PATCH /api/runs/{runId:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/runs/{f.RunId}", new { notes = "perm" })),
         ["POST /api/runs/{runId:guid}/cancel"] = new(Need.Editor, (f, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{f.RunId}/cancel"))),
 
         ["GET /api/models/"] = new(Need.Viewer, (f, _) => Get($"/api/models?teamId={f.TeamId}")),
@@ -86,6 +93,7 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["PUT /api/registry/{name}/aliases/{alias}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/registry/{PermissionFixture.ModelName}/aliases/production?teamId={f.TeamId}", new { version = 1 })),
         ["GET /api/registry/{name}/card"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/card?teamId={f.TeamId}")),
         ["GET /api/registry/{name}/card.html"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/card.html?teamId={f.TeamId}")),
+        ["PATCH /api/registry/{name}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/registry/{PermissionFixture.ModelName}?teamId={f.TeamId}", new { notes = "perm" })),
         ["PUT /api/registry/{name}/card"] = new(Need.Editor, (f, _) => Json(HttpMethod.Put, $"/api/registry/{PermissionFixture.ModelName}/card?teamId={f.TeamId}", new { markdown = "# perm" })),
         ["GET /api/registry/{name}/versions/{version:int}/download"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/versions/1/download?teamId={f.TeamId}")),
         ["GET /api/registry/{name}/versions/{version:int}/samples.png"] = new(Need.Viewer, (f, _) => Get($"/api/registry/{PermissionFixture.ModelName}/versions/1/samples.png?teamId={f.TeamId}")),
@@ -110,11 +118,15 @@ public sealed partial class EndpointPermissionTests(PermissionFixture fixture) :
         ["GET /api/datasets/{datasetId:guid}/tags/{tag}"] = new(Need.Viewer, (f, _) => Get($"/api/datasets/{f.UploadedDatasetId}/tags/perm")),
         ["POST /api/scores/{jobId:guid}/queue"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/queue", new { imageIds = new[] { f.ScoredImageId } })),
         ["POST /api/reviews"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, "/api/reviews", new { imageId = f.ScoredImageId, scoreJobId = f.ScoreJobId, decision = "Skip" })),
+        ["POST /api/scores/{jobId:guid}/reviews/bulk"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/bulk", new { imageIds = new[] { f.ScoredImageId }, decision = "Skip" })),
+        // Allowed callers get 200 (their own latest decision, or nothing left to undo), refused ones 403/404.
+        ["POST /api/scores/{jobId:guid}/reviews/undo"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/scores/{f.ScoreJobId}/reviews/undo", new { })),
 
         ["POST /api/models/{modelId:guid}/generate"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate", new { mode = "prior", count = 2, seed = 1 })),
         ["POST /api/models/{modelId:guid}/generate/preview"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/models/{f.ModelId}/generate/preview", new { mode = "prior", count = 2, seed = 1 })),
         ["GET /api/augmented/"] = new(Need.Viewer, (f, _) => Get($"/api/augmented?teamId={f.TeamId}")),
         ["GET /api/augmented/{id:guid}"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}")),
+        ["PATCH /api/augmented/{id:guid}"] = new(Need.Editor, (f, _) => Json(HttpMethod.Patch, $"/api/augmented/{f.AugmentedSetId}", new { notes = "perm" })),
         ["DELETE /api/augmented/{id:guid}"] = new(Need.Editor, async (f, _) => new HttpRequestMessage(HttpMethod.Delete, $"/api/augmented/{await f.NewAugmentedSetAsync()}")),
         ["POST /api/augmented/{id:guid}/merge"] = new(Need.Editor, (f, _) => Json(HttpMethod.Post, $"/api/augmented/{f.AugmentedSetId}/merge", new { name = "merged" })),
         ["GET /api/augmented/{id:guid}/images"] = new(Need.Viewer, (f, _) => Get($"/api/augmented/{f.AugmentedSetId}/images")),
@@ -221,6 +233,13 @@ public sealed partial class PermissionFixture : IAsyncLifetime
 
     public WorkbenchFactory Factory { get; } = new(TrainedRun.FastTraining);
     public ApiUser Owner { get; private set; } = null!;
+
+    /// <summary>A fresh invite of the team, for requests that revoke one.</summary>
+    public async Task<Guid> NewInviteIdAsync()
+    {
+        var response = await Owner.Client.PostAsJsonAsync($"/api/teams/{TeamId}/invites", new { role = "Viewer" });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
     public ApiUser Editor { get; private set; } = null!;
     public ApiUser Viewer { get; private set; } = null!;
     public ApiUser Stranger { get; private set; } = null!;

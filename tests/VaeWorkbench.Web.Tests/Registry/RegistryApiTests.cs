@@ -175,11 +175,55 @@ public sealed class RegistryApiTests(RegistryFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task An_independent_python_reader_sees_the_same_tensors()
+    public async Task Downloads_are_inference_files_unless_the_training_state_is_asked_for()
+    {
+        var name = Unique("light");
+        await RegisterAsync(name);
+        foreach (var url in new[] { $"/api/registry/{name}/versions/1/download", $"/api/models/{fixture.ModelId}/file" })
+        {
+            var light = await Owner.Client.GetByteArrayAsync(url);
+            var full = await Owner.Client.GetByteArrayAsync(url + "?includeTrainingState=true");
+            Assert.Equal(light, await Owner.Client.GetByteArrayAsync(url + "?includeTrainingState=false"));
+
+            // The default: weights, config and history; no optimizer tensors or trainer state.
+            var (lightTensors, lightMetadata) = SafeTensors.Read(light);
+            Assert.DoesNotContain(lightTensors.Keys, n => n.StartsWith("optimizer.", StringComparison.Ordinal));
+            Assert.Equal("inference", lightMetadata["contents"]);
+            Assert.False(lightMetadata.ContainsKey("optimizer"));
+            var inference = ModelFile.Load(light);
+            Assert.Equal(ModelFileContents.Inference, inference.Contents);
+            Assert.NotEmpty(inference.History);
+            Assert.Contains("without the optimizer state", Assert.Throws<InvalidOperationException>(() => inference.Resume()).Message);
+
+            // With the training state: the stored checkpoint, byte for byte, and it resumes.
+            var training = ModelFile.Load(full);
+            Assert.Equal(ModelFileContents.Training, training.Contents);
+            Assert.True(training.CanResume);
+            Assert.Equal(3 * training.Model.Parameters.Count, SafeTensors.Read(full).Tensors.Count);
+            Assert.Equal(light, ModelFile.WithoutTrainingState(full));
+            for (var i = 0; i < training.Model.Parameters.Count; i++) Assert.Equal(training.Model.Parameters[i].Value, inference.Model.Parameters[i].Value);
+            Assert.True(light.Length * 2 < full.Length, $"{url}: inference {light.Length} bytes against {full.Length} with the training state");
+        }
+
+        // Both variants import (the full one is an older-style file with its state); a bad flag is a 400.
+        var fullFile = await Owner.Client.GetByteArrayAsync($"/api/registry/{name}/versions/1/download?includeTrainingState=true");
+        await ApiClient.EnsureStatusAsync(await ImportAsync(Unique("full"), fullFile), HttpStatusCode.Created);
+        await ApiClient.AssertProblemAsync(await Owner.Client.GetAsync($"/api/registry/{name}/versions/1/download?includeTrainingState=maybe"), HttpStatusCode.BadRequest);
+
+        // The audit log says which variant went out.
+        var downloads = (await Owner.GetJsonAsync($"/api/teams/{fixture.TeamId}/audit?action=registry.downloaded")).EnumerateArray().ToList();
+        Assert.Contains(downloads, d => d.GetProperty("details").GetProperty("includeTrainingState").GetBoolean());
+        Assert.Contains(downloads, d => !d.GetProperty("details").GetProperty("includeTrainingState").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_independent_python_reader_sees_the_same_tensors(bool includeTrainingState)
     {
         var name = Unique("python");
         await RegisterAsync(name);
-        var bytes = await Owner.Client.GetByteArrayAsync($"/api/registry/{name}/versions/1/download");
+        var bytes = await Owner.Client.GetByteArrayAsync($"/api/registry/{name}/versions/1/download?includeTrainingState={(includeTrainingState ? "true" : "false")}");
         var model = ModelFile.Load(bytes).Model;
         var directory = Directory.CreateTempSubdirectory("vwb-python-");
         try

@@ -53,11 +53,11 @@ public partial class TeamPage : IDisposable
         Act(s => s.RemoveMemberAsync(Workspace.UserId, CurrentTeamId, member.UserId), reloadWorkspace: member.UserId == Workspace.UserId);
 
     private Task InviteAsync() => Guarded(async () =>
-        inviteCode = await Run.RunAsync<TeamService, string>(s => s.CreateInviteAsync(Workspace.UserId, CurrentTeamId, inviteRole)));
+        inviteCode = (await Run.RunAsync<InviteService, CreatedInvite>(s => s.CreateAsync(Workspace.UserId, CurrentTeamId, inviteRole))).Code);
 
     private Task JoinAsync() => Guarded(async () =>
     {
-        var team = await Run.RunAsync<TeamService, TeamSummary>(s => s.JoinAsync(Workspace.UserId, joinCode));
+        var team = await Run.RunAsync<InviteService, TeamSummary>(s => s.JoinAsync(Workspace.UserId, joinCode));
         joinCode = "";
         Notifications.Notify(NotificationSeverity.Success, "Joined", $"You are now {team.Role} in {team.Name}.");
         await Workspace.SwitchAsync(team.Id);

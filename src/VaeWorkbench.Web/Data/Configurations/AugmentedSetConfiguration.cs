@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Data.Entities;
 
 namespace VaeWorkbench.Web.Data.Configurations;
@@ -19,5 +20,8 @@ internal sealed class AugmentedSetConfiguration : IEntityTypeConfiguration<Augme
         set.HasOne<Dataset>().WithMany().HasForeignKey(s => s.DatasetId).OnDelete(DeleteBehavior.Restrict);
         set.HasIndex(s => new { s.TeamId, s.CreatedAt });
         set.HasIndex(s => new { s.Status, s.CreatedAt });
+        set.Property(x => x.Name).HasMaxLength(LabelRules.MaxNameLength);
+        set.Property(x => x.TagsJson).HasMaxLength(4000);
+        set.Property(x => x.Notes).HasMaxLength(LabelRules.MaxNotesLength);
     }
 }

@@ -13,5 +13,7 @@ internal sealed class RegisteredModelConfiguration : IEntityTypeConfiguration<Re
         model.Property(m => m.Name).HasMaxLength(100).IsRequired();
         model.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
         model.HasIndex(m => new { m.TeamId, m.Name }).IsUnique();
+        model.Property(m => m.TagsJson).HasMaxLength(4000);
+        model.Property(m => m.Notes).HasMaxLength(VaeWorkbench.Web.Labels.LabelRules.MaxNotesLength);
     }
 }

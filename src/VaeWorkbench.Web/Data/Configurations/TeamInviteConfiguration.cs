@@ -13,6 +13,7 @@ internal sealed class TeamInviteConfiguration : IEntityTypeConfiguration<TeamInv
         invite.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
         invite.Property(i => i.CodeHash).HasMaxLength(64).IsRequired();
         invite.HasIndex(i => i.CodeHash).IsUnique();
+        invite.HasIndex(i => new { i.TeamId, i.CreatedAt });
         invite.HasOne(i => i.Team).WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
     }
 }

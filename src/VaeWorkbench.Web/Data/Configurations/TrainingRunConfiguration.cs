@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Data.Entities;
 
 namespace VaeWorkbench.Web.Data.Configurations;
@@ -16,5 +17,8 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         run.HasOne(r => r.Dataset).WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.Restrict);
         run.HasIndex(r => new { r.Status, r.QueueOrder });
         run.HasIndex(r => new { r.TeamId, r.CreatedAt });
+        run.Property(x => x.Name).HasMaxLength(LabelRules.MaxNameLength);
+        run.Property(x => x.TagsJson).HasMaxLength(4000);
+        run.Property(x => x.Notes).HasMaxLength(LabelRules.MaxNotesLength);
     }
 }

@@ -7,11 +7,19 @@ public enum AugmentedStatus { Queued, Running, Succeeded, Failed }
 /// its parameters, seed and filter, who asked and when. The images are <see cref="AugmentedImage"/> rows over PNG blobs.
 /// Generation is deterministic in (model file, dataset, parameters, seed), so a job interrupted mid-way starts over.
 /// </summary>
-public sealed class AugmentedSet : Jobs.ILeasedJob<AugmentedStatus>
+public sealed class AugmentedSet : Jobs.ILeasedJob<AugmentedStatus>, Labels.ILabelled
 {
     public Guid Id { get; set; }
 
     public Guid TeamId { get; set; }
+
+    /// <summary>A readable name ("quiet-river-7" by default), editable.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Tags as a JSON array of strings (see <c>Labels.WriteTags</c>).</summary>
+    public string TagsJson { get; set; } = "[]";
+
+    public string Notes { get; set; } = "";
 
     public Guid ModelId { get; set; }
 

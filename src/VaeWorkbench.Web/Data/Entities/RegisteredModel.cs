@@ -10,7 +10,14 @@ public sealed class RegisteredModel
     /// <summary>Unique within the team.</summary>
     public required string Name { get; set; }
 
+    /// <summary>The model card (Markdown).</summary>
     public string Description { get; set; } = "";
+
+    /// <summary>Short free-text notes, separate from the card.</summary>
+    public string Notes { get; set; } = "";
+
+    /// <summary>The model's own tags (each version has its own too), as a JSON array of strings.</summary>
+    public string TagsJson { get; set; } = "[]";
 
     public required string CreatedByUserId { get; set; }
 

@@ -22,4 +22,9 @@ public sealed class TeamInvite
     public string? RedeemedByUserId { get; set; }
 
     public DateTimeOffset? RedeemedAt { get; set; }
+
+    /// <summary>Set when an owner revokes the invite; its link then says so instead of working.</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? RevokedByUserId { get; set; }
 }

@@ -10,11 +10,19 @@ public enum RunStatus
 }
 
 /// <summary>A training job: queued in the database, run by the job service, checkpointed every epoch.</summary>
-public sealed class TrainingRun : Jobs.ILeasedJob<RunStatus>
+public sealed class TrainingRun : Jobs.ILeasedJob<RunStatus>, Labels.ILabelled
 {
     public Guid Id { get; set; }
 
     public Guid TeamId { get; set; }
+
+    /// <summary>A readable name ("quiet-river-7" by default), editable.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Tags as a JSON array of strings (see <c>Labels.WriteTags</c>).</summary>
+    public string TagsJson { get; set; } = "[]";
+
+    public string Notes { get; set; } = "";
 
     public Guid DatasetId { get; set; }
 

@@ -391,6 +391,16 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -407,6 +417,11 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TagsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
@@ -712,6 +727,16 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TagsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 
@@ -761,6 +786,65 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ReviewDecisions", (string)null);
+                });
+
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DatasetImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousDecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousDecision")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousReviewerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScoreJobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("DatasetImageId");
+
+                    b.HasIndex("ScoreJobId", "UserId", "UndoneAt", "Id");
+
+                    b.ToTable("ReviewDecisionEvents", (string)null);
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
@@ -986,6 +1070,12 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("RedeemedByUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -999,7 +1089,7 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.HasIndex("CodeHash")
                         .IsUnique();
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "CreatedAt");
 
                     b.ToTable("TeamInvites", (string)null);
                 });
@@ -1109,6 +1199,16 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("QueueOrder")
                         .HasColumnType("INTEGER");
 
@@ -1122,6 +1222,11 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TagsJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
@@ -1355,6 +1460,21 @@ namespace VaeWorkbench.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecision", b =>
+                {
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.ScoreJob", null)
+                        .WithMany()
+                        .HasForeignKey("ScoreJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
                 {
                     b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
                         .WithMany()

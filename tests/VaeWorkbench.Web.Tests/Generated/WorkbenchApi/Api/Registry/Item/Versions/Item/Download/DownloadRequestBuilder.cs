@@ -22,7 +22,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DownloadRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?teamId*}", pathParameters)
+        public DownloadRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?includeTrainingState*,teamId*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DownloadRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?teamId*}", rawUrl)
+        public DownloadRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?includeTrainingState*,teamId*}", rawUrl)
         {
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__).
+        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__).
+        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,11 +91,15 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
             return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versions.Item.Download.DownloadRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__).
+        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DownloadRequestBuilderGetQueryParameters 
         {
+            #pragma warning disable CS1591
+            [QueryParameter("includeTrainingState")]
+            public bool? IncludeTrainingState { get; set; }
+            #pragma warning restore CS1591
             #pragma warning disable CS1591
             [QueryParameter("teamId")]
             public Guid? TeamId { get; set; }
