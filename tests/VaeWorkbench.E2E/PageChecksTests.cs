@@ -43,6 +43,7 @@ public sealed partial class PageChecksTests(PageChecksWorkspace workspace, ITest
         new("admin-backups", _ => "/admin/backups"),
         new("sign-in", _ => "/account/login", SignedIn: false),
         new("register", _ => "/account/register", SignedIn: false),
+        new("join", w => $"/join/{w.JoinCode}", SignedIn: false),
     ];
 
     private static readonly (int Width, int Height)[] Viewports = [(1440, 900), (375, 812)];
@@ -142,7 +143,7 @@ public sealed partial class PageChecksTests(PageChecksWorkspace workspace, ITest
         }
         else
         {
-            await page.Locator("main #email").WaitForAsync(new() { Timeout = 30_000 });
+            await page.Locator("main :is(h1, h2, #email)").First.WaitForAsync(new() { Timeout = 30_000 });
         }
         await SettleAsync(page, where);
     }

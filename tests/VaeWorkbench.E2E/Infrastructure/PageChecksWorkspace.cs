@@ -10,7 +10,7 @@ namespace VaeWorkbench.E2E.Infrastructure;
 /// <summary>
 /// One server, one browser and one team with something on every page: a dataset, two one-epoch runs (so Compare has
 /// two), the first run's model, that model registered with a card, an augmented set, a score job with a review queue
-/// (one decision made), and a second member. Seeded once over the API for all of <see cref="PageChecksTests"/>.
+/// (one decision made), a second member and a pending invite. Seeded once over the API for all of <see cref="PageChecksTests"/>.
 /// </summary>
 public sealed class PageChecksWorkspace : IAsyncLifetime
 {
@@ -30,6 +30,7 @@ public sealed class PageChecksWorkspace : IAsyncLifetime
     public Guid ModelId { get; private set; }
     public Guid ScoreJobId { get; private set; }
     public Guid AugmentedSetId { get; private set; }
+    public string JoinCode { get; private set; } = "";
 
     /// <summary>The owner's sign-in cookies, made once over HTTP; every signed-in browser context starts with them.</summary>
     public IReadOnlyList<Cookie> SignInCookies { get; private set; } = [];
@@ -81,6 +82,8 @@ public sealed class PageChecksWorkspace : IAsyncLifetime
         var invite = await api.SendAsync(await api.Client.PostAsJsonAsync($"/api/teams/{teamId}/invites", new { role = "Editor" }), HttpStatusCode.OK);
         using (var member = await ApiSession.RegisterAsync(Server.BaseUrl, MemberEmail, Password))
             await member.SendAsync(await member.Client.PostAsJsonAsync("/api/teams/join", new { code = invite.GetProperty("code").GetString() }), HttpStatusCode.OK);
+        // A second invite stays pending: the team page lists it and the join page offers it.
+        JoinCode = (await api.SendAsync(await api.Client.PostAsJsonAsync($"/api/teams/{teamId}/invites", new { role = "Viewer" }), HttpStatusCode.OK)).GetProperty("code").GetString()!;
 
         var scored = await WaitAsync(api, $"/api/scores/{ScoreJobId}", "the score job");
         await ApiSession.Expect(await api.Client.PutAsJsonAsync($"/api/scores/{ScoreJobId}/settings", new { thresholdMode = "Percentile", thresholdValue = 95.0, normalClasses = new[] { 1 } }), HttpStatusCode.OK);
