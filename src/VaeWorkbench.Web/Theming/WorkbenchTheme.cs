@@ -22,6 +22,11 @@ public static class WorkbenchTheme
             Background = "#f6f7fb",
             DrawerBackground = "#ffffff",
             TextSecondary = "rgba(0,0,0,0.66)",
+            // Material's 700 shades: the defaults (#00c853, #f44336, #2196f3, #ff9800) fail AA contrast as text on white.
+            Success = "#2e7d32",
+            Error = "#c62828",
+            Info = "#01579b",
+            Warning = "#a15c00",
         },
         PaletteDark = new PaletteDark
         {
@@ -35,6 +40,15 @@ public static class WorkbenchTheme
             Surface = "#1e1f2b",
             DrawerBackground = "#1a1b24",
             TextSecondary = "rgba(255,255,255,0.72)",
+            // Light shades read as text on the dark surface; filled buttons and chips then need dark text on them.
+            Success = "#81c784",
+            SuccessContrastText = "rgba(0,0,0,0.87)",
+            Error = "#ef9a9a",
+            ErrorContrastText = "rgba(0,0,0,0.87)",
+            Info = "#81d4fa",
+            InfoContrastText = "rgba(0,0,0,0.87)",
+            Warning = "#ffcc80",
+            WarningContrastText = "rgba(0,0,0,0.87)",
         },
         Typography = new Typography
         {

@@ -166,7 +166,7 @@ public sealed class DatasetsTests : WorkbenchTestContext
         Assert.Equal("The import did not finish; see the message.", page.Find("#upload-status").TextContent);
         Assert.Empty(page.FindAll("#import-summary"));
         page.Find("#upload-error button").Click();
-        Assert.Empty(page.FindAll("#upload-error"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#upload-error")), Wait);
     }
 
     [Fact]
