@@ -58,7 +58,9 @@ public sealed class RunListTests : WorkbenchTestContext
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll(Rows)));
         var runLink = page.Find($"{Rows} a[href='runs/{run.Id}']");
-        Assert.StartsWith("mlp run of ", runLink.TextContent.Trim());
+        // The run's readable name is the link; what it is (architecture, when) is the caption under it.
+        Assert.Equal(run.Name, runLink.TextContent.Trim());
+        Assert.Matches("^[a-z]+-[a-z]+-1$", run.Name);
         var datasetLink = page.Find($"{Rows} a[href='datasets/{dataset}']");
         Assert.Equal("fashion", datasetLink.TextContent.Trim());
         Assert.Equal("Dataset fashion", datasetLink.GetAttribute("aria-label"));
