@@ -58,15 +58,8 @@ public sealed class AugmentationService(
     }
 
     /// <summary>Renames, re-tags or annotates a set (Editor or Owner of its team).</summary>
-    public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid setId, LabelPatch patch, CancellationToken ct = default)
-    {
-        var set = await db.AugmentedSets.FirstOrDefaultAsync(s => s.Id == setId, ct) ?? throw AccessDeniedException.NotFound("Augmented set");
-        await access.RequireAsync(userId, set.TeamId, TeamRole.Editor, "Augmented set", ct);
-        var changed = LabelRules.Apply(set, patch, "A set name");
-        if (changed.Count > 0) audit.Add(set.TeamId, userId, AuditActions.AugmentedSetLabelled, "AugmentedSet", set.Id, changed);
-        await db.SaveChangesAsync(ct);
-        return new LabelsResponse(set.Id, set.Name, LabelRules.ReadTags(set.TagsJson), set.Notes);
-    }
+    public Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid setId, LabelPatch patch, CancellationToken ct = default) =>
+        LabelUpdates.UpdateAsync<AugmentedSet>(db, access, audit, userId, setId, patch, LabelledKind.AugmentedSet, ct);
 
     /// <summary>One page of the team's sets, filtered and sorted in the database, with the count of all that match.</summary>
     public async Task<AugmentedSetPage> ListPageAsync(string userId, Guid teamId, AugmentedSetQuery query, CancellationToken ct = default)

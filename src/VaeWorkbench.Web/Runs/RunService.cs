@@ -126,15 +126,8 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     }
 
     /// <summary>Renames, re-tags or annotates a run (Editor or Owner of its team).</summary>
-    public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid runId, LabelPatch patch, CancellationToken ct = default)
-    {
-        var run = await db.TrainingRuns.FirstOrDefaultAsync(r => r.Id == runId, ct) ?? throw AccessDeniedException.NotFound("Run");
-        await access.RequireAsync(userId, run.TeamId, TeamRole.Editor, "Run", ct);
-        var changed = LabelRules.Apply(run, patch, "A run name");
-        if (changed.Count > 0) audit.Add(run.TeamId, userId, AuditActions.RunLabelled, "Run", run.Id, changed);
-        await db.SaveChangesAsync(ct);
-        return new LabelsResponse(run.Id, run.Name, LabelRules.ReadTags(run.TagsJson), run.Notes);
-    }
+    public Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid runId, LabelPatch patch, CancellationToken ct = default) =>
+        LabelUpdates.UpdateAsync<TrainingRun>(db, access, audit, userId, runId, patch, LabelledKind.Run, ct);
 
     /// <summary>A page of the team's runs, filtered and sorted in the database; the total counts every run the filters let through.</summary>
     public async Task<RunPage> PageAsync(string userId, Guid teamId, RunQuery query, CancellationToken ct = default)
