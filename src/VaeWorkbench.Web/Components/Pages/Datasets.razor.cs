@@ -18,7 +18,7 @@ namespace VaeWorkbench.Web.Components.Pages;
 /// </summary>
 public partial class Datasets : IDisposable
 {
-    private const string Accept = ".png,.jpg,.jpeg,.bmp,.gif,.pgm,.ppm,.pnm,.pbm,.zip,.gz,.idx,.idx1-ubyte,.idx3-ubyte,application/zip,image/*,application/octet-stream,application/gzip";
+    private const string Accept = ".png,.jpg,.jpeg,.bmp,.gif,.pgm,.ppm,.pnm,.pbm,.webp,.txt,.zip,.gz,.idx,.idx1-ubyte,.idx3-ubyte,application/zip,image/*,application/octet-stream,application/gzip";
     private static readonly int[] sizes = DatasetImportService.ImageSizes;
     private readonly List<UploadItem> uploads = [];
     private MudDataGrid<DatasetSummary>? grid;
