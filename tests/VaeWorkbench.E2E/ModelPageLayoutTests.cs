@@ -59,10 +59,11 @@ public sealed class ModelPageLayoutTests : BrowserTest
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         Assert.True(widths[0] <= widths[1], $"{name} at {width} px ({theme}) scrolls sideways: {widths[0]} > {widths[1]}");
+        await page.WaitForAnimationsAsync();
         var axe = await page.RunAxe(new AxeRunContext { Include = [new AxeSelector(scope)] },
             new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] } });
         Assert.True(axe.Violations.Length == 0, $"{name} at {width} px ({theme}): " + string.Join("; ",
-            axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})")));
+            axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => $"{n.Html} [{n.Target}] {string.Join(" ", (n.Any ?? []).Select(c => c.Message))}"))})")));
         await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.ScreenshotDirectory, $"model-{name}-{width}-{theme}.png"), FullPage = true });
     }
 }

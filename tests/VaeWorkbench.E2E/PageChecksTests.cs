@@ -187,6 +187,7 @@ public sealed partial class PageChecksTests(PageChecksWorkspace workspace, ITest
                          + string.Join(", ", scroll.GetProperty("culprits").EnumerateArray().Select(c => c.GetString())));
 
         var axeStart = clock.Elapsed;
+        await page.WaitForAnimationsAsync();
         var axe = await page.RunAxe(AxeOptions);
         var axeTime = clock.Elapsed - axeStart;
         foreach (var violation in axe.Violations.Where(v => v.Impact is "serious" or "critical"))

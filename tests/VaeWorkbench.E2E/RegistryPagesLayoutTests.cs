@@ -56,6 +56,7 @@ public sealed class RegistryPagesLayoutTests : BrowserTest
                         ? await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth")
                         : await page.Locator(scope).EvaluateAsync<int>("e => e.getBoundingClientRect().right - window.innerWidth");
                     Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow} px at {width} px ({theme})");
+                    await page.WaitForAnimationsAsync();
                     var contrast = await page.Locator(scope).RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "rule", Values = ["color-contrast"] } });
                     Assert.True(contrast.Violations.Length == 0, $"{path} ({theme}, {width} px): " + string.Join("; ",
                         contrast.Violations.SelectMany(v => v.Nodes).Select(n => n.Html)));

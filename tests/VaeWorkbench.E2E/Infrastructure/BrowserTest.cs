@@ -65,3 +65,14 @@ public static class PageSteps
         await page.SetInputFilesAsync(selector, files);
     }
 }
+
+/// <summary>Steps before judging a page's looks.</summary>
+public static class SettledPage
+{
+    /// <summary>
+    /// Waits until no CSS transition or animation runs (a button fading in after a click, a ripple), so a contrast check
+    /// measures the colours a person reads, not a frame halfway between two of them.
+    /// </summary>
+    public static Task WaitForAnimationsAsync(this IPage page) =>
+        page.EvaluateAsync("() => Promise.all(document.getAnimations().filter(a => a.effect?.getTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))");
+}
