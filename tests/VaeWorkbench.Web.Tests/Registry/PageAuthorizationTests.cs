@@ -15,11 +15,13 @@ namespace VaeWorkbench.Web.Tests.Registry;
 /// </summary>
 public sealed partial class PageAuthorizationTests : IDisposable
 {
-    private static readonly HashSet<string> AnonymousPages = ["/account/login", "/account/register"];
+    // The invite link's page shows only what its secret code unlocks (the team's name and the role) and offers to sign
+    // in or register; joining itself needs a signed-in user (JoinTeamTests).
+    private static readonly HashSet<string> AnonymousPages = ["/account/login", "/account/register", "/join/{Code}"];
     private readonly WorkbenchFactory _factory = new();
 
     [Fact]
-    public async Task Every_page_but_sign_in_and_registration_needs_a_signed_in_user()
+    public async Task Every_page_but_sign_in_registration_and_the_invite_link_needs_a_signed_in_user()
     {
         var pages = _factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
