@@ -157,6 +157,12 @@ public sealed class Trainer
             var (l, r, k) = Evaluate(validation, Options.Seed * 1_000_003UL + (ulong)epoch);
             (valLoss, valRecon, valKl) = (l, r, k);
         }
+        // Every batch was finite, yet sums of huge finite losses can overflow, and unseen images can still give NaN: a
+        // report that cannot be written or compared is a diverged run, said as clearly as a NaN batch.
+        if (!double.IsFinite(recon + kl))
+            throw new TrainingDivergedException($"the epoch's summed loss became infinite at epoch {epoch} (reconstruction {recon}, KL {kl}); try a lower learning rate or gradient clipping");
+        if (valLoss is { } validationLoss && !double.IsFinite(validationLoss))
+            throw new TrainingDivergedException($"the validation loss became {(double.IsNaN(validationLoss) ? "NaN" : "infinite")} at epoch {epoch} (reconstruction {valRecon}, KL {valKl}); try a lower learning rate or gradient clipping");
         return new EpochReport(epoch, (recon + kl) / train.Count, recon / train.Count, kl / train.Count, valLoss, valRecon, valKl,
             seconds, train.Count / Math.Max(seconds, 1e-9), learningRate, beta);
     }
