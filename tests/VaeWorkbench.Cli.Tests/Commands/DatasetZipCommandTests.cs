@@ -48,6 +48,28 @@ public sealed class DatasetZipCommandTests : IDisposable
     }
 
     [Fact]
+    public void Only_keeps_the_named_classes_and_refuses_an_unknown_one()
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var zipPath = Path.Combine(_dir, "normal.zip");
+        var (code, stdout, stderr) = CliHarness.Run("dataset", "zip", "--data", data, "--limit", "200", "--classes", string.Join(',', Fashion), "--only", "Trouser,7", "--out", zipPath);
+
+        Assert.True(code == 0, stderr);
+        var labels = IdxReader.ReadLabels(Path.Combine(data, "t10k-labels-idx1-ubyte.gz")).Take(200).ToArray();
+        var expected = labels.Count(l => l is 1 or 7);
+        Assert.Contains($"{expected} images", stdout);
+        using (var zip = ZipFile.OpenRead(zipPath))
+        {
+            Assert.Equal(expected, zip.Entries.Count);
+            Assert.All(zip.Entries, e => Assert.True(e.FullName.StartsWith("Trouser/") || e.FullName.StartsWith("Sneaker/"), e.FullName));
+        }
+
+        var (refused, _, error) = CliHarness.Run("dataset", "zip", "--data", data, "--limit", "200", "--only", "Sneakers", "--out", Path.Combine(_dir, "none.zip"));
+        Assert.NotEqual(0, refused);
+        Assert.Contains("the dataset has no class 'Sneakers'", error);
+    }
+
+    [Fact]
     public void A_class_name_that_cannot_be_a_folder_is_refused_by_name()
     {
         var zipPath = Path.Combine(_dir, "bad.zip");
