@@ -19,9 +19,18 @@ public static class GuideShots
     public static async Task TakeAsync(IPage page, string guide, string step, ILocator? area = null)
     {
         await page.WaitForAnimationsAsync();
-        var png = area is null
-            ? await page.ScreenshotAsync(new() { FullPage = false })
-            : await area.ScreenshotAsync();
+        byte[] png;
+        if (area is null)
+        {
+            png = await page.ScreenshotAsync(new() { FullPage = false });
+        }
+        else
+        {
+            // The app bar is fixed: scrolled to a panel below it, it would lie across the panel's top.
+            await page.EvaluateAsync("() => document.querySelectorAll('.mud-appbar').forEach(e => e.style.visibility = 'hidden')");
+            png = await area.ScreenshotAsync();
+            await page.EvaluateAsync("() => document.querySelectorAll('.mud-appbar').forEach(e => e.style.visibility = '')");
+        }
         await SaveAsync(guide, step, png);
     }
 
