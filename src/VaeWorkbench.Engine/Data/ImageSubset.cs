@@ -2,7 +2,8 @@ namespace VaeWorkbench.Engine.Data;
 
 /// <summary>
 /// Some of a source's images, by index, without copying them (a training/validation split of a set larger than memory).
-/// Indices are kept in ascending order so the subset's blocks follow the source's storage.
+/// Over a set in one block the rows keep the order given (so a split feeds the same images in the same places as a copy
+/// would); over shards they are sorted, so the subset's blocks follow the source's storage.
 /// </summary>
 public sealed class ImageSubset : IImageSource
 {
@@ -13,12 +14,14 @@ public sealed class ImageSubset : IImageSource
     {
         if (rows.IsEmpty) throw new ArgumentException("a subset needs at least one image");
         _rows = rows.ToArray();
-        Array.Sort(_rows);
-        for (var i = 0; i < _rows.Length; i++)
+        var named = new bool[source.Count];
+        foreach (var row in _rows)
         {
-            if ((uint)_rows[i] >= (uint)source.Count) throw new ArgumentOutOfRangeException(nameof(rows), $"image {_rows[i]} is outside 0..{source.Count - 1}");
-            if (i > 0 && _rows[i] == _rows[i - 1]) throw new ArgumentException($"image {_rows[i]} is named twice in the subset");
+            if ((uint)row >= (uint)source.Count) throw new ArgumentOutOfRangeException(nameof(rows), $"image {row} is outside 0..{source.Count - 1}");
+            if (named[row]) throw new ArgumentException($"image {row} is named twice in the subset");
+            named[row] = true;
         }
+        if (source.Blocks.Count > 1) Array.Sort(_rows);
         _source = source;
         Labels = source.Labels is { } all ? [.. _rows.Select(r => all[r])] : null;
         Blocks = SplitByBlocks(_rows, source.Blocks);

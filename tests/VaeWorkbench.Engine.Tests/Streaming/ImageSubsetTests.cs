@@ -26,6 +26,16 @@ public sealed class ImageSubsetTests : IDisposable
     }
 
     [Fact]
+    public void ASubsetOfASetInMemoryKeepsItsRowsInTheOrderGiven()
+    {
+        var data = TestData.RandomImages(6, 1, 2, 2, 1);
+        var subset = new ImageSubset(data, [4, 1, 5]);
+        Assert.Equal([new ImageBlock(0, 3)], subset.Blocks);
+        Assert.Equal(ShardedImageSetTests.Gather(data, [4, 1, 5]), ShardedImageSetTests.Gather(subset, [0, 1, 2]));
+        Assert.Equal([4 % 10, 1, 5], subset.Labels);
+    }
+
+    [Fact]
     public void RefusesEmptyDuplicateAndOutOfRangeRows()
     {
         var data = TestData.RandomImages(5, 1, 2, 2, 1);
