@@ -1,6 +1,4 @@
-using VaeWorkbench.Engine.Data;
-
-namespace VaeWorkbench.Web.Datasets;
+namespace VaeWorkbench.Engine.Data;
 
 /// <summary>The image sources a job opened, released together when it ends (shards are unmapped; sets in memory need nothing).</summary>
 public sealed class SourceScope : IDisposable
