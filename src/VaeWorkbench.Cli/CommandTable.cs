@@ -11,6 +11,7 @@ public static class CommandTable
         new ScoreCommand(),
         new GenerateCommand(),
         new BenchCommand(),
+        new BenchMemoryCommand(),
         new OneClassCommand(),
         new ImageDecodeCommand(),
         new ImageInfoCommand(),
