@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VaeWorkbench.Engine;
+using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Engine.Layers;
+using VaeWorkbench.Engine.Model;
+
+namespace VaeWorkbench.Onnx.Tests;
+
+/// <summary>Export refuses, naming the cause, what it cannot represent, instead of writing a graph that computes something else.</summary>
+public class OnnxRefusalTests
+{
+    [Fact]
+    public void A_model_file_with_an_option_this_version_does_not_know_is_refused_by_name()
+    {
+        // A conditional model's file (written by a version with class conditioning) loads here as an unconditional one,
+        // since the loader ignores keys it does not know; exporting it would drop the class input without a word.
+        var file = WithConfigEntry(SavedFile(VaeConfig.MlpPreset()), "conditional", JsonValue.Create(true));
+        var loaded = ModelFile.Load(file);
+        var error = Assert.Throws<OnnxExportException>(() => VaeOnnxExporter.Export(loaded, "cvae"));
+        Assert.Contains("'conditional'", error.Message);
+        Assert.Contains("cannot be exported to ONNX", error.Message);
+
+        // The same file without the extra entry exports.
+        Assert.NotEmpty(VaeOnnxExporter.Export(ModelFile.Load(SavedFile(VaeConfig.MlpPreset())), "plain").Encoder);
+    }
+
+    [Fact]
+    public void A_layer_without_a_translation_is_refused_by_name()
+    {
+        var graph = new OnnxGraph("test");
+        var network = new Sequential(new Linear("fc", 4, 3), new Squash(3));
+        var error = Assert.Throws<OnnxExportException>(() =>
+            new LayerTranslator(graph, "decoder").Translate(network, graph.FloatInput("z", "", 4), TensorLayout.Flat(4)));
+        Assert.Equal("the decoder's layer 2 (Squash) has no ONNX translation", error.Message);
+    }
+
+    /// <summary>A layer the exporter has never heard of.</summary>
+    private sealed class Squash(int size) : Layer
+    {
+        public override int InputSize => size;
+        public override int OutputSize => size;
+        public override float[] Forward(float[] input, int batch) => input;
+        public override float[] Backward(float[] outputGradient, int batch) => outputGradient;
+    }
+
+    private static byte[] SavedFile(VaeConfig config)
+    {
+        using var stream = new MemoryStream();
+        ModelFile.Save(stream, new Vae(config, 1));
+        return stream.ToArray();
+    }
+
+    /// <summary>The safetensors file with one more key in its config entry: 8-byte header length, JSON header, tensor bytes.</summary>
+    private static byte[] WithConfigEntry(byte[] file, string key, JsonNode value)
+    {
+        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, headerLength))!.AsObject();
+        var metadata = header["__metadata__"]!.AsObject();
+        var config = JsonNode.Parse(metadata["config"]!.GetValue<string>())!.AsObject();
+        config[key] = value;
+        metadata["config"] = config.ToJsonString();
+        var newHeader = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var padded = (newHeader.Length + 7) / 8 * 8; // safetensors pads the header with spaces to 8 bytes
+        var result = new byte[8 + padded + file.Length - 8 - headerLength];
+        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
+        result.AsSpan(8, padded).Fill((byte)' ');
+        newHeader.CopyTo(result, 8);
+        file.AsSpan(8 + headerLength).CopyTo(result.AsSpan(8 + padded));
+        return result;
+    }
+}
