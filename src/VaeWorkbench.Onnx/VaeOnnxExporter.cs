@@ -11,6 +11,9 @@ namespace VaeWorkbench.Onnx;
 /// </summary>
 public static class VaeOnnxExporter
 {
+    /// <summary>The ONNX opset (default domain) both graphs use.</summary>
+    public const long Opset = OnnxGraph.Opset;
+
     public const string ImageInput = "image";
     public const string MeanOutput = "mean";
     public const string LogVarianceOutput = "log_variance";

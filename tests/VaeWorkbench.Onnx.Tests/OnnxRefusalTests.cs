@@ -1,11 +1,8 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using VaeWorkbench.Engine;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Engine.Layers;
 using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Tests.Shared;
 
 namespace VaeWorkbench.Onnx.Tests;
 
@@ -17,7 +14,7 @@ public class OnnxRefusalTests
     {
         // A conditional model's file (written by a version with class conditioning) loads here as an unconditional one,
         // since the loader ignores keys it does not know; exporting it would drop the class input without a word.
-        var file = WithConfigEntry(SavedFile(VaeConfig.MlpPreset()), "conditional", JsonValue.Create(true));
+        var file = ModelFileConfigEdit.WithEntry(SavedFile(VaeConfig.MlpPreset()), "conditional", "true");
         var loaded = ModelFile.Load(file);
         var error = Assert.Throws<OnnxExportException>(() => VaeOnnxExporter.Export(loaded, "cvae"));
         Assert.Contains("'conditional'", error.Message);
@@ -51,24 +48,5 @@ public class OnnxRefusalTests
         using var stream = new MemoryStream();
         ModelFile.Save(stream, new Vae(config, 1));
         return stream.ToArray();
-    }
-
-    /// <summary>The safetensors file with one more key in its config entry: 8-byte header length, JSON header, tensor bytes.</summary>
-    private static byte[] WithConfigEntry(byte[] file, string key, JsonNode value)
-    {
-        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
-        var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, headerLength))!.AsObject();
-        var metadata = header["__metadata__"]!.AsObject();
-        var config = JsonNode.Parse(metadata["config"]!.GetValue<string>())!.AsObject();
-        config[key] = value;
-        metadata["config"] = config.ToJsonString();
-        var newHeader = Encoding.UTF8.GetBytes(header.ToJsonString());
-        var padded = (newHeader.Length + 7) / 8 * 8; // safetensors pads the header with spaces to 8 bytes
-        var result = new byte[8 + padded + file.Length - 8 - headerLength];
-        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
-        result.AsSpan(8, padded).Fill((byte)' ');
-        newHeader.CopyTo(result, 8);
-        file.AsSpan(8 + headerLength).CopyTo(result.AsSpan(8 + padded));
-        return result;
     }
 }
