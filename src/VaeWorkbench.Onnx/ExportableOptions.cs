@@ -38,7 +38,10 @@ internal static class ExportableOptions
         if (configJson is null) return;
         using var document = JsonDocument.Parse(configJson);
         if (document.RootElement.ValueKind != JsonValueKind.Object) throw new OnnxExportException("the model file's config is not a JSON object");
-        var names = typeof(VaeConfig).GetProperties().Select(p => FileNames.ConvertName(p.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The keys a file can hold: what the config serialises (a [JsonIgnore] property is derived, never read from a file).
+        var names = typeof(VaeConfig).GetProperties()
+            .Where(p => p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0)
+            .Select(p => FileNames.ConvertName(p.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in document.RootElement.EnumerateObject())
         {
             if (!names.Contains(entry.Name))

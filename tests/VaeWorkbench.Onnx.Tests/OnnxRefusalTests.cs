@@ -12,16 +12,24 @@ public class OnnxRefusalTests
     [Fact]
     public void A_model_file_with_an_option_this_version_does_not_know_is_refused_by_name()
     {
-        // A conditional model's file (written by a version with class conditioning) loads here as an unconditional one,
-        // since the loader ignores keys it does not know; exporting it would drop the class input without a word.
-        var file = ModelFileConfigEdit.WithEntry(SavedFile(VaeConfig.MlpPreset()), "conditional", "true");
+        // A file written by a newer version, with an option this one does not know: it loads here as the plain model,
+        // since the loader ignores unknown keys, so exporting it would silently compute something else.
+        var file = ModelFileConfigEdit.WithEntry(SavedFile(VaeConfig.MlpPreset()), "attention_heads", "4");
         var loaded = ModelFile.Load(file);
-        var error = Assert.Throws<OnnxExportException>(() => VaeOnnxExporter.Export(loaded, "cvae"));
-        Assert.Contains("'conditional'", error.Message);
+        var error = Assert.Throws<OnnxExportException>(() => VaeOnnxExporter.Export(loaded, "future"));
+        Assert.Contains("'attention_heads'", error.Message);
         Assert.Contains("cannot be exported to ONNX", error.Message);
 
         // The same file without the extra entry exports.
         Assert.NotEmpty(VaeOnnxExporter.Export(ModelFile.Load(SavedFile(VaeConfig.MlpPreset())), "plain").Encoder);
+    }
+
+    [Fact]
+    public void A_derived_property_is_not_a_key_a_file_can_hold()
+    {
+        // pixel_count is computed from the image size, never read: a file that holds it was not written by us.
+        var file = ModelFileConfigEdit.WithEntry(SavedFile(VaeConfig.MlpPreset()), "pixel_count", "784");
+        Assert.Contains("'pixel_count'", Assert.Throws<OnnxExportException>(() => VaeOnnxExporter.Export(ModelFile.Load(file), "odd")).Message);
     }
 
     [Fact]
