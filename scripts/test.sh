@@ -8,6 +8,7 @@ declare -A needs=(
   [chromium]=/usr/bin/chromium
   [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
   [python3-numpy]=/usr/lib/python3/dist-packages/numpy/__init__.py
+  [python3-onnx]=/usr/lib/python3/dist-packages/onnx/checker.py
 )
 missing=()
 for pkg in "${!needs[@]}"; do

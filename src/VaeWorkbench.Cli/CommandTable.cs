@@ -17,5 +17,6 @@ public static class CommandTable
         new ImageInfoCommand(),
         new ImageFuzzCommand(),
         new DatasetZipCommand(),
+        new ExportOnnxCommand(),
     ];
 }

@@ -68,6 +68,22 @@ public sealed class RegistryPagesLayoutTests : BrowserTest
                 foreach (var column in new[] { "Compare", "Version", "Aliases", "File" })
                     await Assertions.Expect(page.Locator("#versions-grid th", new() { HasText = column })).ToBeVisibleAsync();
                 await Assertions.Expect(page.Locator("#versions-grid a.vwb-download").First).ToBeInViewportAsync();
+                var onnx = page.Locator("#versions-grid a.vwb-download", new() { HasText = "ONNX" }).First;
+                await Assertions.Expect(onnx).ToBeInViewportAsync();
+                if (theme == "light" && width == 1440)
+                {
+                    // The browser gets the ZIP the link promises.
+                    var download = await page.RunAndWaitForDownloadAsync(() => onnx.ClickAsync());
+                    Assert.Equal($"{ModelName}-v2-onnx.zip", download.SuggestedFilename);
+                    using var zip = new System.IO.Compression.ZipArchive(File.OpenRead(await download.PathAsync()));
+                    Assert.Equal(["README.txt", "decoder.onnx", "encoder.onnx"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+                }
+
+                // The version's page offers both downloads too.
+                await page.GotoAsync($"/registry/{ModelName}/versions/1");
+                await page.WaitForInteractivityAsync();
+                await Assertions.Expect(page.Locator("#card-download-vae")).ToBeVisibleAsync();
+                await Assertions.Expect(page.Locator("#card-download-onnx")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("format=onnx"));
             });
             await context.CloseAsync();
         }

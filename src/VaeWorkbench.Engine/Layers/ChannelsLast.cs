@@ -6,6 +6,13 @@ namespace VaeWorkbench.Engine.Layers;
 /// </summary>
 public sealed class ChannelsLast(int channels, int height, int width, bool toLast) : Layer
 {
+    public int Channels => channels;
+    public int Height => height;
+    public int Width => width;
+
+    /// <summary>True: (C, H, W) in, (H, W, C) out; false: the reverse.</summary>
+    public bool ToLast => toLast;
+
     public override int InputSize => channels * height * width;
     public override int OutputSize => channels * height * width;
 

@@ -22,6 +22,12 @@ public sealed class Conv2d : Layer
     }
 
     public int OutChannels { get; }
+    public int InChannels => _geometry.Channels;
+    public int InHeight => _geometry.ImageH;
+    public int InWidth => _geometry.ImageW;
+    public int Kernel => _geometry.KernelH;
+    public int Stride => _geometry.Stride;
+    public int Padding => _geometry.Padding;
     public int OutHeight => _geometry.GridH;
     public int OutWidth => _geometry.GridW;
     public Parameter Weight { get; }

@@ -32,6 +32,13 @@ public sealed class ConvTranspose2d : Layer
         Bias = new Parameter(name + ".bias", outChannels);
     }
 
+    public int InChannels => _inChannels;
+    public int OutChannels => _geometry.Channels;
+    public int InHeight => _geometry.GridH;
+    public int InWidth => _geometry.GridW;
+    public int Kernel => _geometry.KernelH;
+    public int Stride => _geometry.Stride;
+    public int Padding => _geometry.Padding;
     public int OutHeight => _geometry.ImageH;
     public int OutWidth => _geometry.ImageW;
     public Parameter Weight { get; }

@@ -68,14 +68,24 @@ internal static class RegistryApi
             return TypedResults.NoContent();
         }).WithSummary($"Replace the model card with {{markdown}}, at most {RegistryNames.MaxCardBytes / 1024} KiB of UTF-8 (Editor).");
 
-        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, bool? includeTrainingState, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
+        registry.MapGet("/{name}/versions/{version:int}/download", async Task<FileStreamHttpResult> (string name, int version, Guid? teamId, bool? includeTrainingState, string? format, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
         {
             var withState = includeTrainingState ?? false;
-            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), name, version, withState, ct);
+            var onnx = ModelDownload.IsOnnx(format, withState);
+            var team = await TeamOfAsync(http, teams, teamId, ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
+            if (onnx)
+            {
+                var (zip, zipName) = await service.DownloadOnnxAsync(http.User.UserId(), team, name, version, ct);
+                return TypedResults.File(new MemoryStream(zip, writable: false), "application/zip", zipName);
+            }
+            var (hash, fileName) = await service.DownloadAsync(http.User.UserId(), team, name, version, withState, ct);
             return TypedResults.File(await ModelDownload.OpenAsync(blobs, hash, withState, ct), "application/octet-stream", fileName);
-        }).ProducesFile("application/octet-stream").WithSummary("Download a version as its .vae file (safetensors; config and history in __metadata__): by default the " +
-            "inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.");
+        }).ProducesFile("application/octet-stream").AlsoProducesFile("application/zip")
+          .WithSummary("Download a version. format=vae (the default) gives its .vae file (safetensors; config and history in __metadata__): by default the " +
+            "inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one. " +
+            "format=onnx gives a ZIP of encoder.onnx (image -> mean, log_variance), decoder.onnx (z -> logits, pixels) and README.txt " +
+            "(inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. A model the export cannot represent is a 400 naming why.");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Engine.Model;
+using VaeWorkbench.Onnx;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
@@ -241,9 +242,30 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
     {
         var model = await FindAsync(userId, teamId, name, TeamRole.Viewer, ct);
         var version = await VersionOfAsync(model, versionNumber, ct);
-        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber, includeTrainingState }, ct);
+        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber, includeTrainingState, format = "vae" }, ct);
         // The name is restricted to [A-Za-z0-9._-], so it is safe in a Content-Disposition header as it is.
         return (version.FileHash, $"{model.Name}-v{versionNumber}.vae");
+    }
+
+    /// <summary>
+    /// A version exported to ONNX, as a ZIP of encoder.onnx, decoder.onnx and README.txt (Viewer), audited as a download
+    /// with format "onnx". A model the export cannot represent is a 400 naming why, and no download is recorded.
+    /// </summary>
+    public async Task<(byte[] Zip, string FileName)> DownloadOnnxAsync(string userId, Guid teamId, string name, int versionNumber, CancellationToken ct = default)
+    {
+        var model = await FindAsync(userId, teamId, name, TeamRole.Viewer, ct);
+        var version = await VersionOfAsync(model, versionNumber, ct);
+        OnnxExport export;
+        try
+        {
+            export = await cache.UseAsync(version.FileHash, loaded => VaeOnnxExporter.Export(loaded, $"{model.Name} version {versionNumber}"), ct);
+        }
+        catch (OnnxExportException e)
+        {
+            throw new RequestRejectedException($"This version cannot be exported to ONNX: {e.Message}.", "format");
+        }
+        await audit.RecordAsync(teamId, userId, AuditActions.VersionDownloaded, "ModelVersion", version.Id, new { name = model.Name, version = versionNumber, includeTrainingState = false, format = "onnx" }, ct);
+        return (export.ToZip(), $"{model.Name}-v{versionNumber}-onnx.zip");
     }
 
     /// <summary>The sample or reconstruction grid PNG of a version (Viewer); null when the version has none.</summary>
