@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch reference for the workbench's conv preset at 64x64 RGB (modelled on ../shared/bench/torch_vae.py).
 
 The architecture is the engine's VaeConfig.ConvPreset(3, 64) (README "Architectures"): 3x64x64 -> Conv(32, k4, s2, p1)

@@ -16,7 +16,7 @@ public sealed class BenchCommand : ICliCommand
     public string Name => "bench";
     public string Summary => "measure SGEMM GFLOP/s and training images/s";
     public string Usage => """
-        usage: vae bench [--threads N] [--arch mlp|conv|conv64|both|all] [--data DIR] [--limit N] [--epochs N] [--warmup N] [--skip-gemm]
+        usage: vae bench [--threads N] [--arch mlp|conv|conv64|both|all] [--data DIR] [--limit N] [--epochs N] [--warmup N] [--skip-gemm] [--gemm-only]
           --arch    both = mlp and conv; all adds conv64, the conv preset at 64x64 RGB (random pixels, 20000 by default)
           --data    IDX directory for mlp and conv (default /usr/share/datasets/fashion-mnist, else random images)
           --limit   training images per epoch (default all 60000; conv64: 20000)
@@ -33,6 +33,7 @@ public sealed class BenchCommand : ICliCommand
         var epochs = args.Int("epochs", 1, 1, 100);
         var warmup = args.Int("warmup", 0, 0, 1000);
         var skipGemm = args.Flag("skip-gemm");
+        var gemmOnly = args.Flag("gemm-only");
         var profile = args.Flag("profile");
         args.EnsureAllConsumed();
 
@@ -47,6 +48,7 @@ public sealed class BenchCommand : ICliCommand
             }
         }
 
+        if (gemmOnly) return 0;
         var presets = arch switch { "both" => new[] { "mlp", "conv" }, "all" => ["mlp", "conv", "conv64"], _ => [arch] };
         var greyscale = presets.Any(p => p != "conv64")
             ? data is not null ? DatasetLoader.Load(data, DatasetSplit.Train, limit) : RandomImages(limit ?? 60_000, 1, 28)
