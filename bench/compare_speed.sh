@@ -65,5 +65,5 @@ for p in dict.fromkeys(r['preset'] for r in runs):
     eff = statistics.median(gf) / statistics.median(gemm)
     loads = [x for r in rs for x in r['load']]
     print(f"{p:8}{fmt(o):>22}{fmt(t):>24}{fmt(ratio):>22}{fmt(gf, '{:.0f}'):>22}{fmt(gemm, '{:.0f}'):>22}{eff:8.0%}  {min(loads):.1f}-{max(loads):.1f}")
-print(f"{len(runs)} pairs; ratios are per pair (same minute), so load that hits both sides alike cancels; ranges show how noisy it was.")
+print(f"{len(runs) // len(set(r['preset'] for r in runs))} pairs per preset; ratios are per pair (same minute), so load that hits both sides alike cancels; ranges show how noisy it was.")
 PY

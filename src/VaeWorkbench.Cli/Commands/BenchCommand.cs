@@ -22,6 +22,7 @@ public sealed class BenchCommand : ICliCommand
           --limit   training images per epoch (default all 60000; conv64: 20000)
           --warmup  untimed batches trained on a throwaway model first (JIT, buffers), as bench/torch_conv64.py does
           --profile print each layer's forward and backward seconds per epoch
+          --gemm-only  stop after the SGEMM figures (bench/compare_speed.sh reads the rate of the moment)
         """;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
