@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The PyTorch side runs with the fair settings of DESIGN.md: OpenBLAS free to pick its AVX-512 kernels, OpenMP threads passive.
 # SGEMM: ours vs PyTorch/OpenBLAS, measured alternately in the same run, printing the ratio per shape.
 # usage: bench/compare_gemm.sh [repeats]   (needs python3-torch and libopenblas0-pthread; see bench/torch_gemm.py)
 # Each shape is measured `repeats` times (default 2), alternating torch and ours; the best of each is compared,
@@ -39,7 +40,7 @@ printf '%-20s | %24s | %24s\n' "" "wall GFLOP/s" "GFLOP per CPU-second"
 for shape in "${shapes[@]}"; do
   tw=0; ow=0; tc=0; oc=0
   for _ in $(seq "$repeats"); do
-    t=$(/usr/bin/python3 bench/torch_gemm.py $shape)
+    t=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_gemm.py $shape)
     o=$("$ours" gemm $shape)
     tw=$(max "$tw" "$(echo "$t" | field gflops)"); tc=$(max "$tc" "$(echo "$t" | field gflops_per_cpu_s)")
     ow=$(max "$ow" "$(echo "$o" | field gflops)"); oc=$(max "$oc" "$(echo "$o" | field gflops_per_cpu_s)")

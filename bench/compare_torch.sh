@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The PyTorch side runs with the fair settings of DESIGN.md: OpenBLAS free to pick its AVX-512 kernels, OpenMP threads passive.
 # Trains the same preset with PyTorch (../shared/bench/torch_vae.py) and with `vae train`, one after the other in one
 # run, and prints seconds per epoch, test loss and peak RSS for both, with the ratios.
 #   bench/compare_torch.sh [mlp|conv] [epochs] [threads] [limit]
@@ -21,7 +22,7 @@ dotnet build -c Release src/VaeWorkbench.Cli -v q -nologo >/dev/null
 vae=$(ls src/VaeWorkbench.Cli/bin/Release/net10.0/vae | head -1)
 
 echo "== PyTorch: $model, $epochs epochs, $limit images, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-/usr/bin/time -f '%M' -o "$out/torch.rss" /usr/bin/python3 "$torch_script" --model "$model" --epochs "$epochs" --threads "$threads" --limit "$limit" --data "$data" | tee "$out/torch.jsonl" >&2
+/usr/bin/time -f '%M' -o "$out/torch.rss" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$torch_script" --model "$model" --epochs "$epochs" --threads "$threads" --limit "$limit" --data "$data" | tee "$out/torch.jsonl" >&2
 echo "== VaeWorkbench: $model, $epochs epochs, $limit images, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 /usr/bin/time -f '%M' -o "$out/ours.rss" "$vae" train --data "$data" --arch "$model" --epochs "$epochs" --threads "$threads" --limit "$limit" --seed 1 --out "$out/model.vae" | tee "$out/ours.jsonl" >&2
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The PyTorch side runs with the fair settings of DESIGN.md: OpenBLAS free to pick its AVX-512 kernels, OpenMP threads passive.
 # Augmentation figures: generation speed (ours vs the PyTorch decoder, both writing one PNG per image, 2 threads)
 # and a 100,000-image ZIP export (time and peak RSS). Run from the repository root:
 #   bench/augmentation/generation_figures.sh [count] [runs] [export: yes|no] [sinks: "zip" | "zip dir"]
@@ -32,7 +33,7 @@ for arch in mlp conv; do
       # Ours is timed inside the command (after the model file is read, as PyTorch's after its model is built); the
       # whole process (runtime start, reading the model file, compiling the kernels meanwhile) is timed too.
       run_ours() { sync; start=$(date +%s.%N); ours=$("$VAE" generate --model "$WORK/$arch.vae" --count "$COUNT" --seed 1 --threads 2 --out "$out"); process=$(/usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)"); }
-      run_torch() { sync; torch=$(/usr/bin/python3 bench/augmentation/torch_generate.py --model "$arch" --count "$COUNT" --threads 2 --out "$tout"); }
+      run_torch() { sync; torch=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/augmentation/torch_generate.py --model "$arch" --count "$COUNT" --threads 2 --out "$tout"); }
       if [ $((run % 2)) = 1 ]; then run_ours; run_torch; else run_torch; run_ours; fi
       echo "$arch run $run $sink: ours $ours (process $process s) | torch $torch"
       echo "$arch $sink $(echo "$ours" | seconds) $(echo "$torch" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])') $process" >> "$WORK/times.txt"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# The PyTorch side runs with the fair settings of DESIGN.md: OpenBLAS free to pick its AVX-512 kernels, OpenMP threads passive.
 # The one-class AUROC benchmark side by side: PyTorch (bench/oneclass/torch_oneclass.py) and `vae oneclass`, the same
 # `mlp` architecture, optimiser, epochs, batch and loss, on the same protocol (train on one class of Fashion-MNIST's
 # training split, score the whole test split, the other classes are the anomalies), one after the other in one run.
@@ -22,7 +23,7 @@ dotnet build -c Release src/VaeWorkbench.Cli -v q -nologo >/dev/null
 vae=$(ls src/VaeWorkbench.Cli/bin/Release/net10.0/vae | head -1)
 
 echo "== PyTorch mlp: $epochs epochs, K=$k, classes $classes, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-TORCH_VAE_DIR="$torch_dir" /usr/bin/python3 bench/oneclass/torch_oneclass.py --data "$data" --epochs "$epochs" --threads "$threads" \
+TORCH_VAE_DIR="$torch_dir" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/oneclass/torch_oneclass.py --data "$data" --epochs "$epochs" --threads "$threads" \
     --k "$k" --classes "$classes" --test-limit "$test_limit" | tee "$out/torch.jsonl" >&2
 echo "== VaeWorkbench mlp: $epochs epochs, K=$k, classes $classes, $threads threads (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 "$vae" oneclass --data "$data" --arch mlp --epochs "$epochs" --threads "$threads" --k "$k" --classes "$classes" \

@@ -71,11 +71,12 @@ public sealed class TrainCommand : ICliCommand
 
         var arch = args.Choice("arch", VaeArchitecture.Mlp, OptionNames.Architectures);
         var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
+        var widths = IntList(args, "widths");
         var config = preset with
         {
             Latent = args.Setting(TrainingSettingRanges.Latent, preset.Latent),
             Hidden = IntList(args, "hidden") ?? preset.Hidden,
-            ConvWidths = IntList(args, "widths") ?? preset.ConvWidths,
+            ConvWidths = widths ?? preset.ConvWidths,
             Loss = args.Choice("loss", ReconstructionKind.Bernoulli, OptionNames.Losses),
             ObservationScale = (float)args.Double("scale", preset.ObservationScale, 1e-6, 1e6),
         };
@@ -105,6 +106,8 @@ public sealed class TrainCommand : ICliCommand
         using var sources = new SourceScope();
         var train = sources.Add(DatasetLoader.Open(data, DatasetSplit.Train, memory, limit, normalize, stderr));
         config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
+        // The conv preset's depth follows the image size (a third stage at 64 px), known only once the data is read.
+        if (arch == VaeArchitecture.Conv && widths is null) config = config with { ConvWidths = VaeConfig.ConvPresetWidths(train.Height) };
         var trainer = new Trainer(new Vae(config, options.Seed), options);
         return Train(trainer, train, data, testLimit, output, includeTrainingState, stdout, cancellationToken);
     }

@@ -47,9 +47,16 @@ public sealed record VaeConfig
     public static VaeConfig MlpPreset(int channels = 1, int size = 28) =>
         new() { Architecture = VaeArchitecture.Mlp, Channels = channels, Height = size, Width = size, Latent = 20, Hidden = [400] };
 
-    /// <summary>DESIGN.md §3 `conv`: Conv32 k4s2p1 ReLU, Conv64 ReLU, 3136 -> 256 ReLU, heads 16; mirrored with transposed convs.</summary>
+    /// <summary>
+    /// DESIGN.md §3 `conv`: Conv32 k4s2p1 ReLU, Conv64 ReLU, 3136 -> 256 ReLU, heads 16; mirrored with transposed convs.
+    /// At 64 px a third stride-2 stage (Conv128) brings the grid to 8×8, so the dense layer takes 8192 values rather than
+    /// the 16,384 of a 16×16×64 grid, whose 4.2M-weight dense pair would dominate the model (README "Architectures").
+    /// </summary>
     public static VaeConfig ConvPreset(int channels = 1, int size = 28) =>
-        new() { Architecture = VaeArchitecture.Conv, Channels = channels, Height = size, Width = size, Latent = 16, ConvWidths = [32, 64], ConvDense = 256 };
+        new() { Architecture = VaeArchitecture.Conv, Channels = channels, Height = size, Width = size, Latent = 16, ConvWidths = ConvPresetWidths(size), ConvDense = 256 };
+
+    /// <summary>The conv preset's channel widths for an image size: two stages up to 32 px, three from 64 px.</summary>
+    public static int[] ConvPresetWidths(int size) => size >= 64 ? [32, 64, 128] : [32, 64];
 
     public void Validate()
     {

@@ -22,7 +22,7 @@ public sealed record RunSettings
     /// <summary>MLP hidden widths, encoder order; null takes the preset's [400].</summary>
     public int[]? Hidden { get; init; }
 
-    /// <summary>Conv channel widths; null takes the preset's [32, 64].</summary>
+    /// <summary>Conv channel widths; null takes the preset's ([32, 64], or [32, 64, 128] at 64 px).</summary>
     public int[]? Widths { get; init; }
 
     public double Beta { get; init; } = 1;

@@ -62,4 +62,25 @@ public class UsageTests
         Assert.Contains("\"bench\":\"epoch\"", stdout);
         Assert.Contains("\"img_per_s\":", stdout);
     }
+
+    [Fact]
+    public void BenchTrainsTheSixtyFourPixelRgbPresetAndReportsItsWork()
+    {
+        var (code, stdout, stderr) = CliHarness.Run("bench", "--skip-gemm", "--arch", "conv64", "--limit", "48", "--warmup", "1", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        var epoch = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n').Single()).RootElement;
+        Assert.Equal("conv64", epoch.GetProperty("arch").GetString());
+        Assert.Equal(48, epoch.GetProperty("images").GetInt32());
+        // Forward, weight gradient and input gradient of each layer (no input gradient for the first conv), as a GEMM counts them.
+        Assert.Equal(242.29, epoch.GetProperty("mflop_per_image").GetDouble(), 2);
+        Assert.True(epoch.GetProperty("gflops").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void BenchGemmOnlyStopsAfterTheGemmFigures()
+    {
+        var (code, stdout, stderr) = CliHarness.Run("bench", "--gemm-only", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        Assert.All(stdout.Trim().Split('\n'), line => Assert.Contains("\"kernel\":\"sgemm\"", line));
+    }
 }

@@ -7,7 +7,7 @@ namespace VaeWorkbench.E2E.Guide;
 
 /// <summary>
 /// docs/work-as-a-team.md, step by step: invite a member with a role through a link, register a run as a model version
-/// with an alias, write its card, and download it as a .vae (safetensors) file.
+/// with an alias, write its card, and download it as a .vae (safetensors) file and as ONNX.
 /// </summary>
 public sealed partial class WorkAsATeamGuideTests : BrowserTest
 {
@@ -96,6 +96,11 @@ public sealed partial class WorkAsATeamGuideTests : BrowserTest
             var path = (await download.PathAsync())!;
             var loaded = ModelFile.Load(path);
             Assert.Equal(20, loaded.Model.Config.Latent);
+
+            // ... and as ONNX: a ZIP of the encoder, the decoder and a README of their inputs and outputs.
+            var onnx = await page.RunAndWaitForDownloadAsync(() => page.Locator("#versions-grid a.vwb-download", new() { HasText = "ONNX" }).First.ClickAsync());
+            using var zip = System.IO.Compression.ZipFile.OpenRead((await onnx.PathAsync())!);
+            Assert.Equal(["README.txt", "decoder.onnx", "encoder.onnx"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
         });
         await ownerContext.CloseAsync();
     }

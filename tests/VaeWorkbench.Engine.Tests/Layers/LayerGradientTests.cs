@@ -13,6 +13,7 @@ public class LayerGradientTests
     [InlineData(2, 3, 4, 2, 1, 6, 6)]   // the presets' k4 s2 p1
     [InlineData(3, 2, 2, 2, 0, 5, 7)]   // non-square, no padding, a leftover column
     [InlineData(2, 2, 3, 3, 2, 4, 4)]   // stride 3 with padding wider than the stride gap
+    [InlineData(3, 4, 4, 2, 1, 16, 16)] // the 64 px preset's third stage (16x16 -> 8x8), narrowed
     public void Conv2d(int inC, int outC, int kernel, int stride, int padding, int h, int w) =>
         GradientCheck.Layer(new Engine.Layers.Conv2d("conv", inC, outC, kernel, stride, padding, h, w), batch: 2, seed: 2);
 
@@ -20,6 +21,7 @@ public class LayerGradientTests
     [InlineData(2, 3, 4, 2, 1, 3, 3)]   // the presets' k4 s2 p1 (3 -> 6)
     [InlineData(1, 2, 3, 1, 1, 4, 5)]   // stride 1
     [InlineData(3, 1, 3, 2, 0, 2, 3)]   // no padding (2x3 -> 5x7)
+    [InlineData(4, 3, 4, 2, 1, 8, 8)]   // the 64 px preset's first decoder stage (8x8 -> 16x16), narrowed
     public void ConvTranspose2d(int inC, int outC, int kernel, int stride, int padding, int h, int w) =>
         GradientCheck.Layer(new Engine.Layers.ConvTranspose2d("deconv", inC, outC, kernel, stride, padding, h, w), batch: 2, seed: 3);
 
