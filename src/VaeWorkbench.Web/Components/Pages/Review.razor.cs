@@ -35,6 +35,8 @@ public partial class Review
     private ElementReference card;
     private bool focusCard;
     private Guid? cleanedDatasetId;
+    private bool gridMode;
+    private bool busy;
 
     [SupplyParameterFromQuery(Name = "job")] public Guid? JobId { get; set; }
 
@@ -112,8 +114,9 @@ public partial class Review
 
     private async Task KeyAsync(KeyboardEventArgs e)
     {
-        switch (ReviewShortcuts.Find(e.Key))
+        switch (ReviewShortcuts.Find(e, grid: false))
         {
+            case { Undo: true }: await UndoAsync(); break;
             case { Verdict: { } verdict }: await DecideAsync(verdict); break;
             case { Move: var move and not 0 }: await MoveAsync(move); break;
         }
@@ -145,6 +148,64 @@ public partial class Review
             Snackbar.Add($"Decision not saved: {e.Message}", Severity.Error);
         }
     }
+
+    private async Task ModeChanged(bool grid)
+    {
+        gridMode = grid;
+        focusCard = !grid && current is not null;
+        await Task.CompletedTask;
+    }
+
+    /// <summary>One decision for the grid's selection, through the same service as the bulk API.</summary>
+    private async Task DecideManyAsync((ReviewVerdict Verdict, IReadOnlyList<long> ImageIds) decision)
+    {
+        if (job is null || !canEdit || busy) return;
+        busy = true;
+        try
+        {
+            var request = new BulkReviewRequest([.. decision.ImageIds], decision.Verdict.ToString(), note);
+            var result = await Run.RunAsync<ReviewService, BulkReviewResult>(s => s.DecideManyAsync(Workspace.UserId, job.Id, request));
+            foreach (var stored in result.Reviews) decisions[stored.ImageId] = stored;
+            note = null;
+            Snackbar.Add(ReviewUndoText.Decided(result), Severity.Success);
+            if (history is not null) await history.ReloadAsync();
+            await RefilterAsync();
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"Decisions not saved: {e.Message}", Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    /// <summary>Takes back the caller's last decision step (Ctrl+Z or the button), through the same service as the undo API.</summary>
+    private async Task UndoAsync()
+    {
+        if (job is null || !canEdit || busy) return;
+        busy = true;
+        try
+        {
+            var result = await Run.RunAsync<ReviewService, UndoReviewResult>(s => s.UndoAsync(Workspace.UserId, job.Id));
+            decisions = (await Run.RunAsync<ReviewService, List<ReviewView>>(s => s.ListAsync(Workspace.UserId, job.Id))).ToDictionary(d => d.ImageId);
+            Snackbar.Add(ReviewUndoText.Undone(result, ImageLabel), result.Undone.Count > 0 ? Severity.Info : Severity.Normal);
+            if (history is not null) await history.ReloadAsync();
+            await RefilterAsync();
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"Nothing undone: {e.Message}", Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private string ImageLabel(long imageId) =>
+        job?.Items.FirstOrDefault(i => i.ImageId == imageId) is { } item ? $"image #{item.Index}" : "an image";
 
     private async Task CreateCleanedAsync()
     {
