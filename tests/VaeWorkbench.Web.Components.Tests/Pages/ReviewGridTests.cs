@@ -102,7 +102,8 @@ public sealed class ReviewGridTests : WorkbenchTestContext
         Assert.Equal("true", Thumb(grid, 1003).GetAttribute("aria-pressed"));
         grid.Find("#grid-confirm").Click();
 
-        Assert.Equal((ReviewVerdict.Anomaly, (IReadOnlyList<long>)[1002, 1003, 1004, 1010]), (sent!.Value.Verdict, sent.Value.Ids));
+        Assert.Equal(ReviewVerdict.Anomaly, sent!.Value.Verdict);
+        Assert.Equal([1002, 1003, 1004, 1010], sent.Value.Ids);
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class ReviewGridTests : WorkbenchTestContext
         var grid = Render<ReviewGrid>(p => p.Add(c => c.Items, Items).Add(c => c.DatasetId, Guid.NewGuid()).Add(c => c.CanEdit, true)
             .Add(c => c.OnDecide, d => calls.Add($"{d.Verdict} {d.ImageIds.Count}")).Add(c => c.OnUndo, () => calls.Add("undo")));
 
-        grid.Find("#grid-select-page input").Change(true);
+        grid.Find("#review-grid input[type=checkbox]").Change(true);
         Assert.Equal($"{ReviewGrid.PageSize} selected", grid.Find("#grid-selected").TextContent.Trim());
         grid.Find("#review-grid").KeyDown(new KeyboardEventArgs { Key = "n" });
         grid.Find("#review-grid").KeyDown(new KeyboardEventArgs { Key = "z", CtrlKey = true });

@@ -40,6 +40,9 @@ public partial class Review
 
     [SupplyParameterFromQuery(Name = "job")] public Guid? JobId { get; set; }
 
+    /// <summary>"grid" opens the page in grid mode (a link can say how to review).</summary>
+    [SupplyParameterFromQuery(Name = "mode")] public string? Mode { get; set; }
+
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
@@ -50,6 +53,7 @@ public partial class Review
     {
         if (Workspace.CurrentTeam is not { } team) return;
         canEdit = Workspace.CanEdit;
+        gridMode = Mode == "grid";
         jobs = [.. (await Run.RunAsync<ScoringService, List<ScoreJobSummary>>(s => s.ListForTeamAsync(Workspace.UserId, team.Id))).Where(j => j.Status == ScoreJobStatus.Succeeded)];
         var id = JobId is { } requested ? requested : jobs.FirstOrDefault()?.Id;
         if (id is { } jobId) await LoadAsync(jobId);
@@ -93,9 +97,19 @@ public partial class Review
     private async Task ShowAsync()
     {
         current = visible.Count == 0 ? null : visible[position];
-        pictures = current is null || job is null ? null
-            : await Run.RunAsync<InspectionService, ReviewPictures>(s => s.ReviewPicturesAsync(Workspace.UserId, job.Id, current.Index));
-        focusCard = current is not null;
+        pictures = null;
+        // The grid shows stored thumbnails only; the card's reconstruction and heat map are drawn when the card is shown.
+        if (current is null || job is null || gridMode) return;
+        try
+        {
+            var index = current.Index;
+            pictures = await Run.RunAsync<InspectionService, ReviewPictures>(s => s.ReviewPicturesAsync(Workspace.UserId, job.Id, index));
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"No reconstruction for image #{current.Index}: {e.Message}", Severity.Warning);
+        }
+        focusCard = true;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -152,8 +166,7 @@ public partial class Review
     private async Task ModeChanged(bool grid)
     {
         gridMode = grid;
-        focusCard = !grid && current is not null;
-        await Task.CompletedTask;
+        await ShowAsync();
     }
 
     /// <summary>One decision for the grid's selection, through the same service as the bulk API.</summary>
