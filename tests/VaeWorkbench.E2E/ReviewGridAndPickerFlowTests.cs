@@ -121,7 +121,7 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
     {
         foreach (var theme in new[] { "light", "dark" })
         {
-            await page.Context.AddCookiesAsync([new Cookie { Name = "vwb.theme", Value = theme, Url = _server.BaseUrl }]);
+            await page.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "vwb.theme", Value = theme, Url = _server.BaseUrl }]);
             foreach (var (width, height) in new[] { (1440, 900), (375, 812) })
             {
                 await page.SetViewportSizeAsync(width, height);

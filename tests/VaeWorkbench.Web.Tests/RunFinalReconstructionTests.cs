@@ -36,11 +36,15 @@ public sealed class RunFinalReconstructionTests : IDisposable
 
         var png = await scope.ServiceProvider.GetRequiredService<RunService>().FinalReconstructionAsync(ownerId, runId);
 
-        // Originals over reconstructions: two rows of 28-pixel images (the preview holds up to 16 validation images).
+        // Originals over reconstructions: two rows of 28-pixel images with 2-pixel gaps, up to 16 validation images a row.
         Assert.NotNull(png);
         var grid = ImageDecoder.Decode(png);
-        Assert.Equal(2 * 28, grid.Height);
-        Assert.True(grid.Width >= 28 && grid.Width % 28 == 0, $"grid width {grid.Width}");
+        Assert.Equal(2 * 28 + 3 * 2, grid.Height);
+        var columns = (grid.Width - 2) / 30;
+        Assert.True((grid.Width - 2) % 30 == 0 && columns is >= 1 and <= 16, $"grid width {grid.Width}");
+        // The lower row is the model's output, not a copy of the originals.
+        var rowBytes = grid.Width * 30;
+        Assert.NotEqual(grid.Pixels.AsSpan(2 * grid.Width, rowBytes).ToArray(), grid.Pixels.AsSpan(32 * grid.Width, rowBytes).ToArray());
         Assert.NotNull(run.FinalReconstructionHash);
         Assert.Equal(png, scope.ServiceProvider.GetRequiredService<BlobStore>().ReadAllBytes(run.FinalReconstructionHash!));
 

@@ -68,22 +68,50 @@ public sealed class ReviewTests : WorkbenchTestContext
     }
 
     [Fact]
+    public async Task The_cards_image_is_named_by_file_and_number_and_the_picker_goes_to_another_image_of_the_queue()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        var jobId = await AddReviewedScoreJobAsync(user, images: 10, decided: 0);
+        Navigation.NavigateTo($"review?job={jobId}");
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Review>();
+        // Worst first: image 9 scores 9.
+        page.WaitForAssertion(() => Assert.Equal("img9.png (#9)", page.Find("#review-image figcaption").TextContent));
+
+        page.Find("#review-image button").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal(10, dialogs.FindAll(".vwb-picker-thumb").Count));
+        dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "4").Click();
+        dialogs.Find("#picker-choose").Click();
+        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+        Assert.Equal("6 of 9", page.Find(".vwb-facts td").TextContent);
+
+        // Image 0 scored lowest: below the threshold, so not in the queue; the card stays where it was.
+        page.Find("#review-image button").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal(10, dialogs.FindAll(".vwb-picker-thumb").Count));
+        dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "0").Click();
+        dialogs.Find("#picker-choose").Click();
+        page.WaitForAssertion(() => Assert.Contains(Snackbars, s => s.Message == "Image #0 is not in this review queue: it scored below the threshold and was not queued by hand."));
+        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+    }
+
+    [Fact]
     public async Task In_grid_mode_a_bulk_confirm_is_stored_and_undo_brings_the_images_back_undecided()
     {
         var user = await SignInAsync(TeamRole.Editor);
         var jobId = await AddReviewedScoreJobAsync(user, images: 10, decided: 0);
         Navigation.NavigateTo($"review?job={jobId}");
         var page = Render<Review>();
-        page.WaitForAssertion(() => Assert.Equal("10", page.Find("#review-remaining").TextContent));
+        // Image i scores i and the threshold is the 0th percentile: every image above the lowest score is flagged.
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("#review-remaining").TextContent));
 
         page.FindAll("#review-mode button").Single(b => b.TextContent.Contains("Grid")).Click();
-        page.WaitForAssertion(() => Assert.Equal(10, page.FindAll(".vwb-review-thumb").Count));
+        page.WaitForAssertion(() => Assert.Equal(9, page.FindAll(".vwb-review-thumb").Count));
         var worst = page.FindAll(".vwb-review-thumb").Take(3).Select(t => long.Parse(t.GetAttribute("data-image")!)).ToList();
         page.FindAll(".vwb-review-thumb")[0].Click();
         page.FindAll(".vwb-review-thumb")[2].Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { ShiftKey = true });
         page.Find("#grid-confirm").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("7", page.Find("#review-remaining").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("6", page.Find("#review-remaining").TextContent));
         var stored = await QueryAsync(db => Task.FromResult(db.ReviewDecisions.Where(d => d.ScoreJobId == jobId).Select(d => new { d.DatasetImageId, d.Decision }).ToList()));
         Assert.Equal(worst.Order(), stored.Select(d => d.DatasetImageId).Order());
         Assert.All(stored, d => Assert.Equal(ReviewVerdict.Anomaly, d.Decision));
@@ -91,7 +119,7 @@ public sealed class ReviewTests : WorkbenchTestContext
 
         page.Find("#review-grid").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "z", CtrlKey = true });
 
-        page.WaitForAssertion(() => Assert.Equal("10", page.Find("#review-remaining").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("#review-remaining").TextContent));
         Assert.Equal(0, await QueryAsync(db => Task.FromResult(db.ReviewDecisions.Count(d => d.ScoreJobId == jobId))));
         Assert.Contains(Snackbars, s => s.Message == "Undone: 3 images marked anomaly, now undecided.");
 

@@ -217,6 +217,29 @@ public partial class Review
         }
     }
 
+    /// <summary>
+    /// Shows the image chosen in the picker: in the current view if it is there, else in the whole queue; an image the
+    /// queue does not hold (scored below the threshold) is named in a message instead.
+    /// </summary>
+    private async Task GoToImageAsync(IReadOnlyList<int> chosen)
+    {
+        if (job is null || chosen.Count == 0) return;
+        var index = chosen[0];
+        if (visible.All(i => i.Index != index) && job.Items.Any(i => i.Index == index && i.ForReview))
+        {
+            (filter, classFilter) = ("all", null);
+            await RefilterAsync();
+        }
+        var at = visible.FindIndex(i => i.Index == index);
+        if (at < 0)
+        {
+            Snackbar.Add($"Image #{index} is not in this review queue: it scored below the threshold and was not queued by hand.", Severity.Info);
+            return;
+        }
+        position = at;
+        await ShowAsync();
+    }
+
     private string ImageLabel(long imageId) =>
         job?.Items.FirstOrDefault(i => i.ImageId == imageId) is { } item ? $"image #{item.Index}" : "an image";
 

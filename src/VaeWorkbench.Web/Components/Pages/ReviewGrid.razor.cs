@@ -59,6 +59,8 @@ public partial class ReviewGrid
         // Display order, so that the audit trail reads as the grid did.
         var ids = Items.Select(i => i.ImageId).Where(Selection.Contains).ToList();
         await OnDecide.InvokeAsync((verdict, ids));
+        // Decided images stay in the "all" view; a new selection starts empty rather than holding them still.
+        Selection.Clear();
     }
 
     private async Task KeyAsync(KeyboardEventArgs e)
