@@ -56,7 +56,7 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await page.Locator("#review-grid").FocusAsync();
             await page.Keyboard.PressAsync("Control+z");
 
-            await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Undone: 3 images marked anomaly, now undecided.");
+            await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Undone:" })).ToContainTextAsync("Undone: 3 images marked anomaly, now undecided.");
             await Assertions.Expect(page.Locator("#review-remaining")).ToHaveTextAsync("10");
             foreach (var id in chosen)
                 await Assertions.Expect(page.Locator($".vwb-review-thumb[data-image='{id}']")).ToHaveAttributeAsync("data-decision", "undecided");
