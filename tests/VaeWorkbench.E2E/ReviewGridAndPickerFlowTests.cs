@@ -112,6 +112,13 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("#interp-grid")).Not.ToHaveAttributeAsync("src", before!, new() { Timeout = 30_000 });
 
             await CaptureDialogAsync(page, $"/models/{modelId}?tab=interpolation");
+
+            // The finished run, opened again, shows the reconstruction grid kept when it ended.
+            var runId = (await api.GetJsonAsync($"/api/models/{modelId}")).GetProperty("runId").GetGuid();
+            await page.GotoAsync($"/runs/{runId}");
+            await Assertions.Expect(page.Locator("#reconstructions")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("^data:image/png;base64,"));
+            await Assertions.Expect(page.Locator("#reconstructions-elsewhere")).ToHaveCountAsync(0);
+            await PageShots.CaptureAsync(page, _server.BaseUrl, $"/runs/{runId}", "run-finished", "#reconstructions");
         });
         await context.CloseAsync();
     }
