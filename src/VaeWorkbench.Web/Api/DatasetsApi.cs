@@ -64,10 +64,10 @@ internal static class DatasetsApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Rename the classes (Editor): names in label order, as many as the dataset has classes; labels are unchanged.");
 
-        datasets.MapGet("/{id:guid}/images", async Task<Ok<DatasetImagePage>> (Guid id, int? skip, int? take, int? label, HttpContext http, DatasetService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ImagesAsync(http.User.UserId(), id, skip ?? 0, take ?? 100, label, ct)))
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("A page of the dataset's images in index order; label filters by class index.");
+        datasets.MapGet("/{id:guid}/images", async Task<Ok<DatasetImagePage>> (Guid id, int? skip, int? take, int? label, string? q, HttpContext http, DatasetService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ImagesAsync(http.User.UserId(), id, skip ?? 0, take ?? 100, label, ct, q)))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A page of the dataset's images in index order; label filters by class index, q by file name (any case) or image number.");
 
         datasets.MapGet("/{id:guid}/images/{index:int}.png", ImagePngAsync)
             .ProducesFile("image/png").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One normalised image as PNG.");

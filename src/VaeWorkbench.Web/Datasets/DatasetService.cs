@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
@@ -107,8 +108,11 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>A page of images in index order, optionally only one class (<paramref name="label"/> is an index into the class names).</summary>
-    public async Task<DatasetImagePage> ImagesAsync(string userId, Guid datasetId, int skip, int take, int? label, CancellationToken ct = default)
+    /// <summary>
+    /// A page of images in index order, optionally only one class (<paramref name="label"/> is an index into the class names)
+    /// and only those whose file name contains <paramref name="search"/> (any case) or whose image number it is.
+    /// </summary>
+    public async Task<DatasetImagePage> ImagesAsync(string userId, Guid datasetId, int skip, int take, int? label, CancellationToken ct = default, string? search = null)
     {
         var dataset = await FindAsync(userId, datasetId, TeamRole.Viewer, ct);
         if (skip < 0) throw new RequestRejectedException("skip cannot be negative.");
@@ -116,12 +120,22 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         var classNames = DatasetMapping.ClassNames(dataset);
         var query = db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == datasetId);
         if (label is { } wanted) query = query.Where(i => i.Label == wanted);
+        if (search?.Trim().ToLowerInvariant() is { Length: > 0 } term)
+        {
+            if (term.Length > MaxSearchLength) throw new RequestRejectedException($"search is longer than {MaxSearchLength} characters.");
+            // "#12" and "12" both name image number 12; a file name may also hold the digits.
+            var number = int.TryParse(term.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+            query = query.Where(i => i.Index == number || i.OriginalName.ToLower().Contains(term));
+        }
         var total = await query.CountAsync(ct);
         var rows = await query.OrderBy(i => i.Index).Skip(skip).Take(take)
             .Select(i => new { i.Index, i.Label, i.OriginalName }).ToListAsync(ct);
         var items = rows.Select(r => new DatasetImageItem(r.Index, r.Label, ClassName(classNames, r.Label), r.OriginalName)).ToList();
         return new DatasetImagePage(total, skip, take, items);
     }
+
+    /// <summary>Longest text an image search may hold.</summary>
+    public const int MaxSearchLength = 200;
 
     public async Task<DatasetImageItem> ImageAsync(string userId, Guid datasetId, int index, CancellationToken ct = default) =>
         (await ImageWithHashAsync(userId, datasetId, index, ct)).Item;

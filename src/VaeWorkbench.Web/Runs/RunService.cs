@@ -5,6 +5,7 @@ using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Labels;
+using VaeWorkbench.Web.Storage;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Runs;
@@ -33,7 +34,7 @@ public sealed record RunQuery(
 public sealed record RunPage(List<RunSummary> Items, int TotalCount);
 
 /// <summary>Creating, reading and cancelling training runs. Every call checks the caller's role in the run's team.</summary>
-public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock, AuditLog audit)
+public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSignal signal, IOptions<TrainingJobOptions> options, TimeProvider clock, AuditLog audit, BlobStore blobs)
 {
     /// <summary>camelCase with enums as names ("mlp", "bernoulli"), for settings, configs and metrics stored as JSON.</summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -116,6 +117,18 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         var history = await db.RunEpochs.Where(e => e.RunId == runId).OrderBy(e => e.Epoch)
             .ToListAsync(ct);
         return new RunDetails(summary, ParseSettings(run.SettingsJson), history.Select(RunCurves.ToPoint).ToList(), run.TeamId);
+    }
+
+    /// <summary>
+    /// The reconstruction grid kept when the run ended (PNG), or null when it has none (still running, never finished an
+    /// epoch, or finished before grids were kept). Viewer of the run's team; another team's run is not found.
+    /// </summary>
+    public async Task<byte[]?> FinalReconstructionAsync(string userId, Guid runId, CancellationToken ct = default)
+    {
+        var run = await db.TrainingRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.TeamId, r.FinalReconstructionHash })
+            .FirstOrDefaultAsync(ct) ?? throw AccessDeniedException.NotFound("Run");
+        await access.RequireAsync(userId, run.TeamId, TeamRole.Viewer, "Run", ct);
+        return run.FinalReconstructionHash is { } hash && blobs.Exists(hash) ? blobs.ReadAllBytes(hash) : null;
     }
 
     /// <summary>The team's runs, newest first; <paramref name="text"/> and <paramref name="tag"/> filter as <see cref="LabelRules.Filter"/> does.</summary>

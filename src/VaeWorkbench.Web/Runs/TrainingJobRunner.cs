@@ -90,7 +90,7 @@ public sealed class TrainingJobRunner(
             logger.LogInformation("Run {RunId}: training {Arch} on {Count} images from epoch {Epoch} of {Epochs}",
                 runId, settings.Arch, train.Count, trainer.EpochsCompleted + 1, options.Epochs);
             trainer.Run(train, validation, lease.Token);
-            await FinishAsync(run, lease, trainer, checkpoint);
+            await FinishAsync(run, lease, trainer, checkpoint, preview);
         }
         catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
         {
@@ -134,8 +134,10 @@ public sealed class TrainingJobRunner(
         return new Trainer(new Vae(config, options.Seed), options);
     }
 
-    private async Task FinishAsync(TrainingRun run, JobLease<TrainingRun, RunStatus> lease, Trainer trainer, string checkpoint)
+    private async Task FinishAsync(TrainingRun run, JobLease<TrainingRun, RunStatus> lease, Trainer trainer, string checkpoint, ImageDataset preview)
     {
+        // The final model's grid (the last epoch's, or the restored best weights' after early stopping) stays with the run.
+        var gridHash = blobs.Put(ReconstructionGrid(trainer.Model, preview));
         var temp = blobs.NewTempPath(".vae");
         ModelFile.Save(temp, trainer.Model, trainer);
         var bytes = new FileInfo(temp).Length;
@@ -150,7 +152,7 @@ public sealed class TrainingJobRunner(
         var now = clock.GetUtcNow();
         // Completing is conditional on the lease: a duplicate worker that lost it records nothing (and the unique index
         // on RunId refuses a second model even then).
-        if (!await lease.CompleteAsync(db, RunStatus.Succeeded, u => u.Set(r => r.Epoch, trainer.EpochsCompleted))) return;
+        if (!await lease.CompleteAsync(db, RunStatus.Succeeded, u => u.Set(r => r.Epoch, trainer.EpochsCompleted).Set(r => r.FinalReconstructionHash, gridHash))) return;
         if (!await db.TrainedModels.AnyAsync(m => m.RunId == run.Id))
         {
             db.TrainedModels.Add(new TrainedModel
@@ -171,7 +173,13 @@ public sealed class TrainingJobRunner(
     private async Task EndAsync(TrainingRun run, JobLease<TrainingRun, RunStatus> lease, RunStatus status, string? error)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        if (!await lease.CompleteAsync(db, status, u => u.Set(r => r.Error, error))) return;
+        // A cancelled or failed run keeps the grid of its last finished epoch, if this server drew one.
+        var gridHash = events.LatestReconstruction(run.Id) is { } png ? blobs.Put(png) : null;
+        if (!await lease.CompleteAsync(db, status, u =>
+            {
+                u.Set(r => r.Error, error);
+                if (gridHash is not null) u.Set(r => r.FinalReconstructionHash, gridHash);
+            })) return;
         var checkpoint = CheckpointPath(run.Id);
         if (File.Exists(checkpoint)) File.Delete(checkpoint);
         var epoch = await db.TrainingRuns.Where(r => r.Id == run.Id).Select(r => r.Epoch).SingleAsync();

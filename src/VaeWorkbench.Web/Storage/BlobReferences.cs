@@ -15,6 +15,7 @@ public static class BlobReferences
             .Concat(db.AugmentedImages.Select(i => i.ContentHash))
             .Concat(db.AugmentedSets.Select(s => s.ModelFileHash))
             .Concat(db.TrainedModels.Select(m => m.FileHash))
+            .Concat(db.TrainingRuns.Where(r => r.FinalReconstructionHash != null).Select(r => r.FinalReconstructionHash!))
             .Concat(db.ModelVersions.Select(v => v.FileHash))
             .Concat(db.ModelVersions.Select(v => v.SampleGridHash))
             .Concat(db.ModelVersions.Where(v => v.ReconstructionGridHash != null).Select(v => v.ReconstructionGridHash!));

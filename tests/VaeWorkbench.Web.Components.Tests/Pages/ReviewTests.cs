@@ -10,8 +10,9 @@ public sealed class ReviewTests : WorkbenchTestContext
         var legend = Render<ReviewShortcutLegend>(p => p.Add(c => c.CanDecide, true));
 
         var rows = legend.FindAll("#review-shortcuts tbody tr").Select(r => string.Join(" | ", r.Children.Select(c => c.TextContent.Trim()))).ToList();
-        Assert.Equal(["A | Mark as anomaly", "N | Mark as normal", "S | Skip (decide later)", "→ or J | Next image", "← or K | Previous image"], rows);
-        Assert.Equal(7, legend.FindAll("#review-shortcuts kbd").Count);
+        Assert.Equal(["A | Mark as anomaly", "N | Mark as normal", "S | Skip (decide later)", "→ or J | Next image", "← or K | Previous image",
+            "Ctrl+Z | Undo your last decision (a bulk one as a whole)"], rows);
+        Assert.Equal(8, legend.FindAll("#review-shortcuts kbd").Count);
         Assert.DoesNotContain("editors only", legend.Markup);
     }
 
@@ -21,8 +22,8 @@ public sealed class ReviewTests : WorkbenchTestContext
         var legend = Render<ReviewShortcutLegend>(p => p.Add(c => c.CanDecide, false));
 
         var off = legend.FindAll("#review-shortcuts tr.vwb-key-off").Select(r => r.GetAttribute("data-keys")).ToList();
-        Assert.Equal(["a", "n", "s"], off);
-        Assert.Equal(3, legend.FindAll("#review-shortcuts td").Count(c => c.TextContent.EndsWith("(editors only)", StringComparison.Ordinal)));
+        Assert.Equal(["a", "n", "s", "ctrl+z"], off);
+        Assert.Equal(4, legend.FindAll("#review-shortcuts td").Count(c => c.TextContent.EndsWith("(editors only)", StringComparison.Ordinal)));
     }
 
     [Theory]
@@ -43,6 +44,88 @@ public sealed class ReviewTests : WorkbenchTestContext
 
     [Fact]
     public void Other_keys_do_nothing() => Assert.Null(ReviewShortcuts.Find("x"));
+
+    [Fact]
+    public void The_grid_legend_lists_the_grid_keys_and_undo()
+    {
+        var legend = Render<ReviewShortcutLegend>(p => p.Add(c => c.CanDecide, true).Add(c => c.Grid, true));
+
+        var rows = legend.FindAll("#review-shortcuts tbody tr").Select(r => string.Join(" | ", r.Children.Select(c => c.TextContent.Trim()))).ToList();
+        Assert.Equal(["A | Confirm the selected images as anomalies", "N | Dismiss the selected images as normal",
+            "Ctrl+Z | Undo your last decision (a bulk one as a whole)"], rows);
+        Assert.Contains("Shift+click a range", legend.Find("#review-shortcuts").TextContent);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Ctrl_z_undoes_in_both_modes_and_plain_z_does_nothing(bool grid)
+    {
+        Assert.True(ReviewShortcuts.Find("z", ctrl: true, grid)?.Undo);
+        Assert.True(ReviewShortcuts.Find("Z", ctrl: true, grid)?.Undo);
+        Assert.Null(ReviewShortcuts.Find("z", ctrl: false, grid));
+        Assert.Null(ReviewShortcuts.Find("a", ctrl: true, grid));
+    }
+
+    [Fact]
+    public async Task The_cards_image_is_named_by_file_and_number_and_the_picker_goes_to_another_image_of_the_queue()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        var jobId = await AddReviewedScoreJobAsync(user, images: 10, decided: 0);
+        Navigation.NavigateTo($"review?job={jobId}");
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<Review>();
+        // Worst first: image 9 scores 9.
+        page.WaitForAssertion(() => Assert.Equal("img9.png (#9)", page.Find("#review-image figcaption").TextContent));
+
+        page.Find("#review-image button").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal(10, dialogs.FindAll(".vwb-picker-thumb").Count));
+        dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "4").Click();
+        dialogs.Find("#picker-choose").Click();
+        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+        Assert.Equal("6 of 9", page.Find(".vwb-facts td").TextContent);
+
+        // Image 0 scored lowest: below the threshold, so not in the queue; the card stays where it was.
+        page.Find("#review-image button").Click();
+        dialogs.WaitForAssertion(() => Assert.Equal(10, dialogs.FindAll(".vwb-picker-thumb").Count));
+        dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "0").Click();
+        dialogs.Find("#picker-choose").Click();
+        page.WaitForAssertion(() => Assert.Contains(Snackbars, s => s.Message == "Image #0 is not in this review queue: it scored below the threshold and was not queued by hand."));
+        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+    }
+
+    [Fact]
+    public async Task In_grid_mode_a_bulk_confirm_is_stored_and_undo_brings_the_images_back_undecided()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        var jobId = await AddReviewedScoreJobAsync(user, images: 10, decided: 0);
+        Navigation.NavigateTo($"review?job={jobId}");
+        var page = Render<Review>();
+        // Image i scores i and the threshold is the 0th percentile: every image above the lowest score is flagged.
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("#review-remaining").TextContent));
+
+        page.FindAll("#review-mode button").Single(b => b.TextContent.Contains("Grid")).Click();
+        page.WaitForAssertion(() => Assert.Equal(9, page.FindAll(".vwb-review-thumb").Count));
+        var worst = page.FindAll(".vwb-review-thumb").Take(3).Select(t => long.Parse(t.GetAttribute("data-image")!)).ToList();
+        page.FindAll(".vwb-review-thumb")[0].Click();
+        page.FindAll(".vwb-review-thumb")[2].Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { ShiftKey = true });
+        page.Find("#grid-confirm").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("6", page.Find("#review-remaining").TextContent));
+        var stored = await QueryAsync(db => Task.FromResult(db.ReviewDecisions.Where(d => d.ScoreJobId == jobId).Select(d => new { d.DatasetImageId, d.Decision }).ToList()));
+        Assert.Equal(worst.Order(), stored.Select(d => d.DatasetImageId).Order());
+        Assert.All(stored, d => Assert.Equal(ReviewVerdict.Anomaly, d.Decision));
+        Assert.Contains(Snackbars, s => s.Message == "3 images marked anomaly. Ctrl+Z or Undo takes them back.");
+
+        page.Find("#review-grid").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "z", CtrlKey = true });
+
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("#review-remaining").TextContent));
+        Assert.Equal(0, await QueryAsync(db => Task.FromResult(db.ReviewDecisions.Count(d => d.ScoreJobId == jobId))));
+        Assert.Contains(Snackbars, s => s.Message == "Undone: 3 images marked anomaly, now undecided.");
+
+        page.Find("#review-undo").Click();
+        page.WaitForAssertion(() => Assert.Contains(Snackbars, s => s.Message?.StartsWith("Nothing to undo", StringComparison.Ordinal) == true));
+    }
 
     [Fact]
     public async Task Without_score_jobs_the_page_says_what_to_do_first()

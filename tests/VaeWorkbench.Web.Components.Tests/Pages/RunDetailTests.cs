@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Components.Pages.Runs;
 
 namespace VaeWorkbench.Web.Components.Tests.Pages;
@@ -47,5 +48,37 @@ public sealed class RunDetailTests : WorkbenchTestContext
         var train = page.FindAll("#loss-chart path.vwb-chart-line")[0].GetAttribute("d")!;
         Assert.Equal(4, train.Split('L').Length);
         Assert.Contains("Epoch 0 of 5", page.Find("#run-progress-text").TextContent);
+    }
+
+    [Fact]
+    public async Task A_finished_run_opened_again_shows_the_reconstruction_grid_kept_with_it()
+    {
+        var user = await SignInAsync(TeamRole.Viewer);
+        var run = await QueueRunAsync(user, await AddReadyDatasetAsync(user), epochs: 2);
+        await AddEpochsAsync(run.Id, 2);
+        var png = VaeWorkbench.Imaging.Formats.Png.PngEncoder.Encode(new VaeWorkbench.Imaging.Image(4, 2, 1, [0, 64, 128, 255, 255, 128, 64, 0]));
+        var hash = Services.GetRequiredService<VaeWorkbench.Web.Storage.BlobStore>().Put(png);
+        await QueryAsync(db => db.TrainingRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, RunStatus.Succeeded).SetProperty(r => r.Epoch, 2).SetProperty(r => r.FinalReconstructionHash, hash)));
+
+        var page = Render<RunDetail>(p => p.Add(c => c.RunId, run.Id));
+
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), page.Find("#reconstructions").GetAttribute("src"));
+        Assert.Contains("after epoch 2", page.Find("#reconstructions").ParentElement!.TextContent);
+        Assert.Empty(page.FindAll("#reconstructions-elsewhere"));
+    }
+
+    [Fact]
+    public async Task A_run_finished_before_grids_were_kept_points_to_the_model_page()
+    {
+        var user = await SignInAsync(TeamRole.Viewer);
+        var (modelId, _) = await AddTrainedModelAsync(user);
+        var runId = await QueryAsync(db => Task.FromResult(db.TrainedModels.Single(m => m.Id == modelId).RunId));
+        await QueryAsync(db => db.TrainingRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Succeeded)));
+
+        var page = Render<RunDetail>(p => p.Add(c => c.RunId, runId));
+
+        Assert.Empty(page.FindAll("#reconstructions"));
+        Assert.Contains("the trained model's page", page.Find("#reconstructions-elsewhere").TextContent);
     }
 }

@@ -57,6 +57,14 @@ public sealed class LegacyUpgradeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, (await GetJsonAsync(factory, alice, $"/api/datasets?teamId={labId}")).GetArrayLength());
         var runs = await GetJsonAsync(factory, alice, $"/api/runs?teamId={labId}");
         Assert.Equal("Succeeded", runs.EnumerateArray().Single().GetProperty("status").GetString());
+        // A run that finished before reconstruction grids were kept opens without one (the page then links to the model).
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var aliceId = db.Users.Single(u => u.Email == "alice@example.com").Id;
+            var oldRun = runs.EnumerateArray().Single().GetProperty("id").GetGuid();
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<Runs.RunService>().FinalReconstructionAsync(aliceId, oldRun));
+        }
         var registry = await GetJsonAsync(factory, alice, $"/api/registry?teamId={labId}");
         Assert.Equal("fashion-mlp", registry.EnumerateArray().Single().GetProperty("name").GetString());
         using var download = NewClient(factory, alice);

@@ -35,8 +35,13 @@ public partial class Review
     private ElementReference card;
     private bool focusCard;
     private Guid? cleanedDatasetId;
+    private bool gridMode;
+    private bool busy;
 
     [SupplyParameterFromQuery(Name = "job")] public Guid? JobId { get; set; }
+
+    /// <summary>"grid" opens the page in grid mode (a link can say how to review).</summary>
+    [SupplyParameterFromQuery(Name = "mode")] public string? Mode { get; set; }
 
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
 
@@ -48,6 +53,7 @@ public partial class Review
     {
         if (Workspace.CurrentTeam is not { } team) return;
         canEdit = Workspace.CanEdit;
+        gridMode = Mode == "grid";
         jobs = [.. (await Run.RunAsync<ScoringService, List<ScoreJobSummary>>(s => s.ListForTeamAsync(Workspace.UserId, team.Id))).Where(j => j.Status == ScoreJobStatus.Succeeded)];
         var id = JobId is { } requested ? requested : jobs.FirstOrDefault()?.Id;
         if (id is { } jobId) await LoadAsync(jobId);
@@ -91,9 +97,19 @@ public partial class Review
     private async Task ShowAsync()
     {
         current = visible.Count == 0 ? null : visible[position];
-        pictures = current is null || job is null ? null
-            : await Run.RunAsync<InspectionService, ReviewPictures>(s => s.ReviewPicturesAsync(Workspace.UserId, job.Id, current.Index));
-        focusCard = current is not null;
+        pictures = null;
+        // The grid shows stored thumbnails only; the card's reconstruction and heat map are drawn when the card is shown.
+        if (current is null || job is null || gridMode) return;
+        try
+        {
+            var index = current.Index;
+            pictures = await Run.RunAsync<InspectionService, ReviewPictures>(s => s.ReviewPicturesAsync(Workspace.UserId, job.Id, index));
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"No reconstruction for image #{current.Index}: {e.Message}", Severity.Warning);
+        }
+        focusCard = true;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -112,8 +128,9 @@ public partial class Review
 
     private async Task KeyAsync(KeyboardEventArgs e)
     {
-        switch (ReviewShortcuts.Find(e.Key))
+        switch (ReviewShortcuts.Find(e, grid: false))
         {
+            case { Undo: true }: await UndoAsync(); break;
             case { Verdict: { } verdict }: await DecideAsync(verdict); break;
             case { Move: var move and not 0 }: await MoveAsync(move); break;
         }
@@ -145,6 +162,86 @@ public partial class Review
             Snackbar.Add($"Decision not saved: {e.Message}", Severity.Error);
         }
     }
+
+    private async Task ModeChanged(bool grid)
+    {
+        gridMode = grid;
+        await ShowAsync();
+    }
+
+    /// <summary>One decision for the grid's selection, through the same service as the bulk API.</summary>
+    private async Task DecideManyAsync((ReviewVerdict Verdict, IReadOnlyList<long> ImageIds) decision)
+    {
+        if (job is null || !canEdit || busy) return;
+        busy = true;
+        try
+        {
+            var request = new BulkReviewRequest([.. decision.ImageIds], decision.Verdict.ToString(), note);
+            var result = await Run.RunAsync<ReviewService, BulkReviewResult>(s => s.DecideManyAsync(Workspace.UserId, job.Id, request));
+            foreach (var stored in result.Reviews) decisions[stored.ImageId] = stored;
+            note = null;
+            Snackbar.Add(ReviewUndoText.Decided(result), Severity.Success);
+            if (history is not null) await history.ReloadAsync();
+            await RefilterAsync();
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"Decisions not saved: {e.Message}", Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    /// <summary>Takes back the caller's last decision step (Ctrl+Z or the button), through the same service as the undo API.</summary>
+    private async Task UndoAsync()
+    {
+        if (job is null || !canEdit || busy) return;
+        busy = true;
+        try
+        {
+            var result = await Run.RunAsync<ReviewService, UndoReviewResult>(s => s.UndoAsync(Workspace.UserId, job.Id));
+            decisions = (await Run.RunAsync<ReviewService, List<ReviewView>>(s => s.ListAsync(Workspace.UserId, job.Id))).ToDictionary(d => d.ImageId);
+            Snackbar.Add(ReviewUndoText.Undone(result, ImageLabel), result.Undone.Count > 0 ? Severity.Info : Severity.Normal);
+            if (history is not null) await history.ReloadAsync();
+            await RefilterAsync();
+        }
+        catch (Exception e) when (e is RequestRejectedException or AccessDeniedException)
+        {
+            Snackbar.Add($"Nothing undone: {e.Message}", Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    /// <summary>
+    /// Shows the image chosen in the picker: in the current view if it is there, else in the whole queue; an image the
+    /// queue does not hold (scored below the threshold) is named in a message instead.
+    /// </summary>
+    private async Task GoToImageAsync(IReadOnlyList<int> chosen)
+    {
+        if (job is null || chosen.Count == 0) return;
+        var index = chosen[0];
+        if (visible.All(i => i.Index != index) && job.Items.Any(i => i.Index == index && i.ForReview))
+        {
+            (filter, classFilter) = ("all", null);
+            await RefilterAsync();
+        }
+        var at = visible.FindIndex(i => i.Index == index);
+        if (at < 0)
+        {
+            Snackbar.Add($"Image #{index} is not in this review queue: it scored below the threshold and was not queued by hand.", Severity.Info);
+            return;
+        }
+        position = at;
+        await ShowAsync();
+    }
+
+    private string ImageLabel(long imageId) =>
+        job?.Items.FirstOrDefault(i => i.ImageId == imageId) is { } item ? $"image #{item.Index}" : "an image";
 
     private async Task CreateCleanedAsync()
     {

@@ -20,5 +20,6 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         run.Property(x => x.Name).HasMaxLength(LabelRules.MaxNameLength);
         run.Property(x => x.TagsJson).HasMaxLength(4000);
         run.Property(x => x.Notes).HasMaxLength(LabelRules.MaxNotesLength);
+        run.Property(x => x.FinalReconstructionHash).HasMaxLength(64);
     }
 }

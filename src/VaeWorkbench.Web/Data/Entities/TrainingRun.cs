@@ -58,5 +58,11 @@ public sealed class TrainingRun : Jobs.ILeasedJob<RunStatus>, Labels.ILabelled
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>
+    /// Blob hash of the last epoch's reconstruction grid (PNG: validation images on top, reconstructions below), kept when
+    /// the run ends so that a finished run shows it when opened again; null for a run that never finished an epoch.
+    /// </summary>
+    public string? FinalReconstructionHash { get; set; }
+
     public List<RunEpoch> History { get; set; } = [];
 }

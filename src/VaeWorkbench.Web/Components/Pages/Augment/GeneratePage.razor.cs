@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using VaeWorkbench.Web.Augmentation;
@@ -119,12 +118,15 @@ public partial class GeneratePage : IDisposable
         (status, requested, generated, kept, jobError) = (update.Status, update.Requested, update.Generated, update.Kept, update.Error ?? jobError);
 
     /// <summary>Checks every field and shows its message at the field; the server checks the request again.</summary>
+    private bool imagesMissing;
+
     private async Task<bool> ValidAsync()
     {
         requestError = null;
-        if (mudForm is null) return true;
+        imagesMissing = form.Mode == "variations" && form.ImageIndices.Count == 0;
+        if (mudForm is null) return !imagesMissing;
         await mudForm.ValidateAsync();
-        return mudForm.IsValid;
+        return mudForm.IsValid && !imagesMissing;
     }
 
     public static string? CountError(int count) => count is < 1 or > 100_000 ? "Choose between 1 and 100,000 samples." : null;
@@ -139,31 +141,9 @@ public partial class GeneratePage : IDisposable
 
     public static string? DistanceError(double? d) => d is < 0 ? "The distance cannot be negative; leave it empty for no filter." : null;
 
-    public static string? ImageIdsError(string? text) =>
-        ParseImageIds(text) switch
-        {
-            null => "Image numbers separated by commas, such as 0, 1, 2.",
-            { Count: 0 } => "Choose at least one source image.",
-            _ => null,
-        };
-
-    /// <summary>The comma-separated image numbers, or null when one of them is not a whole number ≥ 0.</summary>
-    public static List<int>? ParseImageIds(string? text)
-    {
-        var ids = new List<int>();
-        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
-            ids.Add(id);
-        }
-        return ids;
-    }
-
     private GenerateRequest ToRequest()
     {
-        var imageIds = form.Mode == "variations"
-            ? ParseImageIds(form.ImageIds) ?? throw new RequestRejectedException("Source images must be image numbers separated by commas.")
-            : null;
+        var imageIds = form.Mode == "variations" ? form.ImageIndices.ToList() : null;
         var filter = form.MaxElboPercentile is null && form.MinDistance is null ? null
             : new GenerateFilterRequest(form.MaxElboPercentile, form.MinDistance is { } d ? (float)d : null, form.Space);
         return new GenerateRequest(form.Mode, form.Count, (float)form.Temperature, (float)form.Spread, form.Seed, imageIds,
@@ -179,7 +159,8 @@ public partial class GeneratePage : IDisposable
         public double Temperature { get; set; } = 1;
         public double Spread { get; set; } = 1;
         public long Seed { get; set; } = 1;
-        public string? ImageIds { get; set; }
+        /// <summary>The chosen source images' numbers (variations), from the image picker.</summary>
+        public IReadOnlyList<int> ImageIndices { get; set; } = [];
         public IReadOnlyCollection<string> Classes { get; set; } = [];
         public double? MaxElboPercentile { get; set; }
         public double? MinDistance { get; set; }

@@ -68,6 +68,9 @@ public partial class RunDetail : IDisposable
         history = run.History.ToList();
         (status, epoch, queuePosition, runError, modelId) = (run.Summary.Status, run.Summary.Epoch, run.Summary.QueuePosition, run.Summary.Error, run.Summary.ModelId);
         if (Events.LatestReconstruction(RunId) is { } png) reconstructionDataUrl = ToDataUrl(png);
+        else if (status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled
+                 && await Run.RunAsync<RunService, byte[]?>(s => s.FinalReconstructionAsync(Workspace.UserId, RunId)) is { } kept)
+            reconstructionDataUrl = ToDataUrl(kept);
     }
 
     private void OnUpdate(RunUpdate update)
