@@ -15,5 +15,6 @@ public static class CommandTable
         new ImageDecodeCommand(),
         new ImageInfoCommand(),
         new ImageFuzzCommand(),
+        new DbCopyCommand(),
     ];
 }

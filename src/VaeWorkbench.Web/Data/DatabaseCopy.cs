@@ -27,6 +27,8 @@ public static class DatabaseCopy
             throw new InvalidOperationException(
                 $"The source database is not at this version's schema ({pending.Count} migration(s) pending, the last {pending[^1]}). " +
                 "Start this version of the server on it once (it upgrades the database), then copy.");
+        // Before migrating, so that a database holding anything else is refused untouched.
+        if (target.Database.IsNpgsql() && await target.Database.CanConnectAsync(ct)) await RefuseNonEmptyServerAsync(target, ct);
         await target.Database.MigrateAsync(ct);
         var tables = InForeignKeyOrder(target.Model);
         foreach (var table in tables)
@@ -51,6 +53,23 @@ public static class DatabaseCopy
             report.Add(new TableCopyReport(table.GetTableName()!, sourceRows, targetRows, sourceSum, targetSum));
         }
         return report;
+    }
+
+    /// <summary>Any table in the target's schemas (not only the model's) that has a row stops the copy.</summary>
+    private static async Task RefuseNonEmptyServerAsync(AppDbContext target, CancellationToken ct)
+    {
+        var tables = await target.Database.SqlQueryRaw<string>(
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS \"Value\" FROM information_schema.tables " +
+            "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') " +
+            "AND table_name <> '__EFMigrationsHistory' ORDER BY 1").ToListAsync(ct);
+        foreach (var table in tables)
+        {
+#pragma warning disable EF1002 // the name is the server's own, quoted by quote_ident
+            var rows = await target.Database.SqlQueryRaw<long>($"SELECT COUNT(*) AS \"Value\" FROM {table}").SingleAsync(ct);
+#pragma warning restore EF1002
+            if (rows > 0)
+                throw new InvalidOperationException($"The target database is not empty: {table} has {rows} row(s). Copy into a new, empty database.");
+        }
     }
 
     /// <summary>Tables with their own rows (not owned types), parents before the tables whose foreign keys name them.</summary>
