@@ -9,6 +9,7 @@ declare -A needs=(
   [dataset-fashion-mnist]=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
   [python3-numpy]=/usr/lib/python3/dist-packages/numpy/__init__.py
   [python3-onnx]=/usr/lib/python3/dist-packages/onnx/checker.py
+  [postgresql]=/usr/lib/postgresql/15/bin/initdb
 )
 missing=()
 for pkg in "${!needs[@]}"; do
@@ -33,9 +34,37 @@ if [ ! -d tests/openapi-lint/node_modules ]; then
   npm ci --prefix tests/openapi-lint --no-audit --no-fund >/dev/null
 fi
 
-# Run every test project, then close with one summary line ("N passed, N failed") over all of them.
+# A throwaway PostgreSQL cluster on loopback for the PostgreSQL tests (Category=Postgres): a free port, data in a
+# temporary folder, fsync off, stopped and removed on exit. The tests find it through VAE_TEST_POSTGRES; each test
+# class creates its own database there. Set VAE_TEST_POSTGRES yourself to use a server you already run.
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdata=""
+cleanup() {
+  rm -f "$log"
+  if [ -n "$pgdata" ]; then
+    as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$pgdata"
+  fi
+}
+trap cleanup EXIT
+as_postgres() {
+  # initdb refuses to run as root; as anyone else the cluster simply belongs to that user.
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ -z "${VAE_TEST_POSTGRES:-}" ]; then
+  pgbin=/usr/lib/postgresql/15/bin
+  pgdata=$(mktemp -d)
+  [ "$(id -u)" = 0 ] && chown postgres "$pgdata"
+  chmod 700 "$pgdata"
+  pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  as_postgres "$pgbin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdata -c fsync=off -c max_connections=300" start >/dev/null
+  export VAE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres"
+  echo "test.sh: PostgreSQL 15 for the tests on 127.0.0.1:$pgport (data in $pgdata)"
+fi
+
+# Run every test project, then close with one summary line ("N passed, N failed") over all of them.
 set +e
 dotnet test VaeWorkbench.sln "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -18,5 +18,6 @@ public static class CommandTable
         new ImageFuzzCommand(),
         new DatasetZipCommand(),
         new ExportOnnxCommand(),
+        new DbCopyCommand(),
     ];
 }

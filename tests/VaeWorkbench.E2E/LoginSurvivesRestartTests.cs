@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using VaeWorkbench.E2E.Infrastructure;
+using VaeWorkbench.Web.Tests.Migrations;
 
 namespace VaeWorkbench.E2E;
 
 /// <summary>
-/// The login cookie is protected with data-protection keys kept in the data directory, so a restarted server (a new
+/// The login cookie is protected with data-protection keys kept in the database, so a restarted server (a new
 /// process, new in-memory state, another port) still reads the cookies it issued before.
 /// </summary>
 public sealed partial class LoginSurvivesRestartTests
@@ -21,7 +22,8 @@ public sealed partial class LoginSurvivesRestartTests
         using (var api = await ApiSession.RegisterAsync(first.BaseUrl, Email)) { }
         var cookies = await SignInThroughFormAsync(first.BaseUrl);
         await AssertSignedInAsync(first.BaseUrl, cookies);
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(first.DataDirectory, "keys"), "*.xml"));
+        Assert.True((await SqliteSchema.RowCountsAsync(Path.Combine(first.DataDirectory, "vaeworkbench.db")))["DataProtectionKeys"] > 0,
+            "the keys are not in the database");
 
         await first.KillAsync();
         await using var second = await AppServer.StartAsync(existingDataDirectory: first.DataDirectory);

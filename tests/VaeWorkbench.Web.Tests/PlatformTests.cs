@@ -36,7 +36,11 @@ public sealed class PlatformTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-        Assert.True(Directory.Exists(Path.Combine(_factory.DataDirectory, "keys")));
+        // The sign-in page's antiforgery token needs a Data Protection key; it is written to the database, not to files.
+        await _factory.CreateClient().GetStringAsync("/account/login");
+        command.CommandText = "SELECT COUNT(*) FROM DataProtectionKeys;";
+        Assert.True((long)(await command.ExecuteScalarAsync())! > 0, "no Data Protection key in the database");
+        Assert.False(Directory.Exists(Path.Combine(_factory.DataDirectory, "keys")));
     }
 
     [Fact]

@@ -18,10 +18,14 @@ public sealed record BackupOverview(
 /// scheduled variant, which names the backup by its time in <see cref="BackupOptions.Directory"/> and keeps only the
 /// newest <see cref="BackupOptions.Keep"/>.
 /// </summary>
-public sealed partial class BackupService(BackupWriter writer, BackupStatusStore status, IOptions<BackupOptions> options, TimeProvider clock, ILogger<BackupService> log)
+public sealed partial class BackupService(BackupWriter writer, BackupStatusStore status, IOptions<BackupOptions> options, IOptions<DatabaseOptions> database,
+    TimeProvider clock, ILogger<BackupService> log)
 {
     public const string ScheduledTrigger = "schedule";
     public const string CommandTrigger = "command";
+
+    public const string PostgresBackups =
+        "Backups here cover the SQLite database; on PostgreSQL back up the database with pg_dump and the data folder with your file-system tools.";
 
     public BackupStatus Status() => status.Read();
 
@@ -35,6 +39,9 @@ public sealed partial class BackupService(BackupWriter writer, BackupStatusStore
     /// <summary>Writes a backup into <paramref name="target"/> (a new folder) and records how it went; failures are rethrown.</summary>
     public async Task<BackupResult> BackUpAsync(string target, string trigger, CancellationToken ct = default)
     {
+        // The backup copies the SQLite file with the blobs; a PostgreSQL database is backed up by its own tools.
+        if (database.Value.Provider != DatabaseProvider.Sqlite)
+            throw new InvalidOperationException(PostgresBackups);
         var started = clock.GetUtcNow();
         try
         {

@@ -20,6 +20,8 @@ public static class BackupsExtensions
             .Validate(o => !o.Scheduled || o.ResolveDirectory() is not null, "Backup:Directory must be set when Backup:IntervalHours is above 0")
             .Validate<IOptions<StorageOptions>>((o, storage) => o.ResolveDirectory() is not { } directory || !BackupWriter.IsInside(directory, storage.Value.ResolveDataDirectory()),
                 "Backup:Directory must lie outside Storage:DataDirectory")
+            .Validate<IOptions<DatabaseOptions>>((o, database) => !o.Scheduled || database.Value.Provider == DatabaseProvider.Sqlite,
+                "Backup:IntervalHours must be 0 when Database:Provider is Postgres: " + BackupService.PostgresBackups)
             .ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName))
             .Validate(o => o.Emails.All(e => e.Contains('@', StringComparison.Ordinal)), "Admin:Emails must hold e-mail addresses")

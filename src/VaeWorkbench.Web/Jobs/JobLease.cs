@@ -115,7 +115,7 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
         {
             // The job ended while this beat was due.
         }
-        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
         {
             // A busy database delays one heartbeat; the lease is long enough to survive it.
             _queue.Log.LogWarning(e, "Job {JobId}: lease renewal failed; will retry", Id);

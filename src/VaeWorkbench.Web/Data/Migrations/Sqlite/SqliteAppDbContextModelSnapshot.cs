@@ -2,23 +2,37 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using VaeWorkbench.Web.Data;
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(AppDbContext))]
-    [Migration("20261207000220_Labels")]
-    partial class Labels
+    [DbContext(typeof(SqliteAppDbContext))]
+    partial class SqliteAppDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -791,6 +805,65 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.ToTable("ReviewDecisions", (string)null);
                 });
 
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DatasetImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousDecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousDecision")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousReviewerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScoreJobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("DatasetImageId");
+
+                    b.HasIndex("ScoreJobId", "UserId", "UndoneAt", "Id");
+
+                    b.ToTable("ReviewDecisionEvents", (string)null);
+                });
+
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1014,6 +1087,12 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("RedeemedByUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedByUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1027,7 +1106,7 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.HasIndex("CodeHash")
                         .IsUnique();
 
-                    b.HasIndex("TeamId");
+                    b.HasIndex("TeamId", "CreatedAt");
 
                     b.ToTable("TeamInvites", (string)null);
                 });
@@ -1125,6 +1204,10 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinalReconstructionHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("FinishedAt")
@@ -1398,6 +1481,21 @@ namespace VaeWorkbench.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecision", b =>
+                {
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.ScoreJob", null)
+                        .WithMany()
+                        .HasForeignKey("ScoreJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
                 {
                     b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
                         .WithMany()

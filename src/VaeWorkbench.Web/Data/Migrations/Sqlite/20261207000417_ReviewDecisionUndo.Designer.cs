@@ -8,11 +8,11 @@ using VaeWorkbench.Web.Data;
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(AppDbContext))]
-    [Migration("20261206233027_UserThemeChoice")]
-    partial class UserThemeChoice
+    [DbContext(typeof(SqliteAppDbContext))]
+    [Migration("20261207000417_ReviewDecisionUndo")]
+    partial class ReviewDecisionUndo
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -766,6 +766,65 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.ToTable("ReviewDecisions", (string)null);
                 });
 
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DatasetImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousDecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousDecision")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousReviewerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScoreJobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId");
+
+                    b.HasIndex("DatasetImageId");
+
+                    b.HasIndex("ScoreJobId", "UserId", "UndoneAt", "Id");
+
+                    b.ToTable("ReviewDecisionEvents", (string)null);
+                });
+
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1358,6 +1417,21 @@ namespace VaeWorkbench.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecision", b =>
+                {
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("VaeWorkbench.Web.Data.Entities.ScoreJob", null)
+                        .WithMany()
+                        .HasForeignKey("ScoreJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
                 {
                     b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
                         .WithMany()

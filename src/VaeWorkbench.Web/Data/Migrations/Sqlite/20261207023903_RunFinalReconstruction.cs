@@ -2,19 +2,19 @@
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class UserThemeChoice : Migration
+    public partial class RunFinalReconstruction : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
-                name: "ThemeChoice",
-                table: "AspNetUsers",
+                name: "FinalReconstructionHash",
+                table: "TrainingRuns",
                 type: "TEXT",
-                maxLength: 16,
+                maxLength: 64,
                 nullable: true);
         }
 
@@ -22,8 +22,8 @@ namespace VaeWorkbench.Web.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
-                name: "ThemeChoice",
-                table: "AspNetUsers");
+                name: "FinalReconstructionHash",
+                table: "TrainingRuns");
         }
     }
 }

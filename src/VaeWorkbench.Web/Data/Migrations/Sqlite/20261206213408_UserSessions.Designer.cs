@@ -8,11 +8,11 @@ using VaeWorkbench.Web.Data;
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(AppDbContext))]
-    [Migration("20261207023903_RunFinalReconstruction")]
-    partial class RunFinalReconstruction
+    [DbContext(typeof(SqliteAppDbContext))]
+    [Migration("20261206213408_UserSessions")]
+    partial class UserSessions
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -243,10 +243,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ThemeChoice")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
 
@@ -394,16 +390,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<Guid>("ModelId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Notes")
-                        .IsRequired()
-                        .HasMaxLength(10000)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ParametersJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -420,11 +406,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TagsJson")
-                        .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
@@ -730,16 +711,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Notes")
-                        .IsRequired()
-                        .HasMaxLength(10000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TagsJson")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 
@@ -789,65 +760,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ReviewDecisions", (string)null);
-                });
-
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("BatchId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("DatasetImageId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Decision")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("PreviousDecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PreviousDecision")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousReviewerUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ScoreJobId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("UndoneAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("BatchId");
-
-                    b.HasIndex("DatasetImageId");
-
-                    b.HasIndex("ScoreJobId", "UserId", "UndoneAt", "Id");
-
-                    b.ToTable("ReviewDecisionEvents", (string)null);
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
@@ -1073,12 +985,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("RedeemedByUserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RevokedByUserId")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1092,7 +998,7 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.HasIndex("CodeHash")
                         .IsUnique();
 
-                    b.HasIndex("TeamId", "CreatedAt");
+                    b.HasIndex("TeamId");
 
                     b.ToTable("TeamInvites", (string)null);
                 });
@@ -1192,10 +1098,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FinalReconstructionHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
@@ -1204,16 +1106,6 @@ namespace VaeWorkbench.Web.Data.Migrations
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Notes")
-                        .IsRequired()
-                        .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("QueueOrder")
@@ -1229,11 +1121,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TagsJson")
-                        .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
@@ -1467,21 +1354,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecision", b =>
-                {
-                    b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
-                        .WithMany()
-                        .HasForeignKey("DatasetImageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("VaeWorkbench.Web.Data.Entities.ScoreJob", null)
-                        .WithMany()
-                        .HasForeignKey("ScoreJobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
                 {
                     b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
                         .WithMany()

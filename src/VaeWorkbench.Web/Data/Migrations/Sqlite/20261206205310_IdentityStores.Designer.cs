@@ -8,11 +8,11 @@ using VaeWorkbench.Web.Data;
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(AppDbContext))]
-    [Migration("20261207000417_ReviewDecisionUndo")]
-    partial class ReviewDecisionUndo
+    [DbContext(typeof(SqliteAppDbContext))]
+    [Migration("20261206205310_IdentityStores")]
+    partial class IdentityStores
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -241,10 +241,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ThemeChoice")
-                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")
@@ -766,65 +762,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.ToTable("ReviewDecisions", (string)null);
                 });
 
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("BatchId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("DatasetImageId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Decision")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("PreviousDecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PreviousDecision")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousReviewerUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ScoreJobId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("UndoneAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("BatchId");
-
-                    b.HasIndex("DatasetImageId");
-
-                    b.HasIndex("ScoreJobId", "UserId", "UndoneAt", "Id");
-
-                    b.ToTable("ReviewDecisionEvents", (string)null);
-                });
-
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
                 {
                     b.Property<long>("Id")
@@ -1200,35 +1137,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                     b.ToTable("TrainingRuns", (string)null);
                 });
 
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.UserSession", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("Ticket")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("UserSessions", (string)null);
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -1431,21 +1339,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewDecisionEvent", b =>
-                {
-                    b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
-                        .WithMany()
-                        .HasForeignKey("DatasetImageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("VaeWorkbench.Web.Data.Entities.ScoreJob", null)
-                        .WithMany()
-                        .HasForeignKey("ScoreJobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.ReviewQueueItem", b =>
                 {
                     b.HasOne("VaeWorkbench.Web.Data.Entities.DatasetImage", null)
@@ -1560,15 +1453,6 @@ namespace VaeWorkbench.Web.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Dataset");
-                });
-
-            modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.UserSession", b =>
-                {
-                    b.HasOne("VaeWorkbench.Web.Data.Entities.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("VaeWorkbench.Web.Data.Entities.AppUser", b =>

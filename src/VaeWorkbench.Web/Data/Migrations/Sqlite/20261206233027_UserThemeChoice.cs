@@ -2,19 +2,19 @@
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class RunFinalReconstruction : Migration
+    public partial class UserThemeChoice : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
-                name: "FinalReconstructionHash",
-                table: "TrainingRuns",
+                name: "ThemeChoice",
+                table: "AspNetUsers",
                 type: "TEXT",
-                maxLength: 64,
+                maxLength: 16,
                 nullable: true);
         }
 
@@ -22,8 +22,8 @@ namespace VaeWorkbench.Web.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
-                name: "FinalReconstructionHash",
-                table: "TrainingRuns");
+                name: "ThemeChoice",
+                table: "AspNetUsers");
         }
     }
 }
