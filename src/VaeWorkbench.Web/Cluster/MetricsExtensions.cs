@@ -36,6 +36,8 @@ public static class MetricsExtensions
             await next(context);
         }));
         app.MapPrometheusScrapingEndpoint(Path);
+        // Created now, so the queue-depth gauge exists on a node that runs no queue (a web node) too.
+        app.Services.GetRequiredService<JobMetrics>();
         return app;
     }
 

@@ -153,6 +153,12 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
 
     private void Beat()
     {
+        // Checked before renewing: an earlier renewal may still hang on an unreachable database (each tick runs anyway).
+        if (Lapsed)
+        {
+            StopFor(JobStop.LeaseLost);
+            return;
+        }
         try
         {
             using var db = _queue.CreateContext();
