@@ -52,7 +52,7 @@ public sealed class AugmentationService(
     public async Task<List<AugmentedSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default, string? text = null, string? tag = null)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        var sets = await LabelRules.Filter(db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId), text, tag)
+        var sets = await LabelRules.Filter(db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId), db, text, tag)
             .OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
         return await SummariesAsync(sets, ct);
     }

@@ -71,9 +71,9 @@ internal static class BackupDatabase
     /// <summary>An EF context on a copy, outside the app's DI (which serves the live database); not pooled, so the file is free once disposed.</summary>
     public static AppDbContext OpenContext(string database)
     {
-        var options = new DbContextOptionsBuilder<AppDbContext>();
+        var options = new DbContextOptionsBuilder<SqliteAppDbContext>();
         options.UseWorkbenchSqlite(database, pooling: false);
-        return new AppDbContext(options.Options);
+        return new SqliteAppDbContext(options.Options);
     }
 
     private static async Task<SqliteConnection> OpenAsync(string database, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -8,10 +9,15 @@ namespace VaeWorkbench.Web.Data;
 /// <summary>
 /// The workbench's database: Identity's tables (users, roles, claims, logins, tokens; through IdentityDbContext) and the
 /// workbench's own, one configuration class per entity under Configurations/. Team roles are per team (TeamMember.Role),
-/// so they are not Identity roles.
+/// so they are not Identity roles. The model is the same on every database; each provider has its own subclass
+/// (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>) only so that each has its own migrations.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core's Data Protection keys: every server that shares the database reads the cookies and
+    /// antiforgery tokens the others issue.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Team> Teams => Set<Team>();
 
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
@@ -67,6 +73,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type and EF cannot compare or sort DateTimeOffset text there; a binary long sorts correctly.
+        // PostgreSQL keeps the same bigint, so both databases hold the same values (`vae db copy` copies them as they are)
+        // and every query sorts and compares times the same way on both.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 }

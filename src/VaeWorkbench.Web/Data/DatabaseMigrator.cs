@@ -20,6 +20,8 @@ public sealed class DatabaseMigrationException(string message, Exception? inner 
 /// a failed upgrade leaves the database exactly as it was.</item>
 /// <item>Two processes starting at once do not both migrate: EF Core's migration lock serialises <c>Migrate</c>, and
 /// the baseline step is idempotent.</item>
+/// <item>PostgreSQL needs none of that: its migrations run in transactions (a failed one leaves nothing behind), and
+/// there is no pre-EF history to baseline. <c>Migrate</c> creates the database if the server has none of that name.</item>
 /// </list>
 /// </summary>
 public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> log)
@@ -36,6 +38,11 @@ public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> 
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         var timer = Stopwatch.StartNew();
+        if (!db.Database.IsSqlite())
+        {
+            await MigrateServerDatabaseAsync(timer, ct);
+            return;
+        }
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -68,6 +75,22 @@ public sealed class DatabaseMigrator(AppDbContext db, ILogger<DatabaseMigrator> 
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private async Task MigrateServerDatabaseAsync(Stopwatch timer, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count == 0) return;
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new DatabaseMigrationException(
+                $"The database could not be upgraded to this version ({pending[^1]}); every migration runs in a transaction, so the failed one left nothing behind: {e.Message}", e);
+        }
+        log.LogInformation("Database schema is at {Migration} ({Milliseconds} ms)", pending[^1], timer.ElapsedMilliseconds);
     }
 
     /// <summary>The legacy migration ids in the history; refuses a history that has only some of them.</summary>

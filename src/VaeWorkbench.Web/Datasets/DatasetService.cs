@@ -34,9 +34,7 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
         var query = db.Datasets.AsNoTracking().Where(d => d.TeamId == teamId && d.DeletedAt == null);
         if (!string.IsNullOrWhiteSpace(request.NameContains))
         {
-            // LIKE with its wildcards escaped: the user's text is matched literally, and SQLite's LIKE ignores ASCII case.
-            var pattern = "%" + request.NameContains.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(d => EF.Functions.Like(d.Name, pattern, "\\"));
+            query = query.Where(TextSearch.AnyContains(query, db, request.NameContains, d => d.Name));
         }
         var total = await query.CountAsync(ct);
         var desc = request.Descending;

@@ -42,7 +42,7 @@ public sealed class ImportLeases(IDbContextFactory<AppDbContext> contexts, IOpti
             db.Datasets.Where(d => d.Id == datasetId && d.Status == DatasetStatus.Importing)
                 .ExecuteUpdate(set => set.SetProperty(d => d.ImportLeaseExpiresAt, expiry));
         }
-        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
         {
             // A busy database delays one heartbeat; the lease is long enough to survive it.
             logger.LogWarning(e, "Import of dataset {DatasetId}: lease renewal failed; will retry", datasetId);

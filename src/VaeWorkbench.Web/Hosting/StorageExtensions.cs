@@ -12,7 +12,7 @@ namespace VaeWorkbench.Web.Hosting;
 
 public static class StorageExtensions
 {
-    /// <summary>Data directory, SQLite through EF Core, and data-protection keys kept beside the database.</summary>
+    /// <summary>Data directory, the database (SQLite or PostgreSQL) through EF Core, and data-protection keys.</summary>
     public static IHostApplicationBuilder AddVaeStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>()
@@ -30,17 +30,12 @@ public static class StorageExtensions
         var dataDirectory = storage.ResolveDataDirectory();
         Directory.CreateDirectory(dataDirectory);
 
-        builder.Services.AddSingleton<SqliteBusyTimeoutInterceptor>();
-        builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
-        {
-            var resolved = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            options.UseWorkbenchSqlite(resolved.ResolveDatabasePath(), pooling: true);
-            options.AddInterceptors(services.GetRequiredService<SqliteBusyTimeoutInterceptor>());
-        });
+        builder.Services.AddWorkbenchDatabase(DatabaseOptions.From(builder.Configuration));
 
+        // In the database, so every server that shares it accepts the cookies and antiforgery tokens the others issue.
         builder.Services.AddDataProtection()
             .SetApplicationName("VaeWorkbench")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToDbContext<AppDbContext>();
 
         builder.Services.AddScoped<DatabaseMigrator>();
         builder.Services.AddSingleton<BlobStore>();
@@ -49,15 +44,6 @@ public static class StorageExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddVaeReadinessChecks();
         return builder;
-    }
-
-    /// <summary>The app's SQLite settings for the database at <paramref name="databasePath"/> (the live one, or a backup's copy).</summary>
-    public static DbContextOptionsBuilder UseWorkbenchSqlite(this DbContextOptionsBuilder options, string databasePath, bool pooling)
-    {
-        options.UseSqlite($"Data Source={databasePath};Pooling={pooling}");
-        // SQLite table rebuilds turn foreign keys off outside the transaction; DatabaseMigrator copies the database
-        // before it migrates and restores the copy on failure, so the warning has nothing left to tell.
-        return options.ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
     }
 
     /// <summary>
@@ -70,6 +56,12 @@ public static class StorageExtensions
         try
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            var storage = scope.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var imported = await FileKeyImport.ImportAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(),
+                Path.Combine(storage.ResolveDataDirectory(), "keys"));
+            if (imported > 0)
+                scope.ServiceProvider.GetRequiredService<ILogger<DatabaseMigrator>>()
+                    .LogInformation("Moved {Count} Data Protection key(s) from the keys folder into the database", imported);
             return true;
         }
         catch (DatabaseMigrationException e)

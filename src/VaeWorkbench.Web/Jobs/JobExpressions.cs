@@ -70,6 +70,8 @@ public sealed class JobUpdate<TJob> where TJob : class
         return this;
     }
 
+    public bool IsEmpty => _sets.Count == 0;
+
     public Action<UpdateSettersBuilder<TJob>> Build() => set =>
     {
         foreach (var apply in _sets) apply(set);

@@ -7,7 +7,8 @@ namespace VaeWorkbench.Web.Jobs;
 
 /// <summary>
 /// One persisted job queue, shared by training, scoring and generation. A job is claimed with one conditional UPDATE
-/// (status and lease), so of two servers (or two loops) racing for it exactly one wins; each claimed job runs on its
+/// (status and lease; on PostgreSQL with <c>FOR UPDATE SKIP LOCKED</c>), so of two servers (or two loops) racing for it
+/// exactly one wins; each claimed job runs on its
 /// own thread with a <see cref="JobLease{TJob,TStatus}"/> whose heartbeat renews the claim and stops the work when the
 /// claim is lost; a job whose lease lapsed (its server died) is claimed again. Idle, the queue waits for a wake-up from
 /// a request on this server or for the next poll, which finds work queued through another server.
@@ -105,8 +106,16 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var candidates = await InClaimOrder(Table(db).Where(JobExpressions<TJob, TStatus>.Claimable(Queued, Running, now)))
-            .Select(j => j.Id).Take(5).ToListAsync(ct);
+        var claimable = InClaimOrder(Table(db).Where(JobExpressions<TJob, TStatus>.Claimable(Queued, Running, now)));
+        var id = db.Database.IsNpgsql() ? await ClaimLockedAsync(db, claimable, now, ct) : await ClaimFirstFreeAsync(db, claimable, now, ct);
+        if (id is not null) logger.LogInformation("Claimed {Noun} {JobId}", Noun, id);
+        return id;
+    }
+
+    /// <summary>SQLite (one writer at a time): read a few candidates, then a conditional UPDATE per candidate until one takes.</summary>
+    private async Task<Guid?> ClaimFirstFreeAsync(AppDbContext db, IQueryable<TJob> claimable, DateTimeOffset now, CancellationToken ct)
+    {
+        var candidates = await claimable.Select(j => j.Id).Take(5).ToListAsync(ct);
         var update = new JobUpdate<TJob>()
             .Set(Column<TStatus>(nameof(ILeasedJob<TStatus>.Status)), Running)
             .Set(Column<string?>(nameof(ILeasedJob<TStatus>.LeaseOwner)), InstanceId)
@@ -120,13 +129,31 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
             var claimed = await Table(db).Where(JobExpressions<TJob, TStatus>.IdIs(id))
                 .Where(JobExpressions<TJob, TStatus>.Claimable(Queued, Running, now))
                 .ExecuteUpdateAsync(setters, ct);
-            if (claimed == 1)
-            {
-                logger.LogInformation("Claimed {Noun} {JobId}", Noun, id);
-                return id;
-            }
+            if (claimed == 1) return id;
         }
         return null;
+    }
+
+    /// <summary>
+    /// PostgreSQL (many writers): one <c>UPDATE ... FOR UPDATE SKIP LOCKED ... RETURNING</c> (see <see cref="SkipLockedClaim"/>),
+    /// and the queue's own resets (<see cref="OnClaim"/>) in the same transaction.
+    /// </summary>
+    private async Task<Guid?> ClaimLockedAsync(AppDbContext db, IQueryable<TJob> claimable, DateTimeOffset now, CancellationToken ct)
+    {
+        var extras = new JobUpdate<TJob>();
+        OnClaim(extras);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var id = await SkipLockedClaim.ClaimAsync<TJob, TStatus>(db, claimable.Select(j => j.Id).Take(1),
+        [
+            new(nameof(ILeasedJob<TStatus>.Status), Running),
+            new(nameof(ILeasedJob<TStatus>.LeaseOwner), InstanceId),
+            new(nameof(ILeasedJob<TStatus>.LeaseExpiresAt), now.AddSeconds(Timings.LeaseSeconds)),
+            new(nameof(ILeasedJob<TStatus>.StartedAt), now, KeepIfSet: true),
+        ], ct);
+        if (id is { } claimed && !extras.IsEmpty)
+            await Table(db).Where(JobExpressions<TJob, TStatus>.IdIs(claimed)).ExecuteUpdateAsync(extras.Build(), ct);
+        await transaction.CommitAsync(ct);
+        return id;
     }
 
     private async Task RunClaimedAsync(Guid id, CancellationToken stopping)

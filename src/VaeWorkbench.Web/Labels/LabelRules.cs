@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Registry;
 using VaeWorkbench.Web.Teams;
 
@@ -88,15 +89,14 @@ public static class LabelRules
     }
 
     /// <summary>
-    /// <paramref name="text"/> matches the name or the notes (case-insensitive for ASCII, as SQL's LIKE is);
+    /// <paramref name="text"/> matches the name or the notes (ignoring case; see <see cref="TextSearch"/>);
     /// <paramref name="tag"/> matches one whole tag exactly.
     /// </summary>
-    public static IQueryable<T> Filter<T>(IQueryable<T> query, string? text, string? tag) where T : class, ILabelled
+    public static IQueryable<T> Filter<T>(IQueryable<T> query, AppDbContext db, string? text, string? tag) where T : class, ILabelled
     {
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var pattern = "%" + EscapeLike(text.Trim()) + "%";
-            query = query.Where(x => EF.Functions.Like(x.Name, pattern, "\\") || EF.Functions.Like(x.Notes, pattern, "\\"));
+            query = query.Where(TextSearch.AnyContains(query, db, text, x => x.Name, x => x.Notes));
         }
         if (!string.IsNullOrWhiteSpace(tag))
         {
@@ -106,5 +106,4 @@ public static class LabelRules
         return query;
     }
 
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -6,7 +6,7 @@ public sealed class StorageOptions
     public const string SectionName = "Storage";
 
     /// <summary>
-    /// Folder for the SQLite database, data-protection keys, images and models. A relative path is taken
+    /// Folder for the SQLite database, images, checkpoints and models (Data Protection keys are in the database). A relative path is taken
     /// from the current working directory. Created on first run.
     /// </summary>
     public string DataDirectory { get; set; } = "data";

@@ -225,7 +225,7 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (SqliteErrors.IsDuplicateKey(e))
+        catch (DbUpdateException e) when (DatabaseErrors.IsDuplicateKey(e))
         {
             throw new RequestRejectedException($"The team already has a registered model named '{model.Name}'.");
         }

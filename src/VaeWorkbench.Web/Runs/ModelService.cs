@@ -55,9 +55,9 @@ public sealed class ModelService(AppDbContext db, TeamAccess access)
             .Join(db.Datasets, m => m.DatasetId, d => d.Id, (m, d) => new { Model = m, DatasetName = d.Name });
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = $"%{query.Search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
             var architecture = ArchitectureFragment(query.Search.Trim());
-            rows = rows.Where(r => EF.Functions.Like(r.DatasetName, pattern, "\\") || (architecture != null && r.Model.ConfigJson.Contains(architecture)));
+            rows = rows.Where(TextSearch.AnyContains(rows, db, query.Search, r => r.DatasetName)
+                .Or(r => architecture != null && r.Model.ConfigJson.Contains(architecture)));
         }
         if (!string.IsNullOrWhiteSpace(query.Architecture) && ArchitectureFragment(query.Architecture.Trim()) is { } only)
             rows = rows.Where(r => r.Model.ConfigJson.Contains(only));

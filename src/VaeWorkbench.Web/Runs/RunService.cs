@@ -85,7 +85,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (submissionKey is not null && SqliteErrors.IsDuplicateKey(e))
+        catch (DbUpdateException e) when (submissionKey is not null && DatabaseErrors.IsDuplicateKey(e))
         {
             // The same submission raced this one and committed first (the run, its key and its audit entry are one
             // transaction, so nothing of this attempt is stored): answer with that run.
@@ -122,7 +122,7 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     public async Task<List<RunSummary>> ListAsync(string userId, Guid teamId, CancellationToken ct = default, string? text = null, string? tag = null)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        return await SummariesAsync(LabelRules.Filter(db.TrainingRuns.Where(r => r.TeamId == teamId), text, tag).OrderByDescending(r => r.CreatedAt), ct);
+        return await SummariesAsync(LabelRules.Filter(db.TrainingRuns.Where(r => r.TeamId == teamId), db, text, tag).OrderByDescending(r => r.CreatedAt), ct);
     }
 
     /// <summary>Renames, re-tags or annotates a run (Editor or Owner of its team).</summary>

@@ -34,7 +34,10 @@ public sealed class TrainingJobService(
 
     protected override DbSet<TrainingRun> Table(AppDbContext db) => db.TrainingRuns;
 
-    protected override IQueryable<TrainingRun> InClaimOrder(IQueryable<TrainingRun> claimable) =>
+    protected override IQueryable<TrainingRun> InClaimOrder(IQueryable<TrainingRun> claimable) => ClaimOrder(claimable);
+
+    /// <summary>Runs to resume (a lapsed lease) first, then the queue in its order.</summary>
+    internal static IQueryable<TrainingRun> ClaimOrder(IQueryable<TrainingRun> claimable) =>
         claimable.OrderBy(r => r.Status == RunStatus.Running ? 0 : 1).ThenBy(r => r.QueueOrder);
 
     protected internal override bool CancelRequested(AppDbContext db, Guid id) =>

@@ -133,7 +133,7 @@ public sealed class ReviewService(AppDbContext db, ScoringService scoring, TimeP
         {
             return await SaveDecisionsAsync(userId, job, imageIds, verdict, note, bulk, ct);
         }
-        catch (DbUpdateException e) when (SqliteErrors.IsDuplicateKey(e))
+        catch (DbUpdateException e) when (DatabaseErrors.IsDuplicateKey(e))
         {
             // Another reviewer's first decision on an image committed between our read and our insert: nothing of
             // ours was stored (decisions, their undo records and audit entries are one transaction), so decide again.

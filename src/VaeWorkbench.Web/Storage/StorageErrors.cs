@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace VaeWorkbench.Web.Storage;
 
-/// <summary>Recognises a full disk in the exceptions .NET and SQLite raise for it, so users get that reason and not a stack trace.</summary>
+/// <summary>Recognises a full disk in the exceptions .NET, SQLite and PostgreSQL raise for it, so users get that reason and not a stack trace.</summary>
 public static class StorageErrors
 {
     /// <summary>errno ENOSPC on Linux; .NET puts the raw errno in <see cref="Exception.HResult"/> of the IOException.</summary>
@@ -18,6 +19,7 @@ public static class StorageErrors
         {
             if (e is IOException && e.HResult is Enospc or WindowsDiskFull or WindowsHandleDiskFull) return true;
             if (e is SqliteException { SqliteErrorCode: SqliteFull }) return true;
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DiskFull }) return true;
         }
         return false;
     }

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace VaeWorkbench.Web.Data.Migrations
+namespace VaeWorkbench.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IdentityStores : Migration
