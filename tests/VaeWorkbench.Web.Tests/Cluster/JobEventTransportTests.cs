@@ -14,6 +14,7 @@ namespace VaeWorkbench.Web.Tests.Cluster;
 /// Progress between processes: the in-process transport for one server, and LISTEN/NOTIFY on real PostgreSQL for a
 /// cluster, including the listener's reconnect after its connection is killed. Two transports stand for two nodes.
 /// </summary>
+[Trait("Category", VaeWorkbench.Web.Tests.Postgres.PostgresDatabase.Category)]
 public sealed class JobEventTransportTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -1,17 +1,12 @@
 using Npgsql;
+using VaeWorkbench.Web.Tests.Postgres;
 
 namespace VaeWorkbench.Web.Tests.Infrastructure;
 
-/// <summary>
-/// The throwaway PostgreSQL cluster scripts/test.sh starts on loopback; its connection string (to the postgres
-/// database) is in <see cref="Variable"/>. Each test gets a database of its own.
-/// </summary>
+/// <summary>A database of its own on the PostgreSQL server of <see cref="PostgresDatabase"/>, for tests that use Npgsql directly.</summary>
 public static class TestPostgres
 {
-    public const string Variable = "VWB_TEST_POSTGRES";
-
-    public static string AdminConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value
-        : throw new InvalidOperationException($"{Variable} is not set: run the tests through scripts/test.sh, which starts a throwaway PostgreSQL and sets it");
+    public static string AdminConnectionString => new NpgsqlConnectionStringBuilder(PostgresDatabase.Server()) { Database = "postgres" }.ConnectionString;
 
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
