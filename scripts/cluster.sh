@@ -68,12 +68,13 @@ start_node() { # name role port
 }
 
 wait_ready() { # name port
-  for _ in $(seq 1 120); do
+  # The app compiles fully at start (TieredCompilation off): allow for a busy machine.
+  for _ in $(seq 1 360); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$2/health/ready" 2>/dev/null; then return; fi
     if ! alive "$1"; then echo "$1 exited during start-up; the end of its log:" >&2; tail -20 "$dir/logs/$1.log" >&2; exit 1; fi
     sleep 0.5
   done
-  echo "$1 was not ready after 60 s (log: $dir/logs/$1.log)" >&2
+  echo "$1 was not ready after 180 s (log: $dir/logs/$1.log)" >&2
   exit 1
 }
 

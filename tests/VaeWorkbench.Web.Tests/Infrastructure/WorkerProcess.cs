@@ -55,7 +55,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await worker.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        // The app compiles fully at start (TieredCompilation off), which takes long on a busy machine.
+        await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
         return worker;
     }
 
