@@ -82,7 +82,9 @@ public sealed partial class WorkerProcessTests(PostgresDatabase database) : ICla
         await Eventually.WaitForAsync(() => Task.FromResult(second.Log), l => l.Contains($"Claimed run {runId}"), TimeSpan.FromSeconds(LeaseSeconds + 10),
             "the second worker to take the run within the lease plus 10 s");
         var takenAfter = DateTime.UtcNow - killedAt;
-        var resumed = ResumedLine().Match(second.Log);
+        // The claim is logged before the dataset and checkpoint are loaded; the resume line follows.
+        var resumed = ResumedLine().Match(await Eventually.WaitForAsync(() => Task.FromResult(second.Log), l => ResumedLine().IsMatch(l) || l.Contains("starting again"),
+            TimeSpan.FromMinutes(1), "the second worker to resume the run"));
         Assert.True(resumed.Success, $"the second worker did not resume from a checkpoint:\n{second.Log}");
         Assert.True(int.Parse(resumed.Groups[1].Value) >= 2, $"resumed after epoch {resumed.Groups[1].Value}, not the last checkpoint");
 
