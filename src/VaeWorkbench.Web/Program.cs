@@ -1,6 +1,7 @@
 using VaeWorkbench.Web.Api;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Backups;
+using VaeWorkbench.Web.Cluster;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
@@ -21,6 +22,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// The role (web, worker or all) decides which job queues run here and what is served.
+var node = builder.AddVaeNode(command?.HostArgs ?? args);
 builder.AddVaeReverseProxy();
 builder.AddVaeStorage();
 builder.AddVaeIdentity();
@@ -34,6 +37,8 @@ builder.AddVaeInspection();
 builder.AddVaeAugmentation();
 builder.AddVaeRegistry();
 builder.AddVaeBackups();
+builder.AddVaeJobEvents();
+builder.AddVaeMetrics();
 
 var app = builder.Build();
 if (command is not null)
@@ -58,9 +63,18 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapVaeUi();
-app.MapVaeApi();
-app.MapVaeBackups();
+app.MapVaeMetrics();
+if (node.ServesUi)
+{
+    app.MapVaeUi();
+    app.MapVaeApi();
+    app.MapVaeBackups();
+}
+else
+{
+    // A worker serves no pages and no API: only the probes (and /metrics above) for its orchestrator.
+    app.MapVaeHealth();
+}
 
 app.Run();
 

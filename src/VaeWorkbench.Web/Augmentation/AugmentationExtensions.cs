@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 namespace VaeWorkbench.Web.Augmentation;
 
 public static class AugmentationExtensions
@@ -13,8 +14,8 @@ public static class AugmentationExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AugmentationEvents>();
         builder.Services.AddSingleton<AugmentationJobRunner>();
-        builder.Services.AddSingleton<AugmentationJobService>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<AugmentationJobService>());
+        // A web node enqueues; only nodes that run jobs start the queue (Node:Role).
+        builder.AddJobQueue<AugmentationJobService>();
         builder.Services.AddScoped<AugmentationService>();
         builder.Services.AddScoped<AugmentationExport>();
         builder.Services.AddScoped<AugmentationPreview>();

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Data;
@@ -17,8 +18,11 @@ public sealed class AugmentationJobService(
     AugmentationEvents events,
     AugmentationJobRunner runner,
     TimeProvider clock,
-    ILogger<AugmentationJobService> logger) : LeasedJobQueue<AugmentedSet, AugmentedStatus>(contexts, events, clock, logger)
+    JobMetrics metrics,
+    ILogger<AugmentationJobService> logger) : LeasedJobQueue<AugmentedSet, AugmentedStatus>(contexts, events, clock, metrics, logger)
 {
+    protected override string QueueName => JobQueueNames.Generation;
+
     protected override string Noun => "augmented set";
 
     protected override ILeaseTimings Timings => options.Value;

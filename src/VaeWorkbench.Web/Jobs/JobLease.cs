@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Data;
 
@@ -18,6 +19,7 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
     private readonly CancellationTokenSource _job;
     private readonly Timer _heartbeat;
     private int _reason;
+    private long _heldUntilTicks;
 
     internal JobLease(LeasedJobQueue<TJob, TStatus> queue, Guid id, string owner, CancellationToken stopping)
     {
@@ -26,6 +28,8 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
         Id = id;
         Owner = owner;
         _job = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // The claim wrote an expiry of about now plus the lease; that is all this server can count on until a renewal succeeds.
+        _heldUntilTicks = queue.Now.AddSeconds(queue.LeaseTimings.LeaseSeconds).UtcTicks;
         var beat = TimeSpan.FromSeconds(Math.Max(1, queue.LeaseTimings.HeartbeatSeconds));
         _heartbeat = new Timer(_ => Beat(), null, beat, beat);
     }
@@ -40,6 +44,53 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
 
     public JobStop Stop => (JobStop)Volatile.Read(ref _reason) is var reason && reason != JobStop.None ? reason
         : _stopping.IsCancellationRequested ? JobStop.Shutdown : JobStop.None;
+
+    /// <summary>
+    /// True once the last expiry this server managed to write is less than a heartbeat away (or past): another server may
+    /// claim the job any moment now, so this one must not write a checkpoint or a result any more.
+    /// </summary>
+    public bool Lapsed => _queue.Now.UtcTicks >= Interlocked.Read(ref _heldUntilTicks) - TimeSpan.FromSeconds(_queue.LeaseTimings.HeartbeatSeconds).Ticks;
+
+    /// <summary>
+    /// Called at each checkpoint: when the lease is lost, or could not be renewed in time (the database unreachable),
+    /// the job stops here with an <see cref="OperationCanceledException"/> rather than run on without a lease.
+    /// </summary>
+    public void ThrowIfLeaseLost()
+    {
+        if (Lapsed) StopFor(JobStop.LeaseLost);
+        if (Stop == JobStop.LeaseLost) throw new OperationCanceledException("The job's lease was lost", Token);
+    }
+
+    /// <summary>
+    /// Runs a database write, retrying a transient failure (a lost connection, a database restart) with back-off for as
+    /// long as the lease lasts; past that, the job stops as in <see cref="ThrowIfLeaseLost"/>.
+    /// </summary>
+    public void RetryWhileHeld(Action write)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                write();
+                return;
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                ThrowIfLeaseLost();
+                _queue.Log.LogWarning(e, "Job {JobId}: a database write failed (attempt {Attempt}); retrying", Id, attempt + 1);
+                Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt), 1000 * _queue.LeaseTimings.HeartbeatSeconds)));
+                Token.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>A failure that may pass: the database was unreachable or restarting, not a bad statement.</summary>
+    public static bool IsTransient(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is DbException db) return db.IsTransient || db is Npgsql.NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException };
+        return e is TimeoutException;
+    }
 
     /// <summary>The job's row, only while this server holds it: the condition for every progress write.</summary>
     public IQueryable<TJob> Held(AppDbContext db) => _queue.Held(db, Id, Owner);
@@ -102,6 +153,12 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
 
     private void Beat()
     {
+        // Checked before renewing: an earlier renewal may still hang on an unreachable database (each tick runs anyway).
+        if (Lapsed)
+        {
+            StopFor(JobStop.LeaseLost);
+            return;
+        }
         try
         {
             using var db = _queue.CreateContext();
@@ -109,23 +166,29 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
             var renewed = Held(db).ExecuteUpdate(new JobUpdate<TJob>()
                 .Set(Column<DateTimeOffset?>(nameof(ILeasedJob<TStatus>.LeaseExpiresAt)), lease).Build());
             if (renewed == 0) StopFor(JobStop.LeaseLost);
-            else if (_queue.CancelRequested(db, Id)) StopFor(JobStop.CancelRequested);
+            else
+            {
+                Interlocked.Exchange(ref _heldUntilTicks, lease.UtcTicks);
+                if (_queue.CancelRequested(db, Id)) StopFor(JobStop.CancelRequested);
+            }
         }
         catch (ObjectDisposedException)
         {
             // The job ended while this beat was due.
         }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception e)
         {
-            // A busy database delays one heartbeat; the lease is long enough to survive it.
+            // A busy or restarting database delays one heartbeat; the lease is long enough to survive a few. Once it is
+            // not (Lapsed), the work stops: another server may hold the job by now. (A timer callback must never throw.)
             _queue.Log.LogWarning(e, "Job {JobId}: lease renewal failed; will retry", Id);
+            if (Lapsed) StopFor(JobStop.LeaseLost);
         }
     }
 
     private void StopFor(JobStop reason)
     {
         if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)JobStop.None) != (int)JobStop.None) return;
-        if (reason == JobStop.LeaseLost) _queue.Log.LogWarning("Job {JobId}: another server holds it now; stopping here", Id);
+        if (reason == JobStop.LeaseLost) _queue.Log.LogWarning("Job {JobId}: the lease is lost or could not be renewed in time; stopping here", Id);
         try
         {
             _job.Cancel();

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using VaeWorkbench.Web.Cluster;
 using VaeWorkbench.Web.Data;
 
 namespace VaeWorkbench.Web.Jobs;
@@ -16,6 +17,7 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     IDbContextFactory<AppDbContext> contexts,
     JobSignal signal,
     TimeProvider clock,
+    JobMetrics metrics,
     ILogger logger) : BackgroundService
     where TJob : class, ILeasedJob<TStatus>
     where TStatus : struct, Enum
@@ -27,6 +29,9 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
 
     /// <summary>What one job is called in log lines ("run", "score job").</summary>
     protected abstract string Noun { get; }
+
+    /// <summary>The queue's label in metrics (<see cref="JobQueueNames"/>).</summary>
+    protected abstract string QueueName { get; }
 
     protected abstract ILeaseTimings Timings { get; }
 
@@ -154,15 +159,37 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     private async Task RunClaimedAsync(Guid id, CancellationToken stopping)
     {
         await using var lease = new JobLease<TJob, TStatus>(this, id, InstanceId, stopping);
+        using var running = metrics.Start(QueueName);
         try
         {
             await RunAsync(lease);
+            running.End(await OutcomeAsync(lease));
         }
         catch (Exception e)
         {
             // The job's own handler records failures; what escapes it (its row deleted under it, the database gone)
             // must not take the queue down. The lease lapses and the job is tried again.
             logger.LogError(e, "{Noun} {JobId} could not be run", Noun, id);
+        }
+    }
+
+    /// <summary>How this claim ended, for the duration metric: the row's final status, or why the work stopped.</summary>
+    private async Task<string> OutcomeAsync(JobLease<TJob, TStatus> lease)
+    {
+        switch (lease.Stop)
+        {
+            case JobStop.LeaseLost: return "lease_lost";
+            case JobStop.Shutdown: return "released";
+        }
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var status = await Table(db).Where(JobExpressions<TJob, TStatus>.IdIs(lease.Id)).Select(j => (TStatus?)j.Status).SingleOrDefaultAsync();
+            return status?.ToString().ToLowerInvariant() ?? "deleted";
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return "unknown";
         }
     }
 

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 namespace VaeWorkbench.Web.Runs;
 
 public static class RunsExtensions
@@ -14,8 +15,8 @@ public static class RunsExtensions
         builder.Services.AddSingleton<RunEvents>();
         builder.Services.AddSingleton<TrainingJobSignal>();
         builder.Services.AddSingleton<TrainingJobRunner>();
-        builder.Services.AddSingleton<TrainingJobService>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<TrainingJobService>());
+        // A web node enqueues; only nodes that run jobs start the queue (Node:Role).
+        builder.AddJobQueue<TrainingJobService>();
         builder.Services.AddScoped<RunService>();
         builder.Services.AddScoped<ModelService>();
         builder.Services.AddSingleton<ModelCache>();

@@ -32,6 +32,7 @@ public sealed class TrainingJobRunner(
     DatasetMemoryOptions memory,
     TimeProvider clock,
     Failpoints faults,
+    Cluster.JobMetrics metrics,
     ILogger<TrainingJobRunner> logger)
 {
     private const int PreviewImages = 8;
@@ -71,11 +72,13 @@ public sealed class TrainingJobRunner(
 
             trainer.EpochCompleted += report =>
             {
-                // Another server resumed this run from the shared checkpoint: do not overwrite it with this copy's state.
-                if (lease.Stop == JobStop.LeaseLost) throw new OperationCanceledException(lease.Token);
+                // Another server may resume this run from the shared checkpoint (its lease was lost, or could not be renewed
+                // while the database was unreachable): do not overwrite it with this copy's state.
+                lease.ThrowIfLeaseLost();
                 ModelFile.Save(checkpoint, trainer.Model, trainer, () => faults.Reach(Failpoints.CheckpointRename));
                 var row = ToRow(runId, report);
-                RecordEpochs(runId, owner, [row]);
+                lease.RetryWhileHeld(() => RecordEpochs(runId, owner, [row]));
+                metrics.EpochTrained(train.Count, report.ImagesPerSecond);
                 events.Publish(new RunUpdate(runId, RunStatus.Running, report.Epoch, run.Epochs, row, ReconstructionGrid(trainer.Model, preview)));
             };
             // Step progress reaches pages a few times a second at most, however short the steps are.

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Data;
@@ -16,8 +17,11 @@ public sealed class TrainingJobService(
     TrainingJobSignal signal,
     TrainingJobRunner runner,
     TimeProvider clock,
-    ILogger<TrainingJobService> logger) : LeasedJobQueue<TrainingRun, RunStatus>(contexts, signal, clock, logger)
+    JobMetrics metrics,
+    ILogger<TrainingJobService> logger) : LeasedJobQueue<TrainingRun, RunStatus>(contexts, signal, clock, metrics, logger)
 {
+    protected override string QueueName => JobQueueNames.Training;
+
     protected override string Noun => "run";
 
     protected override ILeaseTimings Timings => options.Value;

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Data;
@@ -16,8 +17,11 @@ public sealed class ScoreJobService(
     ScoreEvents events,
     ScoreJobRunner runner,
     TimeProvider clock,
-    ILogger<ScoreJobService> logger) : LeasedJobQueue<ScoreJob, ScoreJobStatus>(contexts, events, clock, logger)
+    JobMetrics metrics,
+    ILogger<ScoreJobService> logger) : LeasedJobQueue<ScoreJob, ScoreJobStatus>(contexts, events, clock, metrics, logger)
 {
+    protected override string QueueName => JobQueueNames.Scoring;
+
     protected override string Noun => "score job";
 
     protected override ILeaseTimings Timings => options.Value;

@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Cluster;
 namespace VaeWorkbench.Web.Scoring;
 
 public static class ScoringExtensions
@@ -13,8 +14,8 @@ public static class ScoringExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ScoreEvents>();
         builder.Services.AddSingleton<ScoreJobRunner>();
-        builder.Services.AddSingleton<ScoreJobService>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ScoreJobService>());
+        // A web node enqueues; only nodes that run jobs start the queue (Node:Role).
+        builder.AddJobQueue<ScoreJobService>();
         builder.Services.AddScoped<ScoringService>();
         builder.Services.AddScoped<ReviewService>();
         builder.Services.AddScoped<ReviewQueueService>();

@@ -109,9 +109,13 @@ public sealed class PostgresQueueClaimTests(PostgresDatabase database) : IClassF
 
     /// <summary>The training queue's claim (its order and condition) without running anything: the claim is what is tested.</summary>
     private sealed class ClaimOnlyQueue(IDbContextFactory<AppDbContext> contexts)
-        : LeasedJobQueue<TrainingRun, RunStatus>(contexts, new JobSignal(), TimeProvider.System, NullLogger.Instance)
+        : LeasedJobQueue<TrainingRun, RunStatus>(contexts, new JobSignal(), TimeProvider.System,
+            new Web.Cluster.JobMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+                contexts, NullLogger<Web.Cluster.JobMetrics>.Instance), NullLogger.Instance)
     {
         protected override string Noun => "run";
+
+        protected override string QueueName => Web.Cluster.JobQueueNames.Training;
 
         protected override ILeaseTimings Timings { get; } = new Timing();
 
