@@ -31,6 +31,31 @@ public sealed class StorageRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_up_cleanup_removes_shards_of_tensors_no_row_refers_to_and_unfinished_shard_folders_but_keeps_live_ones()
+    {
+        var shards = Path.Combine(_factory.DataDirectory, "shards");
+        var owner = await _factory.RegisterWithTokenAsync();
+        var datasetId = await _factory.CreateFashionMnistAsync(await owner.PersonalTeamIdAsync(), 5);
+        string live;
+        using (var scope = _factory.Services.CreateScope())
+            live = (await scope.ServiceProvider.GetRequiredService<AppDbContext>().Datasets.SingleAsync(d => d.Id == datasetId)).TensorHash!;
+        var gone = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("a deleted dataset's tensor"u8));
+        var files = new[] { Path.Combine(shards, live, "shard-00000.bin"), Path.Combine(shards, gone, "shard-00000.bin"), Path.Combine(shards, $"{gone}.building-0123", "shard-00000.bin") };
+        foreach (var file in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, "shard");
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(-2));
+        }
+
+        await _factory.Services.RecoverStorageAsync();
+
+        Assert.True(File.Exists(files[0]), "the shards of a live dataset stay");
+        Assert.False(File.Exists(files[1]));
+        Assert.False(File.Exists(files[2]));
+    }
+
+    [Fact]
     public async Task The_consistency_check_passes_on_a_fresh_import_and_names_a_corrupted_and_a_missing_blob()
     {
         var user = await _factory.RegisterWithTokenAsync();

@@ -38,6 +38,15 @@ public sealed class StorageOrphans(AppDbContext db, BlobStore blobs, IOptions<St
             if (file.Name.EndsWith(ModelFile.TemporarySuffix, StringComparison.Ordinal)) found.Add(new OrphanFile(file.FullName, "checkpoint never renamed into place"));
             else if (CheckpointRun(file.Name) is not { } run || !running.Contains(run)) found.Add(new OrphanFile(file.FullName, "checkpoint of a run that is not running"));
         }
+        // Shards are a cache of a dataset's tensor: those of a tensor no row refers to any more, and scratch folders a
+        // crash left before their rename, go (their folders stay, empty, and are reused if the tensor comes back).
+        var shards = options.Value.ResolveShardDirectory();
+        foreach (var folder in Directory.Exists(shards) ? new DirectoryInfo(shards).EnumerateDirectories() : [])
+        {
+            var kind = !BlobStore.IsHash(folder.Name) ? "shard folder never renamed into place"
+                : !referenced.Contains(folder.Name) ? "shard of a dataset no row refers to" : null;
+            if (kind is not null) found.AddRange(folder.EnumerateFiles().Select(f => new OrphanFile(f.FullName, kind)));
+        }
         return [.. found.Where(f => File.GetLastWriteTimeUtc(f.Path) < cutoff)];
     }
 
