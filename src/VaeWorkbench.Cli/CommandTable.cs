@@ -11,10 +11,12 @@ public static class CommandTable
         new ScoreCommand(),
         new GenerateCommand(),
         new BenchCommand(),
+        new BenchMemoryCommand(),
         new OneClassCommand(),
         new ImageDecodeCommand(),
         new ImageInfoCommand(),
         new ImageFuzzCommand(),
+        new DatasetZipCommand(),
         new ExportOnnxCommand(),
     ];
 }

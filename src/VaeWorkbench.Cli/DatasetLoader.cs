@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using VaeWorkbench.Engine.Data;
 using VaeWorkbench.Imaging;
 using VaeWorkbench.Imaging.Datasets;
@@ -25,6 +26,27 @@ public static class DatasetLoader
         return LoadImages(path, limit, normalize ?? new NormalizeOptions());
     }
 
+    /// <summary>
+    /// The dataset as a batch source: an IDX split's 8-bit pixels held as bytes (converted per batch), or cut into shards
+    /// under <paramref name="memory"/>'s folder when they pass its budget; image folders and ZIPs are decoded to floats.
+    /// </summary>
+    public static IImageSource Open(string path, DatasetSplit split, MemoryBudget memory, int? limit = null, NormalizeOptions? normalize = null, TextWriter? log = null)
+    {
+        if (!IsIdxDirectory(path)) return Load(path, split, limit, normalize);
+        var (images, labels) = ReadIdx(path, split);
+        var count = limit is { } l ? Math.Min(l, images.Count) : images.Count;
+        var pixelCount = images.Rows * images.Columns;
+        var bytes = images.Pixels.AsMemory(0, count * pixelCount);
+        var labelArray = labels?.AsSpan(0, count).ToArray().Select(b => (int)b).ToArray();
+        if (ImageSources.FitsInMemory(count, pixelCount, memory.BudgetBytes))
+            return new ByteImageSet(bytes.Length == images.Pixels.Length ? images.Pixels : bytes.ToArray(), count, 1, images.Rows, images.Columns, labelArray);
+        // Named by content, so a changed file is never read through stale shards.
+        var hash = SHA256.HashData(bytes.Span);
+        var source = $"idx-{split.ToString().ToLowerInvariant()}-{count}-{Convert.ToHexStringLower(hash)}";
+        var input = new ShardBuilder.Input(source, count, 1, images.Rows, images.Columns, labelArray, () => new MemoryStream(images.Pixels, 0, bytes.Length, writable: false));
+        return ImageSources.Open(input, memory.BudgetBytes, Path.Combine(memory.ShardDirectory, source), m => log?.WriteLine($"note: {m}"));
+    }
+
     /// <summary>True when the source holds the given split: image folders and ZIPs have only a training split.</summary>
     public static bool HasSplit(string path, DatasetSplit split) =>
         Directory.Exists(path) && FindFile(path, Prefix(split), "images-idx3-ubyte") is not null;
@@ -48,6 +70,15 @@ public static class DatasetLoader
 
     private static ImageDataset LoadIdxDirectory(string directory, DatasetSplit split, int? limit)
     {
+        var (images, labels) = ReadIdx(directory, split);
+        var count = limit is { } l ? Math.Min(l, images.Count) : images.Count;
+        var pixels = images.Rows * images.Columns;
+        return ImageDataset.FromBytes(images.Pixels.AsSpan(0, count * pixels), count, 1, images.Rows, images.Columns,
+            labels?.AsSpan(0, count).ToArray().Select(b => (int)b).ToArray());
+    }
+
+    private static (IdxImages Images, byte[]? Labels) ReadIdx(string directory, DatasetSplit split)
+    {
         var prefix = Prefix(split);
         var imagesPath = FindFile(directory, prefix, "images-idx3-ubyte")
             ?? throw new FileNotFoundException($"no {prefix}-images-idx3-ubyte[.gz] in '{directory}'");
@@ -59,10 +90,7 @@ public static class DatasetLoader
             if (labels is not null && labels.Length != images.Count)
                 throw new InvalidDataException($"'{imagesPath}' has {images.Count} images but '{labelsPath}' has {labels.Length} labels");
             if (images.Count == 0) throw new InvalidDataException($"'{imagesPath}' holds no images");
-            var count = limit is { } l ? Math.Min(l, images.Count) : images.Count;
-            var pixels = images.Rows * images.Columns;
-            return ImageDataset.FromBytes(images.Pixels.AsSpan(0, count * pixels), count, 1, images.Rows, images.Columns,
-                labels?.AsSpan(0, count).ToArray().Select(b => (int)b).ToArray());
+            return (images, labels);
         }
         catch (InvalidImageException e)
         {

@@ -31,6 +31,7 @@ public sealed class BenchCommand : ICliCommand
         var epochs = args.Int("epochs", 1, 1, 100);
         var skipGemm = args.Flag("skip-gemm");
         var profile = args.Flag("profile");
+        var memory = MemoryBudget.From(args);
         args.EnsureAllConsumed();
 
         if (!skipGemm)
@@ -44,7 +45,8 @@ public sealed class BenchCommand : ICliCommand
             }
         }
 
-        var train = data is not null ? DatasetLoader.Load(data, DatasetSplit.Train, limit) : RandomImages(limit ?? 60_000);
+        // As training reads it: an IDX split's bytes, converted to floats batch by batch.
+        IImageSource train = data is not null ? DatasetLoader.Open(data, DatasetSplit.Train, memory, limit) : RandomImages(limit ?? 60_000);
         foreach (var preset in arch == "both" ? new[] { "mlp", "conv" } : [arch])
         {
             var config = preset == "mlp" ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();

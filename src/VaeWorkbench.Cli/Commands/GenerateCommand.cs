@@ -1,3 +1,4 @@
+using VaeWorkbench.Engine.Data;
 using System.Globalization;
 using System.Text.Json;
 using VaeWorkbench.Engine;
@@ -41,7 +42,7 @@ public sealed class GenerateCommand : ICliCommand
           --min-distance         drop samples closer than this L2 distance to a --data image (pixels in [0,1])
           --include-originals    also write --data's images (as original_NNNNNN.png)
           --threads              threads for the model (default: processor count); the images do not depend on it
-        """;
+        """ + MemoryBudget.Usage;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -67,6 +68,7 @@ public sealed class GenerateCommand : ICliCommand
         };
         var includeOriginals = args.Flag("include-originals");
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
+        var memory = MemoryBudget.From(args);
         args.EnsureAllConsumed();
         if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
             throw new UsageException("--data is needed for this mode, the filter and --include-originals");
@@ -74,7 +76,8 @@ public sealed class GenerateCommand : ICliCommand
         Task? warmUp = null;
         var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
         model.Threads = threads;
-        var data = dataPath is null ? null : DatasetLoader.Load(dataPath, DatasetSplit.Train);
+        using var sources = new SourceScope();
+        var data = dataPath is null ? null : sources.Add(DatasetLoader.Open(dataPath, DatasetSplit.Train, memory, log: stderr));
         var c = model.Config;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = Generator.Prepare(model, data, request, filter.IsActive ? filter : null, cancellationToken);
@@ -115,7 +118,10 @@ public sealed class GenerateCommand : ICliCommand
             OrderedParallel.Run(starts, threads, lookahead: 2 * threads, (_, start) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return (Start: start, Pngs: PngBatchEncoder.FromChw(data.Pixels, start, Math.Min(Generator.ChunkSize, data.Count - start), data.Channels, data.Height, data.Width, 1));
+                var n = Math.Min(Generator.ChunkSize, data.Count - start);
+                var pixels = new float[n * data.PixelCount];
+                data.ReadRange(start, n, pixels);
+                return (Start: start, Pngs: PngBatchEncoder.FromChw(pixels, 0, n, data.Channels, data.Height, data.Width, 1));
             }, done =>
             {
                 for (var i = 0; i < done.Pngs.Length; i++)

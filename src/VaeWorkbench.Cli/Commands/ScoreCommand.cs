@@ -1,3 +1,4 @@
+using VaeWorkbench.Engine.Data;
 using System.Globalization;
 using VaeWorkbench.Engine.IO;
 using VaeWorkbench.Engine.Scoring;
@@ -21,7 +22,7 @@ public sealed class ScoreCommand : ICliCommand
                      complexity: negative ELBO minus the image's PNG-compressed length in nats (Serrà et al. 2020)
           --split    which IDX split to score (default test; image folders and ZIPs are scored whole)
           --fit      latent only: IDX directory whose train split is the reference (default: the scored images themselves)
-        """;
+""" + MemoryBudget.Usage;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -37,12 +38,14 @@ public sealed class ScoreCommand : ICliCommand
         var fitLimit = args.Has("fit-limit") ? args.Int("fit-limit", 0, 2) : (int?)null;
         var seed = (ulong)args.Int("seed", 1, 0);
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
+        var memory = MemoryBudget.From(args);
         args.EnsureAllConsumed();
         if (fit is not null && method != AnomalyMethod.Latent) throw new UsageException("--fit applies only to --method latent");
 
         var model = ModelFile.Load(modelPath).Model;
         model.Threads = threads;
-        var dataset = DatasetLoader.Load(data, split, limit);
+        using var sources = new SourceScope();
+        var dataset = sources.Add(DatasetLoader.Open(data, split, memory, limit, log: stderr));
         var c = model.Config;
         CheckShape(dataset, c.Channels, c.Height, c.Width);
         var scorer = new AnomalyScorer(model)
@@ -51,19 +54,18 @@ public sealed class ScoreCommand : ICliCommand
         };
         if (method == AnomalyMethod.Latent)
         {
-            var reference = fit is null ? dataset : DatasetLoader.Load(fit, DatasetSplit.Train, fitLimit);
+            var reference = fit is null ? dataset : sources.Add(DatasetLoader.Open(fit, DatasetSplit.Train, memory, fitLimit, log: stderr));
             CheckShape(reference, c.Channels, c.Height, c.Width);
             if (fit is null) stderr.WriteLine($"note: latent statistics fitted to the {dataset.Count} scored images themselves; pass --fit <training data> to use the training data");
-            scorer.FitLatent(reference.Pixels.AsSpan(0, reference.Count * reference.PixelCount), reference.Count);
+            scorer.FitLatent(reference);
         }
 
         stdout.WriteLine("index,label,score");
         const int chunk = 1024; // bounded memory, and Ctrl+C is honoured between chunks
-        for (var start = 0; start < dataset.Count; start += chunk)
+        foreach (var (start, n, pixels) in dataset.Chunks(chunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var n = Math.Min(chunk, dataset.Count - start);
-            var scores = scorer.Score(dataset.Pixels.AsSpan(start * dataset.PixelCount, n * dataset.PixelCount), n, method, k, seed + (ulong)start);
+            var scores = scorer.Score(pixels.AsSpan(0, n * dataset.PixelCount), n, method, k, seed + (ulong)start);
             for (var i = 0; i < n; i++)
             {
                 var label = dataset.Labels is { } labels ? labels[start + i].ToString(CultureInfo.InvariantCulture) : "";
@@ -73,7 +75,7 @@ public sealed class ScoreCommand : ICliCommand
         return 0;
     }
 
-    private static void CheckShape(Engine.Data.ImageDataset dataset, int channels, int height, int width)
+    private static void CheckShape(Engine.Data.IImageSource dataset, int channels, int height, int width)
     {
         if (dataset.Channels != channels || dataset.Height != height || dataset.Width != width)
             throw new InvalidDataException($"the images are {dataset.Channels}x{dataset.Height}x{dataset.Width} but the model takes {channels}x{height}x{width}");

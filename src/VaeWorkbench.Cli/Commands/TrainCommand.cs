@@ -1,3 +1,4 @@
+using VaeWorkbench.Engine.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -41,7 +42,7 @@ public sealed class TrainCommand : ICliCommand
           --resume FILE       continue a file written with --include-training-state up to --epochs with its
                               saved settings (and seed); bit-identical to an uninterrupted run unless
                               --threads changes. An inference file is refused: it has no optimizer state
-        """;
+        """ + MemoryBudget.Usage;
 
     public int Run(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -54,6 +55,7 @@ public sealed class TrainCommand : ICliCommand
         var epochs = args.Setting(TrainingSettingRanges.Epochs, 10);
         // Resuming is a checkpoint workflow: the continued file keeps its training state, so it can be resumed again.
         var includeTrainingState = args.Flag("include-training-state") || resume is not null;
+        var memory = MemoryBudget.From(args);
 
         if (resume is not null)
         {
@@ -62,7 +64,8 @@ public sealed class TrainCommand : ICliCommand
             var resumed = loaded.Resume(epochs, args.Has("threads") ? threads : null);
             args.EnsureAllConsumed();
             var saved = resumed.Model.Config;
-            return Train(resumed, DatasetLoader.Load(data, DatasetSplit.Train, limit, new NormalizeOptions { Size = saved.Height, Channels = saved.Channels }),
+            using var resumedSources = new SourceScope();
+            return Train(resumed, resumedSources.Add(DatasetLoader.Open(data, DatasetSplit.Train, memory, limit, new NormalizeOptions { Size = saved.Height, Channels = saved.Channels }, stderr)),
                 data, testLimit, output, includeTrainingState, stdout, cancellationToken);
         }
 
@@ -99,13 +102,14 @@ public sealed class TrainCommand : ICliCommand
             Channels = args.Choice("channels", 1, new Dictionary<string, int> { ["1"] = 1, ["3"] = 3 }),
         };
         args.EnsureAllConsumed();
-        var train = DatasetLoader.Load(data, DatasetSplit.Train, limit, normalize);
+        using var sources = new SourceScope();
+        var train = sources.Add(DatasetLoader.Open(data, DatasetSplit.Train, memory, limit, normalize, stderr));
         config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
         var trainer = new Trainer(new Vae(config, options.Seed), options);
         return Train(trainer, train, data, testLimit, output, includeTrainingState, stdout, cancellationToken);
     }
 
-    private static int Train(Trainer trainer, Engine.Data.ImageDataset train, string data, int? testLimit, string output, bool includeTrainingState,
+    private static int Train(Trainer trainer, IImageSource train, string data, int? testLimit, string output, bool includeTrainingState,
         TextWriter stdout, CancellationToken cancellationToken)
     {
         var test = DatasetLoader.HasSplit(data, DatasetSplit.Test) ? DatasetLoader.Load(data, DatasetSplit.Test, testLimit) : null;

@@ -4,7 +4,7 @@ namespace VaeWorkbench.Engine.Data;
 /// Images for the engine: <see cref="Count"/> samples of (C, H, W) floats in [0, 1], row-major, channels first,
 /// with optional integer labels. The engine knows nothing of file formats; the CLI and web app decode into this.
 /// </summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IImageSource
 {
     public ImageDataset(float[] pixels, int count, int channels, int height, int width, int[]? labels = null)
     {
@@ -33,6 +33,15 @@ public sealed class ImageDataset
 
     public ReadOnlySpan<float> Image(int index) => Pixels.AsSpan(index * PixelCount, PixelCount);
 
+    public IReadOnlyList<ImageBlock> Blocks => [new ImageBlock(0, Count)];
+    public int WindowBlocks => 1;
+
+    public void Gather(ReadOnlySpan<int> indices, Span<float> pixels)
+    {
+        ImageSourceExtensions.CheckGather(this, indices, pixels);
+        for (var i = 0; i < indices.Length; i++) Image(indices[i]).CopyTo(pixels.Slice(i * PixelCount, PixelCount));
+    }
+
     /// <summary>Images [start, start + count) as a new dataset (copies the pixels).</summary>
     public ImageDataset Slice(int start, int count)
     {
@@ -44,7 +53,7 @@ public sealed class ImageDataset
     public static ImageDataset FromBytes(ReadOnlySpan<byte> bytes, int count, int channels, int height, int width, int[]? labels = null)
     {
         var pixels = new float[bytes.Length];
-        for (var i = 0; i < bytes.Length; i++) pixels[i] = bytes[i] / 255f;
+        Kernels.ByteToUnitFloat.Convert(bytes, pixels);
         return new ImageDataset(pixels, count, channels, height, width, labels);
     }
 }

@@ -95,7 +95,7 @@ public sealed class FilterReport
 /// </summary>
 public static class BalancedGeneration
 {
-    public static IEnumerable<GeneratedChunk> Generate(Vae model, ImageDataset? data, GenerationRequest request, GenerationFilter? filter,
+    public static IEnumerable<GeneratedChunk> Generate(Vae model, IImageSource? data, GenerationRequest request, GenerationFilter? filter,
         BalanceOptions balance, FilterReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -160,7 +160,7 @@ public static class BalancedGeneration
         }
     }
 
-    private static IEnumerable<GeneratedChunk> SameShare(Vae model, ImageDataset? data, GenerationRequest request, GenerationFilter? filter,
+    private static IEnumerable<GeneratedChunk> SameShare(Vae model, IImageSource? data, GenerationRequest request, GenerationFilter? filter,
         GenerationRun first, FilterReport report, CancellationToken cancellationToken)
     {
         // Pass 1: judge every sample, keeping only labels and scores.

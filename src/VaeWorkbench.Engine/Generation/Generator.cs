@@ -18,7 +18,7 @@ public static class Generator
     public const int ChunkSize = 1024;
 
     /// <param name="data">The source dataset: needed by every mode except Prior, and by the filter.</param>
-    public static IEnumerable<GeneratedChunk> Generate(Vae model, ImageDataset? data, GenerationRequest request,
+    public static IEnumerable<GeneratedChunk> Generate(Vae model, IImageSource? data, GenerationRequest request,
         GenerationFilter? filter = null, CancellationToken cancellationToken = default) =>
         Prepare(model, data, request, filter, cancellationToken).Chunks;
 
@@ -26,13 +26,13 @@ public static class Generator
     /// Checks the request and computes the mode's statistics and the filter's thresholds now (so errors surface before
     /// any output is written); the chunks are generated lazily as they are enumerated.
     /// </summary>
-    public static GenerationRun Prepare(Vae model, ImageDataset? data, GenerationRequest request,
+    public static GenerationRun Prepare(Vae model, IImageSource? data, GenerationRequest request,
         GenerationFilter? filter = null, CancellationToken cancellationToken = default) =>
         Prepare(model, data, request, filter, cancellationToken, request.Count);
 
     /// <param name="totalDraws">How many samples the run draws: the count, or more for a top-up (the first
     /// <c>request.Count</c> are the same samples either way).</param>
-    internal static GenerationRun Prepare(Vae model, ImageDataset? data, GenerationRequest request,
+    internal static GenerationRun Prepare(Vae model, IImageSource? data, GenerationRequest request,
         GenerationFilter? filter, CancellationToken cancellationToken, int totalDraws)
     {
         ArgumentNullException.ThrowIfNull(model);

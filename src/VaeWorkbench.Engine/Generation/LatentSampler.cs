@@ -22,27 +22,22 @@ internal sealed class LatentSampler
     private readonly int[][] _classMembers = [];
     private int _drawn;
 
-    public LatentSampler(Vae model, ImageDataset? data, GenerationRequest request)
+    public LatentSampler(Vae model, IImageSource? data, GenerationRequest request)
     {
         _request = request;
         _latent = model.Latent;
         _rng = new Rng(request.Seed);
         if (request.Mode == GenerationMode.Prior) return;
         if (data is null) throw new ArgumentException($"{request.Mode} generation needs a source dataset");
-        if (data.PixelCount != model.PixelCount)
-            throw new ArgumentException($"the dataset's images are {data.Channels}x{data.Height}x{data.Width} but the model takes {model.Config.Channels}x{model.Config.Height}x{model.Config.Width}");
+        VaeSourceExtensions.CheckShape(model, data);
 
         if (request.Mode == GenerationMode.Variations)
         {
             var indices = request.ImageIndices?.ToArray() ?? Enumerable.Range(0, data.Count).ToArray();
             if (indices.Length == 0) throw new ArgumentException("variations need at least one source image");
-            var pixels = new float[indices.Length * data.PixelCount];
-            for (var i = 0; i < indices.Length; i++)
-            {
-                if ((uint)indices[i] >= (uint)data.Count) throw new ArgumentException($"image index {indices[i]} is outside the dataset (0..{data.Count - 1})");
-                data.Image(indices[i]).CopyTo(pixels.AsSpan(i * data.PixelCount));
-            }
-            var (mean, logVariance) = model.Encode(pixels, indices.Length);
+            foreach (var index in indices)
+                if ((uint)index >= (uint)data.Count) throw new ArgumentException($"image index {index} is outside the dataset (0..{data.Count - 1})");
+            var (mean, logVariance) = model.Encode(data, indices);
             _means = mean;
             _sigmas = logVariance.Select(lv => MathF.Exp(0.5f * lv)).ToArray();
             _sourceLabels = indices.Select(i => data.Labels?[i] ?? -1).ToArray();
@@ -55,7 +50,7 @@ internal sealed class LatentSampler
         foreach (var c in _classes)
             if (Array.IndexOf(present, c) < 0) throw new ArgumentException($"class {c} has no images in the dataset");
         if (_classes.Length == 0) throw new ArgumentException("no classes to generate");
-        _means = model.Encode(data.Pixels, data.Count).Mean;
+        _means = model.EncodeMeans(data);
         _classMembers = _classes.Select(c => Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == c).ToArray()).ToArray();
         if (request.Mode == GenerationMode.Interpolate)
         {

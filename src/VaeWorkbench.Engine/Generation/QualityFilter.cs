@@ -19,7 +19,7 @@ public sealed class QualityFilter
     private readonly int _referenceCount;
     private readonly int _dimension;
 
-    public QualityFilter(Vae model, ImageDataset training, GenerationFilter filter, ulong seed)
+    public QualityFilter(Vae model, IImageSource training, GenerationFilter filter, ulong seed)
     {
         filter.Validate();
         if (training.PixelCount != model.PixelCount) throw new ArgumentException("the filter's training images do not match the model's input shape");
@@ -142,11 +142,12 @@ public sealed class QualityFilter
         return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
     }
 
-    private static ImageDataset EvenlySpaced(ImageDataset data, int limit)
+    private static ImageDataset EvenlySpaced(IImageSource data, int limit)
     {
-        if (data.Count <= limit) return data;
-        var pixels = new float[limit * data.PixelCount];
-        for (var i = 0; i < limit; i++) data.Image((int)((long)i * data.Count / limit)).CopyTo(pixels.AsSpan(i * data.PixelCount));
-        return new ImageDataset(pixels, limit, data.Channels, data.Height, data.Width);
+        if (data is ImageDataset inMemory && data.Count <= limit) return inMemory;
+        var n = Math.Min(limit, data.Count);
+        var rows = new int[n];
+        for (var i = 0; i < n; i++) rows[i] = (int)((long)i * data.Count / n);
+        return data.Select(rows);
     }
 }

@@ -1,3 +1,4 @@
+using VaeWorkbench.Engine.Data;
 using VaeWorkbench.Engine.Model;
 
 namespace VaeWorkbench.Engine.Scoring;
@@ -28,6 +29,13 @@ public sealed class AnomalyScorer(Vae model)
     {
         var mean = Model.Encode(referenceImages, count).Mean;
         Latent = LatentGaussian.Fit(mean, count, Model.Latent, ridge);
+        return Latent;
+    }
+
+    /// <summary>Fits the latent Gaussian to μ of a whole reference set, encoded a chunk at a time (a set larger than memory).</summary>
+    public LatentGaussian FitLatent(IImageSource reference, double ridge = LatentGaussian.DefaultRidge)
+    {
+        Latent = LatentGaussian.Fit(Model.EncodeMeans(reference), reference.Count, Model.Latent, ridge);
         return Latent;
     }
 

@@ -17,6 +17,8 @@ public sealed class Trainer
     private readonly List<EpochReport> _history;
     private float[] _input = [];
     private float[] _target = [];
+    private int[] _batchLabels = [];
+    private int _batchImages;
     private int[] _order = [];
 
     public Trainer(Vae model, TrainingOptions options)
@@ -59,8 +61,11 @@ public sealed class Trainer
     /// <summary>Raised after every training step with (batches done, batches per epoch) of the current epoch, for progress bars.</summary>
     public event Action<int, int>? BatchCompleted;
 
+    /// <summary>The labels of the batch just drawn (−1 without classes), one per image: what a conditional model conditions on.</summary>
+    public ReadOnlySpan<int> BatchLabels => _batchLabels.AsSpan(0, _batchImages);
+
     /// <summary>Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or early stopping triggers.</summary>
-    public IReadOnlyList<EpochReport> Run(ImageDataset train, ImageDataset? validation, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EpochReport> Run(IImageSource train, IImageSource? validation, CancellationToken cancellationToken = default)
     {
         CheckShape(train, "training");
         if (validation is not null) CheckShape(validation, "validation");
@@ -86,7 +91,7 @@ public sealed class Trainer
     }
 
     /// <summary>Mean per-image loss on a dataset, with z sampled from a fixed seed (the same figure every call).</summary>
-    public (double Loss, double Reconstruction, double Kl) Evaluate(ImageDataset data, ulong seed)
+    public (double Loss, double Reconstruction, double Kl) Evaluate(IImageSource data, ulong seed)
     {
         CheckShape(data, "evaluation");
         var rng = new Rng(seed);
@@ -96,7 +101,7 @@ public sealed class Trainer
         for (var start = 0; start < data.Count; start += batchSize)
         {
             var n = Math.Min(batchSize, data.Count - start);
-            data.Pixels.AsSpan(start * data.PixelCount, n * data.PixelCount).CopyTo(input);
+            data.ReadRange(start, n, input);
             var loss = Model.EvaluateBatch(input, n, rng);
             recon += loss.Reconstruction;
             kl += loss.Kl;
@@ -104,7 +109,7 @@ public sealed class Trainer
         return ((recon + kl) / data.Count, recon / data.Count, kl / data.Count);
     }
 
-    private EpochReport RunEpoch(ImageDataset train, ImageDataset? validation, CancellationToken cancellationToken)
+    private EpochReport RunEpoch(IImageSource train, IImageSource? validation, CancellationToken cancellationToken)
     {
         var epoch = EpochsCompleted + 1;
         var batchSize = Options.BatchSize;
@@ -113,7 +118,8 @@ public sealed class Trainer
         var totalSteps = (long)batchesPerEpoch * Options.Epochs;
         var input = Grow(ref _input, batchSize * pixels);
         var target = Options.DenoiseNoise > 0 ? Grow(ref _target, batchSize * pixels) : input;
-        var (firstBatch, recon, kl, earlierSeconds) = StartEpoch(train.Count, batchesPerEpoch);
+        if (_batchLabels.Length != batchSize) _batchLabels = new int[batchSize];
+        var (firstBatch, recon, kl, earlierSeconds) = StartEpoch(train, batchesPerEpoch);
 
         float learningRate = 0, beta = 0;
         var clock = Stopwatch.StartNew();
@@ -127,7 +133,10 @@ public sealed class Trainer
             }
             var start = batch * batchSize;
             var n = Math.Min(batchSize, train.Count - start);
-            for (var b = 0; b < n; b++) train.Image(_order[start + b]).CopyTo(target.AsSpan(b * pixels, pixels));
+            var indices = _order.AsSpan(start, n);
+            train.Gather(indices, target);
+            train.GatherLabels(indices, _batchLabels);
+            _batchImages = n;
             if (Options.DenoiseNoise > 0) Corrupt(target, input, n * pixels);
 
             var step = Optimizer.Step + 1;
@@ -157,13 +166,20 @@ public sealed class Trainer
             var (l, r, k) = Evaluate(validation, Options.Seed * 1_000_003UL + (ulong)epoch);
             (valLoss, valRecon, valKl) = (l, r, k);
         }
+        // Every batch was finite, yet sums of huge finite losses can overflow, and unseen images can still give NaN: a
+        // report that cannot be written or compared is a diverged run, said as clearly as a NaN batch.
+        if (!double.IsFinite(recon + kl))
+            throw new TrainingDivergedException($"the epoch's summed loss became infinite at epoch {epoch} (reconstruction {recon}, KL {kl}); try a lower learning rate or gradient clipping");
+        if (valLoss is { } validationLoss && !double.IsFinite(validationLoss))
+            throw new TrainingDivergedException($"the validation loss became {(double.IsNaN(validationLoss) ? "NaN" : "infinite")} at epoch {epoch} (reconstruction {valRecon}, KL {valKl}); try a lower learning rate or gradient clipping");
         return new EpochReport(epoch, (recon + kl) / train.Count, recon / train.Count, kl / train.Count, valLoss, valRecon, valKl,
             seconds, train.Count / Math.Max(seconds, 1e-9), learningRate, beta);
     }
 
     /// <summary>A fresh shuffle, or the order and sums of the epoch a cancellation interrupted.</summary>
-    private (int FirstBatch, double Reconstruction, double Kl, double Seconds) StartEpoch(int count, int batchesPerEpoch)
+    private (int FirstBatch, double Reconstruction, double Kl, double Seconds) StartEpoch(IImageSource train, int batchesPerEpoch)
     {
+        var count = train.Count;
         if (PartialEpoch is { } partial)
         {
             if (partial.Order.Length != count || partial.BatchesDone < 0 || partial.BatchesDone >= batchesPerEpoch)
@@ -173,8 +189,7 @@ public sealed class Trainer
             return (partial.BatchesDone, partial.Reconstruction, partial.Kl, partial.Seconds);
         }
         if (_order.Length != count) _order = new int[count];
-        for (var i = 0; i < _order.Length; i++) _order[i] = i;
-        Rng.Shuffle(_order);
+        EpochOrder.Shuffle(train, Rng, _order);
         return (0, 0, 0, 0);
     }
 
@@ -184,7 +199,7 @@ public sealed class Trainer
         for (var i = 0; i < count; i++) noisy[i] = Math.Clamp(clean[i] + Options.DenoiseNoise * Rng.NextGaussian(), 0f, 1f);
     }
 
-    private void CheckShape(ImageDataset data, string role)
+    private void CheckShape(IImageSource data, string role)
     {
         var c = Model.Config;
         if (data.Channels != c.Channels || data.Height != c.Height || data.Width != c.Width)

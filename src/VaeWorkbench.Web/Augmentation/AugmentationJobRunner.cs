@@ -25,6 +25,7 @@ public sealed class AugmentationJobRunner(
     BlobStore blobs,
     AugmentationEvents events,
     IOptions<AugmentationOptions> options,
+    DatasetMemoryOptions memory,
     Failpoints faults,
     ILogger<AugmentationJobRunner> logger)
 {
@@ -45,16 +46,17 @@ public sealed class AugmentationJobRunner(
         }
 
         int generated = 0, kept = 0;
+        using var sources = new SourceScope();
         try
         {
             Publish(set, AugmentedStatus.Running, 0, 0);
             var model = ModelFile.Load(blobs.ReadAllBytes(set.ModelFileHash)).Model;
             model.Threads = options.Value.ResolveThreads();
             var (request, filter) = AugmentationMapping.ToEngine(set);
-            ImageDataset? data = null;
+            IImageSource? data = null;
             if (request.Mode != GenerationMode.Prior || filter is not null)
             {
-                data = DatasetTensorLoader.Load(blobs, dataset);
+                data = sources.Add(DatasetTensorLoader.Open(blobs, dataset, memory.Current, m => logger.LogInformation("Augmented set {SetId}: {Message}", setId, m)));
             }
             var settings = AugmentationMapping.Filter(set);
             var report = new FilterReport();

@@ -20,7 +20,8 @@ public sealed record AugmentationPreviewResult(byte[] GridPng, int Generated, in
 /// Generates the first few samples of a request at once, on the shared model cache. Generation is deterministic and
 /// chunked, so these are exactly the first images the saved set will hold (the filter included).
 /// </summary>
-public sealed class AugmentationPreview(AppDbContext db, TeamAccess access, ModelCache models, BlobStore blobs, IOptions<AugmentationOptions> options)
+public sealed class AugmentationPreview(AppDbContext db, TeamAccess access, ModelCache models, BlobStore blobs,
+    IOptions<AugmentationOptions> options, DatasetMemoryOptions memory)
 {
     public async Task<AugmentationPreviewResult> PreviewAsync(string userId, Guid modelId, GenerateRequest request, CancellationToken ct = default)
     {
@@ -32,12 +33,12 @@ public sealed class AugmentationPreview(AppDbContext db, TeamAccess access, Mode
         var seed = request.Seed ?? 1;
         var shown = Math.Min(parameters.Count, Math.Min(options.Value.PreviewCount, Generator.ChunkSize));
         var (engineRequest, engineFilter) = AugmentationMapping.ToEngine(mode, parameters with { Count = shown }, filter, seed);
-        ImageDataset? data = null;
+        using var sources = new SourceScope();
+        IImageSource? data = null;
         if (mode != GenerationMode.Prior || engineFilter is not null)
         {
             if (dataset.TensorHash is null) throw new RequestRejectedException($"Dataset '{dataset.Name}' has no stored images.");
-            await using var stream = blobs.OpenRead(dataset.TensorHash);
-            data = await Task.Run(() => DatasetTensorFile.Read(stream), ct);
+            data = sources.Add(await Task.Run(() => DatasetTensorLoader.Open(blobs, dataset, memory.Current), ct));
         }
         return await models.UseAsync(model.FileHash, loaded =>
         {

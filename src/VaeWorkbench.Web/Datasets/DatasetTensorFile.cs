@@ -42,8 +42,23 @@ public static class DatasetTensorFile
         if (written != labels.Count) throw new ArgumentException($"{labels.Count} labels but {written} images");
     }
 
+    /// <summary>What the header and label block say; the stream is left at the first pixel byte.</summary>
+    public sealed record Contents(int Count, int Channels, int Height, int Width, int[]? Labels)
+    {
+        public long PixelBytes => (long)Count * Channels * Height * Width;
+    }
+
     /// <summary>Reads the file into the engine's dataset (pixels / 255). Validates the header against the file length.</summary>
     public static ImageDataset Read(Stream input)
+    {
+        var contents = ReadHeader(input);
+        var bytes = new byte[contents.PixelBytes];
+        input.ReadExactly(bytes);
+        return ImageDataset.FromBytes(bytes, contents.Count, contents.Channels, contents.Height, contents.Width, contents.Labels);
+    }
+
+    /// <summary>Reads and checks the header and the labels, leaving <paramref name="input"/> at the pixels.</summary>
+    public static Contents ReadHeader(Stream input)
     {
         Span<byte> header = stackalloc byte[HeaderBytes];
         input.ReadExactly(header);
@@ -68,8 +83,6 @@ public static class DatasetTensorFile
             labels[i] = BinaryPrimitives.ReadInt32LittleEndian(labelBytes.AsSpan(4 * i));
             anyLabel |= labels[i] >= 0;
         }
-        var bytes = new byte[pixelCount];
-        input.ReadExactly(bytes);
-        return ImageDataset.FromBytes(bytes, count, channels, height, width, anyLabel ? labels : null);
+        return new Contents(count, channels, height, width, anyLabel ? labels : null);
     }
 }

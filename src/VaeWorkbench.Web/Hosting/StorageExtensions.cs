@@ -44,6 +44,7 @@ public static class StorageExtensions
 
         builder.Services.AddScoped<DatabaseMigrator>();
         builder.Services.AddSingleton<BlobStore>();
+        builder.Services.AddSingleton<Datasets.DatasetMemoryOptions>();
         builder.Services.AddScoped<StorageOrphans>();
         builder.Services.AddScoped<StorageConsistencyCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

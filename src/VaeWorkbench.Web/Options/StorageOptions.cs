@@ -28,5 +28,8 @@ public sealed class StorageOptions
     /// <summary>Training checkpoints, one <c>{run id}.vae</c> per running run.</summary>
     public string ResolveCheckpointDirectory() => Path.Combine(ResolveDataDirectory(), "checkpoints");
 
+    /// <summary>Shards of datasets larger than the memory budget, one <c>{tensor hash}</c> folder per set (a cache: rebuilt when missing).</summary>
+    public string ResolveShardDirectory() => Path.Combine(ResolveDataDirectory(), "shards");
+
     public string ResolveDatabasePath() => Path.Combine(ResolveDataDirectory(), DatabaseFile);
 }

@@ -23,6 +23,15 @@ public sealed class TrainingJobOptions : Jobs.ILeaseTimings
     /// <summary>How often an idle server looks for queued work it was not told about (another server's, or after a crash).</summary>
     public int PollSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Most pixel bytes one job (training, scoring or generation) holds in memory. A dataset larger than this is read from
+    /// memory-mapped shards under the data directory's <c>shards</c> folder instead, cut on first use, with at most half
+    /// the budget mapped at a time. Pixels are held as bytes, so a 64×64 RGB image costs 12,288 bytes.
+    /// </summary>
+    public int MemoryBudgetMegabytes { get; set; } = 2048;
+
+    public long MemoryBudgetBytes => MemoryBudgetMegabytes * 1048576L;
+
     public int ResolveThreads(int? requested) =>
         requested ?? (DefaultThreads > 0 ? DefaultThreads : Environment.ProcessorCount);
 }

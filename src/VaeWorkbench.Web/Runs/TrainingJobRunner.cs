@@ -29,6 +29,7 @@ public sealed class TrainingJobRunner(
     RunEvents events,
     IOptions<TrainingJobOptions> jobOptions,
     IOptions<StorageOptions> storage,
+    DatasetMemoryOptions memory,
     TimeProvider clock,
     Failpoints faults,
     ILogger<TrainingJobRunner> logger)
@@ -54,13 +55,15 @@ public sealed class TrainingJobRunner(
             dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == run.DatasetId, CancellationToken.None);
         }
 
+        using var sources = new SourceScope();
         try
         {
             var settings = RunService.ParseSettings(run.SettingsJson);
             var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, jobOptions.Value.ResolveThreads(settings.Threads));
-            var all = DatasetTensorLoader.Load(blobs, dataset);
+            var all = sources.Add(DatasetTensorLoader.Open(blobs, dataset, memory.Current, m => logger.LogInformation("Run {RunId}: {Message}", runId, m)));
             var (train, validation) = Split(all, settings.ValidationSplit, options.Seed);
-            var preview = (validation ?? train).Slice(0, Math.Min(PreviewImages, (validation ?? train).Count));
+            var shown = validation ?? train;
+            var preview = shown.Select([.. Enumerable.Range(0, Math.Min(PreviewImages, shown.Count))]);
 
             Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
             trainer = await ResumeOrStartAsync(run, checkpoint, config, options);
@@ -228,23 +231,14 @@ public sealed class TrainingJobRunner(
         return PngEncoder.Encode(ImageGrid.Compose(both, 2 * images.Count, images.Channels, images.Height, images.Width, images.Count));
     }
 
-    /// <summary>A deterministic split (<see cref="ValidationSplit"/>): the same seed always holds out the same images.</summary>
-    internal static (ImageDataset Train, ImageDataset? Validation) Split(ImageDataset all, double validationShare, ulong seed)
+    /// <summary>
+    /// A deterministic split (<see cref="ValidationSplit"/>): the same seed always holds out the same images. Both parts
+    /// are views of the set (no copy), so a set read from shards stays on disk.
+    /// </summary>
+    internal static (IImageSource Train, IImageSource? Validation) Split(IImageSource all, double validationShare, ulong seed)
     {
         var (train, validation) = ValidationSplit.Indexes(all.Count, validationShare, seed);
-        return validation.Length == 0 ? (all, null) : (Take(all, train), Take(all, validation));
-    }
-
-    private static ImageDataset Take(ImageDataset all, ReadOnlySpan<int> indices)
-    {
-        var pixels = new float[indices.Length * all.PixelCount];
-        var labels = all.Labels is null ? null : new int[indices.Length];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            all.Image(indices[i]).CopyTo(pixels.AsSpan(i * all.PixelCount));
-            if (labels is not null) labels[i] = all.Labels![indices[i]];
-        }
-        return new ImageDataset(pixels, indices.Length, all.Channels, all.Height, all.Width, labels);
+        return validation.Length == 0 ? (all, null) : (new ImageSubset(all, train), new ImageSubset(all, validation));
     }
 }
 

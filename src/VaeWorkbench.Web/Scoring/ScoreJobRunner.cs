@@ -24,6 +24,7 @@ public sealed class ScoreJobRunner(
     ModelCache models,
     ScoreEvents events,
     IOptions<ScoringOptions> options,
+    DatasetMemoryOptions memory,
     Failpoints faults,
     ILogger<ScoreJobRunner> logger)
 {
@@ -51,22 +52,26 @@ public sealed class ScoreJobRunner(
                 images = (await db.DatasetImages.AsNoTracking().Where(i => i.DatasetId == dataset.Id)
                     .Select(i => new { i.Id, i.Index, i.Label }).ToListAsync(stopping)).Select(i => (i.Id, i.Index, i.Label)).ToList();
             }
-            var data = DatasetTensorLoader.Load(blobs, dataset);
+            using var owned = new SourceScope();
+            var data = owned.Add(DatasetTensorLoader.Open(blobs, dataset, memory.Current, m => logger.LogInformation("Score job {JobId}: {Message}", jobId, m)));
             var scores = new double[data.Count];
             LatentGaussian? latent = null;
             if (method == AnomalyMethod.Latent)
             {
-                var reference = trainingDataset.Id == dataset.Id ? data : DatasetTensorLoader.Load(blobs, trainingDataset);
+                var reference = trainingDataset.Id == dataset.Id ? data
+                    : owned.Add(DatasetTensorLoader.Open(blobs, trainingDataset, memory.Current, m => logger.LogInformation("Score job {JobId}: {Message}", jobId, m)));
                 latent = await models.UseAsync(model.FileHash, loaded =>
                 {
                     using var threads = UseThreads(loaded.Model);
-                    return new AnomalyScorer(loaded.Model).FitLatent(reference.Pixels.AsSpan(0, reference.Count * reference.PixelCount), reference.Count);
+                    return new AnomalyScorer(loaded.Model).FitLatent(reference);
                 }, stopping);
             }
+            var pixels = new float[(long)Math.Min(Chunk, data.Count) * data.PixelCount];
             for (var start = 0; start < data.Count; start += Chunk)
             {
                 stopping.ThrowIfCancellationRequested();
                 var n = Math.Min(Chunk, data.Count - start);
+                data.ReadRange(start, n, pixels);
                 var chunk = await models.UseAsync(model.FileHash, loaded =>
                 {
                     using var threads = UseThreads(loaded.Model);
@@ -76,7 +81,7 @@ public sealed class ScoreJobRunner(
                         Latent = latent,
                         CompressedLength = image => PngCompressedLength.Nats(image, c.Channels, c.Height, c.Width),
                     };
-                    return scorer.Score(data.Pixels.AsSpan(start * data.PixelCount, n * data.PixelCount), n, method, job.K, Seed + (ulong)start);
+                    return scorer.Score(pixels.AsSpan(0, n * data.PixelCount), n, method, job.K, Seed + (ulong)start);
                 }, stopping);
                 chunk.CopyTo(scores, start);
                 faults.Reach(Failpoints.ScoreChunk, stopping);

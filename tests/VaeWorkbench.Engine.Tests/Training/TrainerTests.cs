@@ -79,6 +79,19 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ANonFiniteValidationLossStopsTrainingWithAClearReason()
+    {
+        // Training batches are finite; the validation images are not, as a diverged model's outputs on unseen data can be.
+        var pixels = new float[30 * 12];
+        pixels[5] = float.NaN;
+        var poisoned = new ImageDataset(pixels, 30, 1, 3, 4);
+        var trainer = new Trainer(new Vae(TestData.TinyMlp(), 1), Options());
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Run(Train, poisoned));
+        Assert.Contains("validation loss became NaN at epoch 1", e.Message);
+        Assert.Equal(0, trainer.EpochsCompleted);
+    }
+
+    [Fact]
     public void CancellationStopsTraining()
     {
         using var cts = new CancellationTokenSource();

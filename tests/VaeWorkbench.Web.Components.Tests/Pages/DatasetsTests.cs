@@ -154,6 +154,26 @@ public sealed class DatasetsTests : WorkbenchTestContext
     }
 
     [Fact]
+    public async Task A_failed_upload_can_be_tried_again_or_removed_in_one_click()
+    {
+        var user = await SignInAsync(TeamRole.Editor);
+        var page = Render<DatasetsPage>();
+        Choose(page, ("broken.png", [1, 2, 3, 4]));
+        page.Find("#start-upload").Click();
+        page.WaitForAssertion(() => Assert.Contains("None of the uploaded files could be imported", page.Find("#upload-error").TextContent), Wait);
+
+        // Trying again sends the same files again: the same refusal, and still no dataset left behind.
+        page.Find("#retry-upload").Click();
+        page.WaitForAssertion(() => Assert.Contains("None of the uploaded files could be imported", page.Find("#upload-error").TextContent), Wait);
+        var stored = await RunAsync<DatasetService, DatasetListPage>(s => s.PageAsync(user.UserId, user.TeamId, new DatasetListQuery(0, 10)));
+        Assert.Empty(stored.Items);
+
+        page.Find("#clear-upload").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#upload-error, .vwb-upload-item")), Wait);
+        Assert.True(page.Find("#start-upload").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public async Task A_failed_import_stays_on_the_page_until_dismissed()
     {
         await SignInAsync(TeamRole.Editor);
@@ -165,7 +185,7 @@ public sealed class DatasetsTests : WorkbenchTestContext
         page.WaitForAssertion(() => Assert.Contains("None of the uploaded files could be imported", page.Find("#upload-error").TextContent), Wait);
         Assert.Equal("The import did not finish; see the message.", page.Find("#upload-status").TextContent);
         Assert.Empty(page.FindAll("#import-summary"));
-        page.Find("#upload-error button").Click();
+        page.Find("#upload-error .mud-alert-close button").Click();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("#upload-error")), Wait);
     }
 

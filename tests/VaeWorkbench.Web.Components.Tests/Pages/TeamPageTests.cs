@@ -19,7 +19,7 @@ public sealed class TeamPageTests : WorkbenchTestContext
         page.Find("#create-invite").Click();
 
         var code = page.WaitForElement("#invite-code").TextContent;
-        Assert.Contains("A one-time invite for a Editor, valid until", page.Find("#invite-created").TextContent);
+        Assert.Contains("A one-time invite for an Editor, valid until", page.Find("#invite-created").TextContent);
         Assert.Equal($"http://localhost/join/{code}", page.Find("#invite-link").TextContent);
         var invite = await RunAsync<InviteService, InvitePreview?>(s => s.PreviewAsync(code));
         Assert.Equal((owner.TeamId, TeamRole.Editor, InviteState.Pending), (invite?.TeamId, invite?.Role, invite?.State));

@@ -116,6 +116,14 @@ public partial class Datasets : IDisposable
         if (total > Limits.MaxUploadBytes) status = $"These files hold {FormatBytes(total)}; an upload may hold {FormatBytes(Limits.MaxUploadBytes)}.";
     }
 
+    /// <summary>Drops a selection that failed, so the page is back to a fresh upload; nothing of it was kept on the server.</summary>
+    private void ClearUpload()
+    {
+        uploads.Clear();
+        uploadError = null;
+        status = null;
+    }
+
     private async Task UploadAsync()
     {
         if (Workspace.CurrentTeam is not { } team || uploads.Count == 0) return;

@@ -1,0 +1,45 @@
+using VaeWorkbench.Engine.Data;
+
+namespace VaeWorkbench.Engine.Model;
+
+/// <summary>Inference over a whole <see cref="IImageSource"/> a chunk at a time, so a set larger than memory is never one array.</summary>
+public static class VaeSourceExtensions
+{
+    // A multiple of the model's inference batch (256), so chunked results equal one call on the whole array bit for bit.
+    public const int Chunk = 1024;
+
+    /// <summary>source -> μ:(Count, L), encoded chunk by chunk.</summary>
+    public static float[] EncodeMeans(this Vae model, IImageSource source)
+    {
+        CheckShape(model, source);
+        var means = new float[(long)source.Count * model.Latent];
+        foreach (var (start, n, pixels) in source.Chunks(Chunk))
+            model.Encode(pixels.AsSpan(0, n * source.PixelCount), n).Mean.CopyTo(means.AsSpan(start * model.Latent));
+        return means;
+    }
+
+    /// <summary>The chosen images -> μ:(n, L), log σ²:(n, L), gathered and encoded a chunk at a time.</summary>
+    public static (float[] Mean, float[] LogVariance) Encode(this Vae model, IImageSource source, ReadOnlySpan<int> rows)
+    {
+        CheckShape(model, source);
+        var latent = model.Latent;
+        var mean = new float[(long)rows.Length * latent];
+        var logVariance = new float[(long)rows.Length * latent];
+        var pixels = new float[(long)Math.Min(Chunk, rows.Length) * source.PixelCount];
+        for (var start = 0; start < rows.Length; start += Chunk)
+        {
+            var n = Math.Min(Chunk, rows.Length - start);
+            source.Gather(rows.Slice(start, n), pixels);
+            var (m, lv) = model.Encode(pixels.AsSpan(0, n * source.PixelCount), n);
+            m.CopyTo(mean.AsSpan(start * latent));
+            lv.CopyTo(logVariance.AsSpan(start * latent));
+        }
+        return (mean, logVariance);
+    }
+
+    public static void CheckShape(Vae model, IImageSource source)
+    {
+        if (source.PixelCount != model.PixelCount)
+            throw new ArgumentException($"the dataset's images are {source.Channels}x{source.Height}x{source.Width} but the model takes {model.Config.Channels}x{model.Config.Height}x{model.Config.Width}");
+    }
+}
