@@ -6,6 +6,9 @@ namespace VaeWorkbench.Engine.Generation;
 /// <summary>
 /// Draws latent codes (and labels, −1 for none) for one generation mode, in order from one RNG, so drawing in chunks
 /// gives exactly the codes one big draw would. The mode's statistics (posteriors, class Gaussians) are computed once.
+/// A conditional model draws z from the prior N(0, T²·I) and takes the class as its label, in turn over the classes
+/// (Prior and PerClass alike: the decoder, not a region of latent space, carries the class); its variations and
+/// interpolations encode and decode at the source images' own class.
 /// </summary>
 internal sealed class LatentSampler
 {
@@ -20,6 +23,7 @@ internal sealed class LatentSampler
     private readonly float[][] _classMean = [];
     private readonly float[][] _classStd = [];
     private readonly int[][] _classMembers = [];
+    private readonly bool _conditional;
     private int _drawn;
 
     public LatentSampler(Vae model, ImageDataset? data, GenerationRequest request)
@@ -27,6 +31,15 @@ internal sealed class LatentSampler
         _request = request;
         _latent = model.Latent;
         _rng = new Rng(request.Seed);
+        _conditional = model.Conditional;
+        if (_conditional && request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+        {
+            _classes = request.Classes is null ? [.. Enumerable.Range(0, model.ClassCount)] : request.Classes.Distinct().Order().ToArray();
+            if (_classes.Length == 0) throw new ArgumentException("no classes to generate");
+            foreach (var c in _classes)
+                if ((uint)c >= (uint)model.ClassCount) throw new ArgumentException($"class {c} is outside the model's {model.ClassCount} classes (0..{model.ClassCount - 1})");
+            return;
+        }
         if (request.Mode == GenerationMode.Prior) return;
         if (data is null) throw new ArgumentException($"{request.Mode} generation needs a source dataset");
         if (data.PixelCount != model.PixelCount)
@@ -42,7 +55,8 @@ internal sealed class LatentSampler
                 if ((uint)indices[i] >= (uint)data.Count) throw new ArgumentException($"image index {indices[i]} is outside the dataset (0..{data.Count - 1})");
                 data.Image(indices[i]).CopyTo(pixels.AsSpan(i * data.PixelCount));
             }
-            var (mean, logVariance) = model.Encode(pixels, indices.Length);
+            if (_conditional && data.Labels is null) throw new ArgumentException("variations of a conditional model need the source images' classes");
+            var (mean, logVariance) = model.Encode(pixels, indices.Length, _conditional ? indices.Select(i => data.Labels![i]).ToArray() : default);
             _means = mean;
             _sigmas = logVariance.Select(lv => MathF.Exp(0.5f * lv)).ToArray();
             _sourceLabels = indices.Select(i => data.Labels?[i] ?? -1).ToArray();
@@ -55,7 +69,7 @@ internal sealed class LatentSampler
         foreach (var c in _classes)
             if (Array.IndexOf(present, c) < 0) throw new ArgumentException($"class {c} has no images in the dataset");
         if (_classes.Length == 0) throw new ArgumentException("no classes to generate");
-        _means = model.Encode(data.Pixels, data.Count).Mean;
+        _means = model.Encode(data.Pixels, data.Count, _conditional ? data.Labels : default).Mean;
         _classMembers = _classes.Select(c => Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == c).ToArray()).ToArray();
         if (request.Mode == GenerationMode.Interpolate)
         {
@@ -74,6 +88,12 @@ internal sealed class LatentSampler
         for (var i = 0; i < n; i++, _drawn++)
         {
             var row = z.Slice(i * _latent, _latent);
+            if (_conditional && _request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+            {
+                _rng.FillGaussian(row, _request.Temperature);
+                labels[i] = _classes[_drawn % _classes.Length]; // round-robin: balanced counts whatever the RNG
+                continue;
+            }
             switch (_request.Mode)
             {
                 case GenerationMode.Prior:
