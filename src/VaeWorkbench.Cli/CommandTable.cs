@@ -11,6 +11,8 @@ public static class CommandTable
         new ScoreCommand(),
         new GenerateCommand(),
         new BenchCommand(),
+        new BenchFidelityCommand(),
+        new BenchAugmentCommand(),
         new OneClassCommand(),
         new ImageDecodeCommand(),
         new ImageInfoCommand(),
