@@ -32,7 +32,7 @@ public sealed class ImageSubsetTests : IDisposable
         var subset = new ImageSubset(data, [4, 1, 5]);
         Assert.Equal([new ImageBlock(0, 3)], subset.Blocks);
         Assert.Equal(ShardedImageSetTests.Gather(data, [4, 1, 5]), ShardedImageSetTests.Gather(subset, [0, 1, 2]));
-        Assert.Equal([4 % 10, 1, 5], subset.Labels);
+        Assert.Equal([4 % 10, 1, 5], subset.Labels!);
     }
 
     [Fact]
