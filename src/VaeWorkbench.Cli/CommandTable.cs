@@ -12,6 +12,8 @@ public static class CommandTable
         new GenerateCommand(),
         new BenchCommand(),
         new BenchMemoryCommand(),
+        new BenchFidelityCommand(),
+        new BenchAugmentCommand(),
         new OneClassCommand(),
         new ImageDecodeCommand(),
         new ImageInfoCommand(),

@@ -19,6 +19,8 @@ internal static class ExportableOptions
         nameof(VaeConfig.Latent), nameof(VaeConfig.Hidden), nameof(VaeConfig.ConvWidths), nameof(VaeConfig.ConvDense),
         // The likelihood shapes the loss only: the decoder's mean image is σ(logits) for every kind (README.txt says so).
         nameof(VaeConfig.Loss), nameof(VaeConfig.ObservationScale), nameof(VaeConfig.PixelCount),
+        // A conditional model's graphs take the class as a second input (ClassInput).
+        nameof(VaeConfig.ClassCount), nameof(VaeConfig.Conditional),
     ];
 
     private static readonly JsonNamingPolicy FileNames = JsonNamingPolicy.SnakeCaseLower;

@@ -24,7 +24,7 @@ internal readonly record struct TensorLayout(int Size, bool IsImage, int C, int 
 /// conv weights are permuted to ONNX's (Out, In, K, K) and channels-last buffers are transposed where the engine reads
 /// them flat. A layer with no translation is refused by name.
 /// </summary>
-internal sealed class LayerTranslator(OnnxGraph graph, string part)
+internal sealed class LayerTranslator(OnnxGraph graph, string part, ClassInput? classes = null)
 {
     public (string Tensor, TensorLayout Layout) Translate(Sequential network, string tensor, TensorLayout layout)
     {
@@ -40,6 +40,7 @@ internal sealed class LayerTranslator(OnnxGraph graph, string part)
                 ConvTranspose2d deconv => ConvTranspose(deconv, tensor, layout),
                 ChannelsLast permute => Permute(permute, tensor, layout),
                 Reshape reshape => Reinterpret(reshape, tensor, layout),
+                ConcatCondition concat => Condition(concat, tensor, layout),
                 Relu => (graph.Node("Relu", [tensor]), layout),
                 LeakyRelu leaky => (graph.Node("LeakyRelu", [tensor], null, OnnxGraph.Float("alpha", leaky.Slope)), layout),
                 Sigmoid => (graph.Node("Sigmoid", [tensor]), layout),
@@ -88,6 +89,14 @@ internal sealed class LayerTranslator(OnnxGraph graph, string part)
         OnnxGraph.Ints("strides", stride, stride),
         OnnxGraph.Ints("pads", padding, padding, padding, padding),
     ];
+
+    // x:(B,In) class:(B) -> [x ‖ one-hot(class)]:(B,In+K), as the engine's ConcatCondition
+    private (string, TensorLayout) Condition(ConcatCondition concat, string tensor, TensorLayout layout)
+    {
+        if (classes is null) throw new OnnxExportException($"the {part} appends a class, but the model has no class count");
+        var x = ToFlat(tensor, layout);
+        return (graph.Node("Concat", [x, classes.OneHot(concat.ConditionSize)], null, OnnxGraph.Int("axis", 1)), TensorLayout.Flat(concat.OutputSize));
+    }
 
     // The engine moves values between (C,H,W) and (H,W,C); an ONNX image is NCHW either way, so only the label changes.
     private (string, TensorLayout) Permute(ChannelsLast permute, string tensor, TensorLayout layout)

@@ -20,6 +20,10 @@ internal static class OnnxReadme
     public const string LogitsDoc = "float32 (batch, C, H, W), NCHW like the encoder's image: the decoder's logits, unbounded.";
     public const string PixelsDoc = "float32 (batch, C, H, W), NCHW like the encoder's image: σ(logits), the mean image, values in [0, 1].";
 
+    public static string ClassDoc(VaeConfig c) =>
+        $"int64 (batch): the class of each image, an index in 0..{c.ClassCount - 1}; the graph makes it a one-hot vector, " +
+        "appended to the encoder's features and to z (the model's learned class embedding is the weight columns of the layer after).";
+
     public static string EncoderDoc(VaeConfig c) =>
         $"VaeWorkbench VAE encoder ({Architecture(c)}): image -> mean and log_variance of q(z | image), latent size {c.Latent}.";
 
@@ -35,15 +39,19 @@ internal static class OnnxReadme
         Line($"Architecture: {Architecture(c)}. Likelihood it was trained with: {OptionNames.NameOf(OptionNames.Losses, c.Loss)}.");
         Line($"ONNX IR version 8, opset {OnnxGraph.Opset} (default domain only). The first dimension of every input and output is");
         Line($"the batch size, named '{OnnxGraph.BatchDimension}': any batch of 1 or more images runs in one call.");
-        Line("This model is unconditional: neither graph takes a class.");
+        Line(c.Conditional
+            ? $"This model is conditional on {c.ClassCount} classes: both graphs take the class of each image as a second input."
+            : "This model takes no class: each graph has one input.");
         Line();
         Line($"{OnnxExport.EncoderFile}");
         Line($"  input  {VaeOnnxExporter.ImageInput,-13} {ImageDoc(c)}");
+        if (c.Conditional) Line($"  input  {VaeOnnxExporter.ClassIndexInput,-13} {ClassDoc(c)}");
         Line($"  output {VaeOnnxExporter.MeanOutput,-13} {MeanDoc.Replace("latent", c.Latent.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}");
         Line($"  output {VaeOnnxExporter.LogVarianceOutput,-13} {LogVarianceDoc.Replace("latent)", $"{c.Latent})", StringComparison.Ordinal)}");
         Line();
         Line($"{OnnxExport.DecoderFile}");
         Line($"  input  {VaeOnnxExporter.LatentInput,-13} {LatentDoc.Replace("latent)", $"{c.Latent})", StringComparison.Ordinal)}");
+        if (c.Conditional) Line($"  input  {VaeOnnxExporter.ClassIndexInput,-13} {ClassDoc(c)}");
         Line($"  output {VaeOnnxExporter.LogitsOutput,-13} {Shape(LogitsDoc, c)}");
         Line($"  output {VaeOnnxExporter.PixelsOutput,-13} {Shape(PixelsDoc, c)}");
         Line();
@@ -51,8 +59,16 @@ internal static class OnnxReadme
         Line("stored row by row; an 8-bit value v is v / 255, and a pixel p is written back as round(255 · p).");
         Line();
         Line("Use:");
-        Line("  reconstruct  pixels = decoder(z = encoder(image).mean)");
-        Line("  sample       pixels = decoder(z ~ N(0, I))");
+        if (c.Conditional)
+        {
+            Line("  reconstruct  pixels = decoder(z = encoder(image, class).mean, class)");
+            Line("  sample       pixels = decoder(z ~ N(0, I), class): an image of the class asked for");
+        }
+        else
+        {
+            Line("  reconstruct  pixels = decoder(z = encoder(image).mean)");
+            Line("  sample       pixels = decoder(z ~ N(0, I))");
+        }
         Line("  posterior    z = mean + exp(0.5 · log_variance) · ε, ε ~ N(0, I)");
         Line("The pixels output is the decoder's mean image, what VaeWorkbench shows and saves; logits are for a loss");
         Line("(binary cross-entropy with logits is the Bernoulli likelihood). For the Gaussian, Laplace and MSE likelihoods the");

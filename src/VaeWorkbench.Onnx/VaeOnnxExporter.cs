@@ -18,6 +18,9 @@ public static class VaeOnnxExporter
     public const string MeanOutput = "mean";
     public const string LogVarianceOutput = "log_variance";
     public const string LatentInput = "z";
+
+    /// <summary>A conditional model's second input on both graphs: int64 (batch), the class index of each image.</summary>
+    public const string ClassIndexInput = ClassInput.Name;
     public const string LogitsOutput = "logits";
     public const string PixelsOutput = "pixels";
 
@@ -45,13 +48,13 @@ public static class VaeOnnxExporter
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    // image:(B,C,H,W) -> head:(B,2L) -> mean:(B,L), log_variance:(B,L)
+    // image:(B,C,H,W) [class:(B)] -> head:(B,2L) -> mean:(B,L), log_variance:(B,L)
     private static byte[] Encoder(Vae model, Dictionary<string, string> metadata)
     {
         var c = model.Config;
         var graph = new OnnxGraph("vae_encoder");
         var image = graph.FloatInput(ImageInput, OnnxReadme.ImageDoc(c), c.Channels, c.Height, c.Width);
-        var translator = new LayerTranslator(graph, "encoder");
+        var translator = new LayerTranslator(graph, "encoder", Classes(graph, c));
         var (head, layout) = translator.Translate(model.Encoder, image, TensorLayout.Image(c.Channels, c.Height, c.Width, engineChannelsLast: false));
         if (layout.Size != 2 * c.Latent) throw new OnnxExportException($"the encoder ends with {layout.Size} values per image, not 2 × {c.Latent} (μ and log σ²)");
         var flat = translator.ToFlat(head, layout);
@@ -62,13 +65,22 @@ public static class VaeOnnxExporter
         return graph.ToModel(OnnxReadme.EncoderDoc(c), metadata);
     }
 
-    // z:(B,L) -> logits:(B,C,H,W), pixels = σ(logits)
+    /// <summary>The class input, declared on the graph, for a conditional model; null otherwise.</summary>
+    private static ClassInput? Classes(OnnxGraph graph, VaeConfig c)
+    {
+        if (!c.Conditional) return null;
+        var classes = new ClassInput(graph, c.ClassCount);
+        classes.Declare(OnnxReadme.ClassDoc(c));
+        return classes;
+    }
+
+    // z:(B,L) [class:(B)] -> logits:(B,C,H,W), pixels = σ(logits)
     private static byte[] Decoder(Vae model, Dictionary<string, string> metadata)
     {
         var c = model.Config;
         var graph = new OnnxGraph("vae_decoder");
         var z = graph.FloatInput(LatentInput, OnnxReadme.LatentDoc, c.Latent);
-        var translator = new LayerTranslator(graph, "decoder");
+        var translator = new LayerTranslator(graph, "decoder", Classes(graph, c));
         var (output, layout) = translator.Translate(model.Decoder, z, TensorLayout.Flat(c.Latent));
         if (layout.Size != c.PixelCount) throw new OnnxExportException($"the decoder ends with {layout.Size} values per image, not {c.PixelCount}");
         // The engine's decoder ends in the dataset's (C, H, W) order; an NCHW image in that order is used as it is.

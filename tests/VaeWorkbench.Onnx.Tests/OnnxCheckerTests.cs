@@ -29,12 +29,14 @@ public class OnnxCheckerTests
     [InlineData("mlp")]
     [InlineData("conv")]
     [InlineData("conv-rgb-64")]
+    [InlineData("mlp-conditional")]
     public async Task Onnx_checker_accepts_both_files(string preset)
     {
         var config = preset switch
         {
             "mlp" => VaeConfig.MlpPreset(),
             "conv" => VaeConfig.ConvPreset(),
+            "mlp-conditional" => VaeConfig.MlpPreset() with { ClassCount = 10 },
             _ => new VaeConfig { Architecture = VaeArchitecture.Conv, Channels = 3, Height = 64, Width = 64, Latent = 16, ConvWidths = [8, 16, 32, 32], ConvDense = 96 },
         };
         var export = VaeOnnxExporter.Export(TestModels.ThroughFile(new Vae(config, 1)), preset);
@@ -46,10 +48,11 @@ public class OnnxCheckerTests
             var decoder = Path.Combine(directory.FullName, OnnxExport.DecoderFile);
             var lines = await RunPythonAsync(encoder, decoder);
             var (c, h, w, l) = (config.Channels, config.Height, config.Width, config.Latent);
+            var classes = config.Conditional ? " class(batch)" : "";
             Assert.Equal(
             [
-                $"ok ir8 ai.onnx:17 image(batch,{c},{h},{w}) mean(batch,{l}) log_variance(batch,{l})",
-                $"ok ir8 ai.onnx:17 z(batch,{l}) logits(batch,{c},{h},{w}) pixels(batch,{c},{h},{w})",
+                $"ok ir8 ai.onnx:17 image(batch,{c},{h},{w}){classes} mean(batch,{l}) log_variance(batch,{l})",
+                $"ok ir8 ai.onnx:17 z(batch,{l}){classes} logits(batch,{c},{h},{w}) pixels(batch,{c},{h},{w})",
             ], lines);
         }
         finally

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace VaeWorkbench.Onnx.Tests;
 
-/// <summary>Runs an exported graph in ONNX Runtime on CPU: named float inputs in, every output out as a flat array.</summary>
+/// <summary>Runs an exported graph in ONNX Runtime on CPU: named inputs in, every output out as a flat float array.</summary>
 internal sealed class OrtRunner : IDisposable
 {
     private readonly InferenceSession _session;
@@ -16,15 +16,30 @@ internal sealed class OrtRunner : IDisposable
     public IReadOnlyDictionary<string, NodeMetadata> Inputs => _session.InputMetadata;
     public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
 
-    public Dictionary<string, float[]> Run(string input, float[] values, params long[] shape)
+    public static (string Name, Func<OrtValue> Value) Floats(string name, float[] values, params long[] shape) =>
+        (name, () => OrtValue.CreateTensorValueFromMemory(values, shape));
+
+    public static (string Name, Func<OrtValue> Value) Int64s(string name, long[] values) =>
+        (name, () => OrtValue.CreateTensorValueFromMemory(values, [values.Length]));
+
+    public Dictionary<string, float[]> Run(string input, float[] values, params long[] shape) => Run(Floats(input, values, shape));
+
+    public Dictionary<string, float[]> Run(params (string Name, Func<OrtValue> Value)[] inputs)
     {
-        using var tensor = OrtValue.CreateTensorValueFromMemory(values, shape);
-        var names = _session.OutputNames.ToArray();
-        using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, [input], [tensor], names);
-        var outputs = new Dictionary<string, float[]>();
-        for (var i = 0; i < names.Length; i++) outputs[names[i]] = results[i].GetTensorDataAsSpan<float>().ToArray();
-        return outputs;
+        var tensors = inputs.Select(i => i.Value()).ToArray();
+        try
+        {
+            var names = _session.OutputNames.ToArray();
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, inputs.Select(i => i.Name).ToArray(), tensors, names);
+            var outputs = new Dictionary<string, float[]>();
+            for (var i = 0; i < names.Length; i++) outputs[names[i]] = results[i].GetTensorDataAsSpan<float>().ToArray();
+            return outputs;
+        }
+        finally
+        {
+            foreach (var tensor in tensors) tensor.Dispose();
+        }
     }
 
     public void Dispose() => _session.Dispose();

@@ -12,16 +12,32 @@ internal static class TestModels
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
-    /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split ("train" or "t10k").</summary>
+    /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split ("train" or "t10k"), with their labels.</summary>
     public static ImageDataset Fashion(string split, int count)
     {
-        var path = Path.Combine(FashionMnist, $"{split}-images-idx3-ubyte.gz");
-        if (!File.Exists(path)) Assert.Fail($"{path} is missing: apt-get install -y dataset-fashion-mnist (scripts/test.sh does this)");
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        gzip.ReadExactly(new byte[16]); // IDX header
+        using var images = Open(split, "images", 16);
         var bytes = new byte[count * 784];
-        gzip.ReadExactly(bytes);
-        return ImageDataset.FromBytes(bytes, count, 1, 28, 28);
+        images.ReadExactly(bytes);
+        return ImageDataset.FromBytes(bytes, count, 1, 28, 28, FashionLabels(split, count));
+    }
+
+    /// <summary>The classes (0..9) of the first <paramref name="count"/> images of a split.</summary>
+    public static int[] FashionLabels(string split, int count)
+    {
+        using var labels = Open(split, "labels", 8);
+        var bytes = new byte[count];
+        labels.ReadExactly(bytes);
+        return bytes.Select(b => (int)b).ToArray();
+    }
+
+    // An IDX file of the split, past its header.
+    private static GZipStream Open(string split, string kind, int headerBytes)
+    {
+        var path = Path.Combine(FashionMnist, $"{split}-{kind}-idx{(kind == "images" ? 3 : 1)}-ubyte.gz");
+        if (!File.Exists(path)) Assert.Fail($"{path} is missing: apt-get install -y dataset-fashion-mnist (scripts/test.sh does this)");
+        var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        gzip.ReadExactly(new byte[headerBytes]);
+        return gzip;
     }
 
     /// <summary>Independent uniform pixels in [0, 1], reproducible from <paramref name="seed"/>.</summary>

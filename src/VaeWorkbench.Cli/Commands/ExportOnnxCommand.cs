@@ -13,6 +13,7 @@ public sealed class ExportOnnxCommand : ICliCommand
           writes <dir>/encoder.onnx   image (batch, C, H, W) in [0, 1] -> mean, log_variance (batch, latent)
                  <dir>/decoder.onnx   z (batch, latent) -> logits and pixels = sigmoid(logits) (batch, C, H, W)
                  <dir>/README.txt     inputs, outputs, shapes, pixel layout and value ranges
+          a conditional model (vae train --conditional) takes a second input on both graphs: class, int64 (batch), 0..K-1
           ONNX opset 17 (IR 8), batch dimension dynamic. A model the export cannot represent is refused, naming why.
         """;
 
@@ -28,7 +29,7 @@ public sealed class ExportOnnxCommand : ICliCommand
         var c = loaded.Model.Config;
         stdout.WriteLine($"wrote {Path.Combine(output, OnnxExport.EncoderFile)} ({export.Encoder.Length:N0} bytes), " +
             $"{Path.Combine(output, OnnxExport.DecoderFile)} ({export.Decoder.Length:N0} bytes) and {OnnxExport.ReadmeFile}: " +
-            $"image {c.Channels}x{c.Height}x{c.Width}, latent {c.Latent}, opset {VaeOnnxExporter.Opset}");
+            $"image {c.Channels}x{c.Height}x{c.Width}, latent {c.Latent}{(c.Conditional ? $", class input (0..{c.ClassCount - 1})" : "")}, opset {VaeOnnxExporter.Opset}");
         return 0;
     }
 }

@@ -31,11 +31,16 @@ public sealed class GenerateCommand : ICliCommand
     public string Usage => """
         usage: vae generate --model <m.vae> --out <dir|file.zip> [--mode prior|variations|per-class|interpolate]
                             [--data <idx dir>] [--count N] [--seed N] [--temperature F] [--spread F]
-                            [--images i,j,...] [--classes a,b,...] [--max-elbo-percentile P]
+                            [--images i,j,...] [--classes a,b,...] [--class C] [--count-per-class N]
+                            [--max-elbo-percentile P]
                             [--min-distance D] [--distance-space pixel|latent] [--include-originals] [--threads N]
           --mode                 prior (default): z ~ N(0, t²I); variations: around --images of --data;
                                  per-class: a Gaussian fitted to each class of --data; interpolate: same-class pairs
           --count                images to generate, 1..100000 (default 16); the filter may keep fewer
+          --class C              generate class C only (the same as --classes C)
+          --count-per-class N    N images of each class asked for (instead of --count)
+                                 A conditional model (vae train --conditional) decodes prior draws at each class in
+                                 turn, in prior and per-class modes alike, and needs no --data for them
           --temperature          0.1..2 (default 1), scales prior and per-class draws
           --spread               0..10 (default 1), scales σ around each source image in variations
           --max-elbo-percentile  drop samples whose negative ELBO is above this percentile of --data's
@@ -50,6 +55,14 @@ public sealed class GenerateCommand : ICliCommand
         var output = args.Required("out");
         var mode = args.Choice("mode", GenerationMode.Prior, Modes);
         var dataPath = args.String("data");
+        var classes = IntList(args, "classes");
+        if (args.Has("class"))
+        {
+            if (classes is not null) throw new UsageException("give --class or --classes, not both");
+            classes = [args.Int("class", 0, 0)];
+        }
+        var perClass = args.Has("count-per-class") ? args.Int("count-per-class", 1, 1, GenerationRequest.MaxCount) : (int?)null;
+        if (perClass is not null && args.Has("count")) throw new UsageException("give --count or --count-per-class, not both");
         var request = new GenerationRequest
         {
             Mode = mode,
@@ -58,7 +71,7 @@ public sealed class GenerateCommand : ICliCommand
             Temperature = (float)args.Double("temperature", 1, 0.1, 2),
             Spread = (float)args.Double("spread", 1, 0, 10),
             ImageIndices = IntList(args, "images"),
-            Classes = IntList(args, "classes"),
+            Classes = classes,
         };
         var filter = new GenerationFilter
         {
@@ -70,11 +83,20 @@ public sealed class GenerateCommand : ICliCommand
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         var memory = MemoryBudget.From(args);
         args.EnsureAllConsumed();
-        if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
-            throw new UsageException("--data is needed for this mode, the filter and --include-originals");
-
         Task? warmUp = null;
         var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
+        var fromPrior = mode == GenerationMode.Prior || (model.Conditional && mode == GenerationMode.PerClass);
+        if (dataPath is null && (!fromPrior || filter.IsActive || includeOriginals))
+            throw new UsageException("--data is needed for this mode, the filter and --include-originals");
+        if (perClass is { } n)
+        {
+            // Classes generated: those asked for, or (a conditional model) all of its classes, or those of --data.
+            var classCount = classes?.Distinct().Count() ?? (model.Conditional ? model.ClassCount : null as int?)
+                ?? (dataPath is null ? throw new UsageException("--count-per-class needs --classes, a conditional model or --data") : DatasetLoader.Load(dataPath, DatasetSplit.Train).Labels?.Distinct().Count())
+                ?? throw new UsageException("--count-per-class needs classes, and --data has none");
+            if ((long)n * classCount > GenerationRequest.MaxCount) throw new UsageException($"--count-per-class {n} × {classCount} classes is more than {GenerationRequest.MaxCount} images");
+            request = request with { Count = n * classCount };
+        }
         model.Threads = threads;
         using var sources = new SourceScope();
         var data = dataPath is null ? null : sources.Add(DatasetLoader.Open(dataPath, DatasetSplit.Train, memory, log: stderr));
@@ -149,7 +171,7 @@ public sealed class GenerateCommand : ICliCommand
         {
             var stand = new Vae(config, seed: 1) { Threads = 1 };
             var n = Math.Min(images, 16);
-            stand.Decode(new float[n * stand.Latent], n);
+            stand.Decode(new float[n * stand.Latent], n, config.Conditional ? new int[n] : default);
         }),
         Task.Run(() =>
         {

@@ -26,6 +26,8 @@ public sealed class TrainCommand : ICliCommand
                               also write the optimizer state, so that --resume can continue the file
                               (about three times the size); implied by --resume
           --arch mlp|conv     architecture preset (DESIGN.md §3), default mlp
+          --conditional       a conditional VAE: the class (one-hot) is appended to the encoder's features and to z
+                              at the decoder's input; needs a dataset with classes
           --latent N          latent size (default 20 for mlp, 16 for conv)
           --hidden A,B,..     mlp hidden sizes (default 400)
           --widths A,B,..     conv channel widths (default 32,64)
@@ -70,6 +72,7 @@ public sealed class TrainCommand : ICliCommand
         }
 
         var arch = args.Choice("arch", VaeArchitecture.Mlp, OptionNames.Architectures);
+        var conditional = args.Flag("conditional");
         var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset() : VaeConfig.ConvPreset();
         var widths = IntList(args, "widths");
         var config = preset with
@@ -105,7 +108,7 @@ public sealed class TrainCommand : ICliCommand
         args.EnsureAllConsumed();
         using var sources = new SourceScope();
         var train = sources.Add(DatasetLoader.Open(data, DatasetSplit.Train, memory, limit, normalize, stderr));
-        config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width };
+        config = config with { Channels = train.Channels, Height = train.Height, Width = train.Width, ClassCount = conditional ? ClassCountOf(train, data) : 0 };
         // The conv preset's depth follows the image size (a third stage at 64 px), known only once the data is read.
         if (arch == VaeArchitecture.Conv && widths is null) config = config with { ConvWidths = VaeConfig.ConvPresetWidths(train.Height) };
         var trainer = new Trainer(new Vae(config, options.Seed), options);
@@ -144,6 +147,14 @@ public sealed class TrainCommand : ICliCommand
             ["peak_rss_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
         };
         return JsonSerializer.Serialize(line);
+    }
+
+    /// <summary>Classes 0..max label of a labelled dataset; a dataset without classes cannot train a conditional model.</summary>
+    internal static int ClassCountOf(Engine.Data.IImageSource train, string data)
+    {
+        if (train.Labels is not { Length: > 0 } labels)
+            throw new ArgumentException($"--conditional needs a dataset with classes, and '{data}' has none (an IDX directory needs its label files; a folder needs class subfolders)");
+        return labels.Max() + 1;
     }
 
     private static int[]? IntList(CliArguments args, string name)

@@ -55,7 +55,8 @@ public sealed class GenerationRun
     {
         _cancellationToken.ThrowIfCancellationRequested();
         var (n, start, pixelCount) = (plan.Count, plan.Start, model.PixelCount);
-        var pixels = model.Decode(plan.Latents, n);
+        var classes = model.Conditional ? plan.Labels : default; // a conditional model decodes each sample at its label
+        var pixels = model.Decode(plan.Latents, n, classes);
         var keep = new bool[n];
         var scores = new double[n];
         if (_judge is null)
@@ -65,7 +66,7 @@ public sealed class GenerationRun
         }
         else
         {
-            _judge.Judge(model, pixels, n, plan.Index, keep, scores);
+            _judge.Judge(model, pixels, n, plan.Index, keep, scores, classes);
         }
         var kept = keep.AsSpan().Count(true);
         if (kept == n) return new GeneratedChunk(n, n, pixels, Enumerable.Range(start, n).ToArray(), plan.Labels, scores);

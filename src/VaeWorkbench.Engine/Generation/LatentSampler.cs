@@ -6,6 +6,9 @@ namespace VaeWorkbench.Engine.Generation;
 /// <summary>
 /// Draws latent codes (and labels, −1 for none) for one generation mode, in order from one RNG, so drawing in chunks
 /// gives exactly the codes one big draw would. The mode's statistics (posteriors, class Gaussians) are computed once.
+/// A conditional model draws z from the prior N(0, T²·I) and takes the class as its label, in turn over the classes
+/// (Prior and PerClass alike: the decoder, not a region of latent space, carries the class); its variations and
+/// interpolations encode and decode at the source images' own class.
 /// </summary>
 internal sealed class LatentSampler
 {
@@ -20,6 +23,7 @@ internal sealed class LatentSampler
     private readonly float[][] _classMean = [];
     private readonly float[][] _classStd = [];
     private readonly int[][] _classMembers = [];
+    private readonly bool _conditional;
     private int _drawn;
 
     public LatentSampler(Vae model, IImageSource? data, GenerationRequest request)
@@ -27,6 +31,15 @@ internal sealed class LatentSampler
         _request = request;
         _latent = model.Latent;
         _rng = new Rng(request.Seed);
+        _conditional = model.Conditional;
+        if (_conditional && request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+        {
+            _classes = request.Classes is null ? [.. Enumerable.Range(0, model.ClassCount)] : request.Classes.Distinct().Order().ToArray();
+            if (_classes.Length == 0) throw new ArgumentException("no classes to generate");
+            foreach (var c in _classes)
+                if ((uint)c >= (uint)model.ClassCount) throw new ArgumentException($"class {c} is outside the model's {model.ClassCount} classes (0..{model.ClassCount - 1})");
+            return;
+        }
         if (request.Mode == GenerationMode.Prior) return;
         if (data is null) throw new ArgumentException($"{request.Mode} generation needs a source dataset");
         VaeSourceExtensions.CheckShape(model, data);
@@ -37,6 +50,7 @@ internal sealed class LatentSampler
             if (indices.Length == 0) throw new ArgumentException("variations need at least one source image");
             foreach (var index in indices)
                 if ((uint)index >= (uint)data.Count) throw new ArgumentException($"image index {index} is outside the dataset (0..{data.Count - 1})");
+            if (_conditional && data.Labels is null) throw new ArgumentException("variations of a conditional model need the source images' classes");
             var (mean, logVariance) = model.Encode(data, indices);
             _means = mean;
             _sigmas = logVariance.Select(lv => MathF.Exp(0.5f * lv)).ToArray();
@@ -69,6 +83,12 @@ internal sealed class LatentSampler
         for (var i = 0; i < n; i++, _drawn++)
         {
             var row = z.Slice(i * _latent, _latent);
+            if (_conditional && _request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+            {
+                _rng.FillGaussian(row, _request.Temperature);
+                labels[i] = _classes[_drawn % _classes.Length]; // round-robin: balanced counts whatever the RNG
+                continue;
+            }
             switch (_request.Mode)
             {
                 case GenerationMode.Prior:

@@ -29,13 +29,13 @@ public sealed class QualityFilter
         var subset = EvenlySpaced(training, filter.ReferenceLimit);
         if (filter.MaxElboPercentile is { } percentile)
         {
-            var scores = model.Score(subset.Pixels, subset.Count, ScoreMethod.Elbo, 1, seed ^ 0x5C0E5UL);
+            var scores = model.Score(subset.Pixels, subset.Count, ScoreMethod.Elbo, 1, seed ^ 0x5C0E5UL, ClassesOf(model, subset));
             ElboThreshold = Percentile(scores, percentile);
         }
         if (filter.MinDuplicateDistance is not null)
         {
             _referenceCount = subset.Count;
-            _reference = filter.DuplicateSpace == DuplicateSpace.Pixel ? subset.Pixels : model.Encode(subset.Pixels, subset.Count).Mean;
+            _reference = filter.DuplicateSpace == DuplicateSpace.Pixel ? subset.Pixels : model.Encode(subset.Pixels, subset.Count, ClassesOf(model, subset)).Mean;
             _dimension = _reference.Length / _referenceCount;
             _referenceNorms = SquaredNorms(_reference, _referenceCount, _dimension);
         }
@@ -54,13 +54,13 @@ public sealed class QualityFilter
     /// <paramref name="model"/> is the filter's model or a replica of it (same weights), so that threads with their own
     /// replicas can judge chunks at once; the filter's own state is only read.
     /// </remarks>
-    public void Judge(Vae model, float[] pixels, int n, int chunk, Span<bool> keep, Span<double> scores)
+    public void Judge(Vae model, float[] pixels, int n, int chunk, Span<bool> keep, Span<double> scores, ReadOnlySpan<int> classes = default)
     {
         keep[..n].Fill(true);
         scores[..n].Fill(double.NaN);
         if (ElboThreshold is { } ceiling)
         {
-            var elbo = model.Score(pixels.AsSpan(0, n * model.PixelCount), n, ScoreMethod.Elbo, 1, _seed + (ulong)chunk * 0x9E3779B97F4A7C15UL);
+            var elbo = model.Score(pixels.AsSpan(0, n * model.PixelCount), n, ScoreMethod.Elbo, 1, _seed + (ulong)chunk * 0x9E3779B97F4A7C15UL, classes);
             for (var i = 0; i < n; i++)
             {
                 scores[i] = elbo[i];
@@ -71,7 +71,7 @@ public sealed class QualityFilter
         {
             var vectors = _filter.DuplicateSpace == DuplicateSpace.Pixel
                 ? pixels.AsSpan(0, n * model.PixelCount).ToArray()
-                : model.Encode(pixels.AsSpan(0, n * model.PixelCount), n).Mean;
+                : model.Encode(pixels.AsSpan(0, n * model.PixelCount), n, classes).Mean;
             var nearest = NearestSquaredDistances(vectors, n, model.Threads);
             for (var i = 0; i < n; i++)
                 if (nearest[i] < (double)minimum * minimum) keep[i] = false;
@@ -150,4 +150,9 @@ public sealed class QualityFilter
         for (var i = 0; i < n; i++) rows[i] = (int)((long)i * data.Count / n);
         return data.Select(rows);
     }
+
+    // A conditional model scores and encodes the reference images at their own classes.
+    private static ReadOnlySpan<int> ClassesOf(Vae model, ImageDataset data) =>
+        !model.Conditional ? default
+        : data.Labels ?? throw new ArgumentException("the quality filter of a conditional model needs the training images' classes");
 }

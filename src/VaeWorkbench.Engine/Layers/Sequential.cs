@@ -34,11 +34,11 @@ public sealed class Sequential : Layer
     public void SetNeedsInputGradient(bool needed)
     {
         NeedsInputGradient = needed;
-        // Layers that only move values (reshape, channel order) pass the flag on to the first layer that computes.
+        // Layers that only move values (reshape, channel order, an appended class) pass the flag on to the first layer that computes.
         foreach (var layer in _layers)
         {
             layer.NeedsInputGradient = needed;
-            if (layer is not (Reshape or ChannelsLast)) break;
+            if (layer is not (Reshape or ChannelsLast or ConcatCondition)) break;
         }
     }
 

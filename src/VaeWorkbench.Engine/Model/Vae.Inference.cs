@@ -18,8 +18,8 @@ public sealed partial class Vae
     private const int InferenceBatch = 256;
     private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
-    /// <summary>x:(n,P) -> μ:(n,L), log σ²:(n,L).</summary>
-    public (float[] Mean, float[] LogVariance) Encode(ReadOnlySpan<float> images, int count)
+    /// <summary>x:(n,P), classes:(n) for a conditional model -> μ:(n,L), log σ²:(n,L).</summary>
+    public (float[] Mean, float[] LogVariance) Encode(ReadOnlySpan<float> images, int count, ReadOnlySpan<int> classes = default)
     {
         CheckImages(images, count);
         var mean = new float[count * Latent];
@@ -29,6 +29,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             images.Slice(start * PixelCount, n * PixelCount).CopyTo(input);
+            SetClasses(classes, start, n, count);
             var head = Encoder.Infer(input, n);
             for (var b = 0; b < n; b++)
             {
@@ -39,8 +40,8 @@ public sealed partial class Vae
         return (mean, logVariance);
     }
 
-    /// <summary>z:(n,L) -> pixels:(n,P), the decoder's mean image σ(logits).</summary>
-    public float[] Decode(ReadOnlySpan<float> latents, int count)
+    /// <summary>z:(n,L), classes:(n) for a conditional model -> pixels:(n,P), the decoder's mean image σ(logits).</summary>
+    public float[] Decode(ReadOnlySpan<float> latents, int count, ReadOnlySpan<int> classes = default)
     {
         if (count <= 0 || latents.Length != count * Latent) throw new ArgumentException($"expected {count}×{Latent} latent values, got {latents.Length}");
         var pixels = new float[count * PixelCount];
@@ -49,6 +50,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             latents.Slice(start * Latent, n * Latent).CopyTo(input);
+            SetClasses(classes, start, n, count);
             var logits = Decoder.Infer(input, n);
             var first = start;
             // σ is an exp per pixel: on one thread it took as long as the decoder's smaller GEMM (bench generate-breakdown).
@@ -58,32 +60,34 @@ public sealed partial class Vae
         return pixels;
     }
 
-    /// <summary>Decodes each image's mean code.</summary>
-    public float[] Reconstruct(ReadOnlySpan<float> images, int count) => Decode(Encode(images, count).Mean, count);
+    /// <summary>Decodes each image's mean code (at the image's own class for a conditional model).</summary>
+    public float[] Reconstruct(ReadOnlySpan<float> images, int count, ReadOnlySpan<int> classes = default) =>
+        Decode(Encode(images, count, classes).Mean, count, classes);
 
-    /// <summary>Decodes z ~ N(0, temperature²·I), reproducibly from <paramref name="seed"/>.</summary>
-    public float[] Sample(int count, float temperature, ulong seed)
+    /// <summary>Decodes z ~ N(0, temperature²·I), reproducibly from <paramref name="seed"/> (at the given classes for a conditional model).</summary>
+    public float[] Sample(int count, float temperature, ulong seed, ReadOnlySpan<int> classes = default)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), "count must be positive");
         if (!float.IsFinite(temperature) || temperature < 0) throw new ArgumentOutOfRangeException(nameof(temperature), "temperature must be finite and non-negative");
         var z = new float[count * Latent];
         new Rng(seed).FillGaussian(z, temperature);
-        return Decode(z, count);
+        return Decode(z, count, classes);
     }
 
     /// <summary>
     /// Decodes <paramref name="steps"/> points from μ(a) to μ(b): straight line, or spherical (slerp, which keeps the
-    /// norm typical of the prior instead of cutting through its low-density centre).
+    /// norm typical of the prior instead of cutting through its low-density centre). A conditional model encodes and
+    /// decodes every point at the one class <paramref name="label"/>, so only the style moves.
     /// </summary>
-    public float[] Interpolate(ReadOnlySpan<float> imageA, ReadOnlySpan<float> imageB, int steps, bool spherical)
+    public float[] Interpolate(ReadOnlySpan<float> imageA, ReadOnlySpan<float> imageB, int steps, bool spherical, int? label = null)
     {
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), "interpolation needs at least 2 steps");
         var both = new float[2 * PixelCount];
         imageA.CopyTo(both);
         imageB.CopyTo(both.AsSpan(PixelCount));
-        var mean = Encode(both, 2).Mean;
+        var mean = Encode(both, 2, Repeat(label, 2)).Mean;
         var z = InterpolateLatents(mean.AsSpan(0, Latent), mean.AsSpan(Latent, Latent), steps, spherical);
-        return Decode(z, steps);
+        return Decode(z, steps, Repeat(label, steps));
     }
 
     internal static float[] InterpolateLatents(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int steps, bool spherical)
@@ -115,22 +119,22 @@ public sealed partial class Vae
     }
 
     /// <summary>Decodes μ(x) with latent dimension <paramref name="dimension"/> set to <paramref name="steps"/> values from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public float[] Traverse(ReadOnlySpan<float> image, int dimension, float from, float to, int steps)
+    public float[] Traverse(ReadOnlySpan<float> image, int dimension, float from, float to, int steps, int? label = null)
     {
         if ((uint)dimension >= (uint)Latent) throw new ArgumentOutOfRangeException(nameof(dimension), $"dimension must be in [0, {Latent})");
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), "a traversal needs at least 2 steps");
-        var mean = Encode(image, 1).Mean;
+        var mean = Encode(image, 1, Repeat(label, 1)).Mean;
         var z = new float[steps * Latent];
         for (var s = 0; s < steps; s++)
         {
             mean.CopyTo(z.AsSpan(s * Latent));
             z[s * Latent + dimension] = from + (to - from) * s / (steps - 1);
         }
-        return Decode(z, steps);
+        return Decode(z, steps, Repeat(label, steps));
     }
 
     /// <summary>One score per image, in nats; higher means less typical (a better anomaly candidate).</summary>
-    public double[] Score(ReadOnlySpan<float> images, int count, ScoreMethod method, int samples, ulong seed)
+    public double[] Score(ReadOnlySpan<float> images, int count, ScoreMethod method, int samples, ulong seed, ReadOnlySpan<int> classes = default)
     {
         CheckImages(images, count);
         if (samples is <= 0 or > 100_000) throw new ArgumentOutOfRangeException(nameof(samples), "samples must be between 1 and 100000");
@@ -144,6 +148,7 @@ public sealed partial class Vae
         {
             var n = Math.Min(InferenceBatch, count - start);
             images.Slice(start * PixelCount, n * PixelCount).CopyTo(input);
+            SetClasses(classes, start, n, count); // the decoder passes below keep the same classes
             var head = (float[])Encoder.Infer(input, n).Clone(); // the decoder pass must not disturb μ, log σ²
             EnsureBatch(n);
             KlDivergence.Compute(head, n, Latent, _kl);

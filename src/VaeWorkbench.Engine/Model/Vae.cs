@@ -37,6 +37,7 @@ public sealed partial class Vae
         Config = config;
         (Encoder, Decoder) = VaeBuilder.Build(config);
         Encoder.SetNeedsInputGradient(false);
+        FindConditionLayers();
         Likelihood = new ReconstructionLoss(config.Loss, config.ObservationScale);
         var parameters = Encoder.Parameters.Concat(Decoder.Parameters).ToList();
         if (Likelihood.LogVariance is { } logVariance) parameters.Add(logVariance);
@@ -83,8 +84,15 @@ public sealed partial class Vae
     /// One training step's forward and backward pass. The objective is mean over images of recon + β·KL; every
     /// parameter's Grad receives its gradient. Returns the batch sums of recon and (unweighted) KL.
     /// </summary>
-    // input, target:(B,P) (input differs from target only when denoising)
-    public BatchLoss TrainBatch(float[] input, float[] target, int batch, Rng rng, float beta, float freeBits = 0f)
+    // input, target:(B,P) (input differs from target only when denoising), classes:(B) for a conditional model
+    public BatchLoss TrainBatch(float[] input, float[] target, int batch, Rng rng, float beta, float freeBits = 0f, ReadOnlySpan<int> classes = default)
+    {
+        SetClasses(classes, 0, batch, batch);
+        return TrainConditionedBatch(input, target, batch, rng, beta, freeBits);
+    }
+
+    /// <summary>TrainBatch with whatever condition the <see cref="ConcatCondition"/> layers hold (a gradient check sets real-valued ones).</summary>
+    internal BatchLoss TrainConditionedBatch(float[] input, float[] target, int batch, Rng rng, float beta, float freeBits)
     {
         var head = Encoder.Forward(input, batch);
         var z = Reparameterize(head, batch, rng);
@@ -115,8 +123,9 @@ public sealed partial class Vae
     }
 
     /// <summary>The loss of a batch with sampled z and no gradients (PyTorch's reference test loss samples too).</summary>
-    public BatchLoss EvaluateBatch(float[] x, int batch, Rng rng)
+    public BatchLoss EvaluateBatch(float[] x, int batch, Rng rng, ReadOnlySpan<int> classes = default)
     {
+        SetClasses(classes, 0, batch, batch);
         var head = Encoder.Forward(x, batch);
         var logits = Decoder.Forward(Reparameterize(head, batch, rng), batch);
         Likelihood.Compute(logits, x, batch, PixelCount, _recon, default, 0f);

@@ -15,6 +15,8 @@ internal static class VaeBuilder
     {
         var encoder = new List<Layer>();
         var width = c.PixelCount;
+        if (c.Conditional) encoder.Add(new ConcatCondition(width, c.ClassCount)); // x:(B,P) -> [x ‖ onehot]:(B,P+K)
+        width += c.ClassCount;
         for (var i = 0; i < c.Hidden.Length; i++)
         {
             encoder.Add(new Linear($"encoder.fc{i + 1}", width, c.Hidden[i]));
@@ -26,6 +28,8 @@ internal static class VaeBuilder
 
         var decoder = new List<Layer>();
         width = c.Latent;
+        if (c.Conditional) decoder.Add(new ConcatCondition(width, c.ClassCount)); // z:(B,L) -> [z ‖ onehot]:(B,L+K)
+        width += c.ClassCount;
         for (var i = c.Hidden.Length - 1; i >= 0; i--)
         {
             decoder.Add(new Linear($"decoder.fc{c.Hidden.Length - i}", width, c.Hidden[i]));
@@ -51,18 +55,21 @@ internal static class VaeBuilder
         }
         var flat = channels * size * size;
         encoder.Add(new Flatten(flat));
-        encoder.Add(new Linear("encoder.fc", flat, c.ConvDense));
+        if (c.Conditional) encoder.Add(new ConcatCondition(flat, c.ClassCount)); // features:(B,F) -> [features ‖ onehot]:(B,F+K)
+        encoder.Add(new Linear("encoder.fc", flat + c.ClassCount, c.ConvDense));
         encoder.Add(new Relu(c.ConvDense));
         encoder.Add(new Linear("encoder.head", c.ConvDense, 2 * c.Latent));
 
-        var decoder = new List<Layer>
-        {
-            new Linear("decoder.fc1", c.Latent, c.ConvDense),
+        var decoder = new List<Layer>();
+        if (c.Conditional) decoder.Add(new ConcatCondition(c.Latent, c.ClassCount)); // z:(B,L) -> [z ‖ onehot]:(B,L+K)
+        decoder.AddRange(
+        [
+            new Linear("decoder.fc1", c.Latent + c.ClassCount, c.ConvDense),
             new Relu(c.ConvDense),
             new Linear("decoder.fc2", c.ConvDense, flat),
             new Relu(flat),
             new Reshape(flat, size, size, channels),
-        };
+        ]);
         for (var i = c.ConvWidths.Length - 1; i >= 0; i--)
         {
             var outChannels = i == 0 ? c.Channels : c.ConvWidths[i - 1];

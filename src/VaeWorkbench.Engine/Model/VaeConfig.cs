@@ -40,6 +40,19 @@ public sealed record VaeConfig
     /// <summary>σ for <see cref="ReconstructionKind.Gaussian"/>, b for <see cref="ReconstructionKind.Laplace"/>, the initial σ for the learned Gaussian.</summary>
     public float ObservationScale { get; init; } = 0.1f;
 
+    /// <summary>
+    /// Classes of a conditional VAE (0: unconditional). The class enters as a one-hot vector appended to the encoder's
+    /// features (the image for mlp, the flattened conv output for conv) and to z at the decoder's input (see
+    /// <see cref="Layers.ConcatCondition"/>). Model files written before this field load as unconditional.
+    /// </summary>
+    public int ClassCount { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Conditional => ClassCount > 0;
+
+    /// <summary>Largest class count a conditional model accepts (the one-hot widens two layers by this much).</summary>
+    public const int MaxClasses = 1000;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public int PixelCount => Channels * Height * Width;
 
@@ -65,6 +78,7 @@ public sealed record VaeConfig
         if (Channels is not (1 or 3)) throw new ArgumentException($"images must have 1 or 3 channels, not {Channels}");
         if (Height <= 0 || Width <= 0 || Height > 4096 || Width > 4096) throw new ArgumentException($"image size {Height}x{Width} is out of range");
         if (Latent is <= 0 or > 4096) throw new ArgumentException($"latent size must be between 1 and 4096, not {Latent}");
+        if (ClassCount is < 0 or > MaxClasses) throw new ArgumentException($"a conditional model takes between 1 and {MaxClasses} classes, not {ClassCount}");
         if (!float.IsFinite(ObservationScale) || ObservationScale <= 0) throw new ArgumentException($"observation scale must be positive, not {ObservationScale}");
         if (Architecture == VaeArchitecture.Mlp)
         {
@@ -89,6 +103,7 @@ public sealed record VaeConfig
     public long EstimateParameterCount()
     {
         long total = 0;
+        if (Conditional) total += 2L * ClassCount * (Architecture == VaeArchitecture.Mlp ? Hidden[0] : ConvDense); // class columns of the first encoder and decoder Linear
         void Dense(long inputs, long outputs) => total += 2 * (inputs + 1) * outputs; // encoder and mirrored decoder alike
         if (Architecture == VaeArchitecture.Mlp)
         {

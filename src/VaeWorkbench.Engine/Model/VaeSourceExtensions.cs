@@ -14,7 +14,7 @@ public static class VaeSourceExtensions
         CheckShape(model, source);
         var means = new float[(long)source.Count * model.Latent];
         foreach (var (start, n, pixels) in source.Chunks(Chunk))
-            model.Encode(pixels.AsSpan(0, n * source.PixelCount), n).Mean.CopyTo(means.AsSpan(start * model.Latent));
+            model.Encode(pixels.AsSpan(0, n * source.PixelCount), n, ClassesOf(model, source, start, n)).Mean.CopyTo(means.AsSpan(start * model.Latent));
         return means;
     }
 
@@ -30,12 +30,28 @@ public static class VaeSourceExtensions
         {
             var n = Math.Min(Chunk, rows.Length - start);
             source.Gather(rows.Slice(start, n), pixels);
-            var (m, lv) = model.Encode(pixels.AsSpan(0, n * source.PixelCount), n);
+            var (m, lv) = model.Encode(pixels.AsSpan(0, n * source.PixelCount), n, ClassesOf(model, source, rows.Slice(start, n)));
             m.CopyTo(mean.AsSpan(start * latent));
             lv.CopyTo(logVariance.AsSpan(start * latent));
         }
         return (mean, logVariance);
     }
+
+    // A conditional model encodes each image at its own class; an unconditional one takes none.
+    private static int[] ClassesOf(Vae model, IImageSource source, int start, int n) =>
+        !model.Conditional ? [] : LabelsOf(model, source).AsSpan(start, n).ToArray();
+
+    private static int[] ClassesOf(Vae model, IImageSource source, ReadOnlySpan<int> rows)
+    {
+        if (!model.Conditional) return [];
+        var labels = LabelsOf(model, source);
+        var classes = new int[rows.Length];
+        for (var i = 0; i < rows.Length; i++) classes[i] = labels[rows[i]];
+        return classes;
+    }
+
+    private static int[] LabelsOf(Vae model, IImageSource source) =>
+        source.Labels ?? throw new ArgumentException($"this model is conditional on {model.ClassCount} classes, and the images have none");
 
     public static void CheckShape(Vae model, IImageSource source)
     {

@@ -20,6 +20,7 @@ public sealed class Trainer
     private int[] _batchLabels = [];
     private int _batchImages;
     private int[] _order = [];
+    private int[] _classes = []; // the batch's labels, for a conditional model
 
     public Trainer(Vae model, TrainingOptions options)
         : this(model, options, CreateOptimizer(model, options), new Rng(options.Seed ^ TrainingStream), [], double.PositiveInfinity, 0, null)
@@ -102,7 +103,7 @@ public sealed class Trainer
         {
             var n = Math.Min(batchSize, data.Count - start);
             data.ReadRange(start, n, input);
-            var loss = Model.EvaluateBatch(input, n, rng);
+            var loss = Model.EvaluateBatch(input, n, rng, BatchClasses(data, start, n, index => index));
             recon += loss.Reconstruction;
             kl += loss.Kl;
         }
@@ -138,12 +139,13 @@ public sealed class Trainer
             train.GatherLabels(indices, _batchLabels);
             _batchImages = n;
             if (Options.DenoiseNoise > 0) Corrupt(target, input, n * pixels);
+            var classes = BatchClasses(train, start, n, index => _order[index]);
 
             var step = Optimizer.Step + 1;
             beta = Options.WarmupEpochs > 0
                 ? Options.Beta * (float)Math.Min(1.0, (double)step / ((long)Options.WarmupEpochs * batchesPerEpoch))
                 : Options.Beta;
-            var loss = Model.TrainBatch(input, target, n, Rng, beta, Options.FreeBits);
+            var loss = Model.TrainBatch(input, target, n, Rng, beta, Options.FreeBits, classes);
             if (!double.IsFinite(loss.Total))
                 throw new TrainingDivergedException($"the loss became {(double.IsNaN(loss.Total) ? "NaN" : "infinite")} at epoch {epoch}, batch {batch + 1} (reconstruction {loss.Reconstruction}, KL {loss.Kl}); try a lower learning rate or gradient clipping");
             if (Options.ClipNorm > 0)
@@ -193,6 +195,15 @@ public sealed class Trainer
         return (0, 0, 0, 0);
     }
 
+    /// <summary>The labels of images imageAt(start .. start + n) for a conditional model; empty for an unconditional one.</summary>
+    private ReadOnlySpan<int> BatchClasses(IImageSource data, int start, int n, Func<int, int> imageAt)
+    {
+        if (!Model.Conditional) return default;
+        var classes = GrowInts(ref _classes, n);
+        for (var b = 0; b < n; b++) classes[b] = data.Labels![imageAt(start + b)];
+        return classes.AsSpan(0, n);
+    }
+
     // input = clamp(clean + N(0, noise²), 0, 1)
     private void Corrupt(float[] clean, float[] noisy, int count)
     {
@@ -204,6 +215,10 @@ public sealed class Trainer
         var c = Model.Config;
         if (data.Channels != c.Channels || data.Height != c.Height || data.Width != c.Width)
             throw new ArgumentException($"the {role} images are {data.Channels}x{data.Height}x{data.Width} but the model takes {c.Channels}x{c.Height}x{c.Width}");
+        if (!c.Conditional) return;
+        if (data.Labels is null) throw new ArgumentException($"a conditional model needs classes, but the {role} images have none");
+        foreach (var label in data.Labels)
+            if ((uint)label >= (uint)c.ClassCount) throw new ArgumentException($"the {role} images include class {label}, outside the model's {c.ClassCount} classes (0..{c.ClassCount - 1})");
     }
 
     internal static Adam CreateOptimizer(Vae model, TrainingOptions options) =>
@@ -212,6 +227,12 @@ public sealed class Trainer
     private static float[] Grow(ref float[] buffer, int length)
     {
         if (buffer.Length < length) buffer = new float[length];
+        return buffer;
+    }
+
+    private static int[] GrowInts(ref int[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new int[length];
         return buffer;
     }
 }

@@ -42,6 +42,21 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_conditional_model_exports_with_a_class_input()
+    {
+        var data = CliHarness.RequireFashionMnist();
+        var model = Path.Combine(_dir, "cvae.vae");
+        var (trained, _, trainError) = CliHarness.Run("train", "--data", data, "--conditional", "--epochs", "1", "--limit", "300", "--test-limit", "100", "--threads", "2", "--out", model);
+        Assert.True(trained == 0, trainError);
+        var output = Path.Combine(_dir, "out", "cvae");
+        var (code, stdout, stderr) = CliHarness.Run("export", "onnx", "--model", model, "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("class input (0..9)", stdout);
+        Assert.Contains("class         int64 (batch): the class of each image, an index in 0..9", File.ReadAllText(Path.Combine(output, "README.txt")));
+        Assert.Equal(VaeOnnxExporter.Export(ModelFile.Load(model), "cvae").Decoder, File.ReadAllBytes(Path.Combine(output, "decoder.onnx")));
+    }
+
+    [Fact]
     public void A_model_the_export_cannot_represent_is_refused_naming_the_option()
     {
         var model = Path.Combine(_dir, "future.vae");
