@@ -13,6 +13,7 @@ public static class AugmentationExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AugmentationEvents>();
         builder.Services.AddSingleton<AugmentationJobRunner>();
+        builder.Services.AddSingleton<ClassJudgeCache>();
         builder.Services.AddSingleton<AugmentationJobService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AugmentationJobService>());
         builder.Services.AddScoped<AugmentationService>();
