@@ -39,8 +39,8 @@ public sealed class GenerateCommand : ICliCommand
           --count                images to generate, 1..100000 (default 16); the filter may keep fewer
           --class C              generate class C only (the same as --classes C)
           --count-per-class N    N images of each class asked for (instead of --count)
-                                 A conditional model (vae train --conditional) decodes prior draws at each class in
-                                 turn, in prior and per-class modes alike, and needs no --data for them
+                                 A conditional model (vae train --conditional) decodes every draw at its class: prior
+                                 takes each class in turn; per-class draws around the class's codes in --data
           --temperature          0.1..2 (default 1), scales prior and per-class draws
           --spread               0..10 (default 1), scales σ around each source image in variations
           --max-elbo-percentile  drop samples whose negative ELBO is above this percentile of --data's
@@ -85,8 +85,7 @@ public sealed class GenerateCommand : ICliCommand
         args.EnsureAllConsumed();
         Task? warmUp = null;
         var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
-        var fromPrior = mode == GenerationMode.Prior || (model.Conditional && mode == GenerationMode.PerClass);
-        if (dataPath is null && (!fromPrior || filter.IsActive || includeOriginals))
+        if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
             throw new UsageException("--data is needed for this mode, the filter and --include-originals");
         if (perClass is { } n)
         {

@@ -6,9 +6,10 @@ namespace VaeWorkbench.Engine.Generation;
 /// <summary>
 /// Draws latent codes (and labels, −1 for none) for one generation mode, in order from one RNG, so drawing in chunks
 /// gives exactly the codes one big draw would. The mode's statistics (posteriors, class Gaussians) are computed once.
-/// A conditional model draws z from the prior N(0, T²·I) and takes the class as its label, in turn over the classes
-/// (Prior and PerClass alike: the decoder, not a region of latent space, carries the class); its variations and
-/// interpolations encode and decode at the source images' own class.
+/// A conditional model decodes every code at its label: Prior draws z ~ N(0, T²·I) for each class in turn; PerClass
+/// draws from the Gaussian fitted to class c's posterior means (encoded at class c), so the code and the decoder's
+/// class input agree (prior draws at a class were judged true to it far less often: the encoder still puts some of
+/// the class in z); variations and interpolations encode and decode at the source images' own class.
 /// </summary>
 internal sealed class LatentSampler
 {
@@ -32,7 +33,7 @@ internal sealed class LatentSampler
         _latent = model.Latent;
         _rng = new Rng(request.Seed);
         _conditional = model.Conditional;
-        if (_conditional && request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+        if (_conditional && request.Mode == GenerationMode.Prior)
         {
             _classes = request.Classes is null ? [.. Enumerable.Range(0, model.ClassCount)] : request.Classes.Distinct().Order().ToArray();
             if (_classes.Length == 0) throw new ArgumentException("no classes to generate");
@@ -83,7 +84,7 @@ internal sealed class LatentSampler
         for (var i = 0; i < n; i++, _drawn++)
         {
             var row = z.Slice(i * _latent, _latent);
-            if (_conditional && _request.Mode is GenerationMode.Prior or GenerationMode.PerClass)
+            if (_conditional && _request.Mode == GenerationMode.Prior)
             {
                 _rng.FillGaussian(row, _request.Temperature);
                 labels[i] = _classes[_drawn % _classes.Length]; // round-robin: balanced counts whatever the RNG

@@ -15,10 +15,12 @@ public sealed record GenerateFilterRequest(double? MaxElboPercentile = null, flo
 /// <summary>
 /// <c>POST /api/models/{id}/generate</c>. Mode: prior | variations | perClass | interpolate. <see cref="ImageIds"/> are
 /// source-dataset image indices (variations); <see cref="Classes"/> are class names (perClass, interpolate).
+/// <see cref="CountPerClass"/>, instead of <see cref="Count"/>, asks for that many images of each class (those in
+/// <see cref="Classes"/>, or all of the dataset's); a conditional model draws every class's images at that class.
 /// </summary>
 public sealed record GenerateRequest(
     string? Mode = "prior", int Count = 100, float? Temperature = null, float? Spread = null, long? Seed = null,
-    List<int>? ImageIds = null, List<string>? Classes = null, GenerateFilterRequest? Filter = null);
+    List<int>? ImageIds = null, List<string>? Classes = null, GenerateFilterRequest? Filter = null, int? CountPerClass = null);
 
 public sealed record GenerateAccepted(Guid AugmentedId);
 
@@ -26,7 +28,16 @@ public sealed record GenerateAccepted(Guid AugmentedId);
 public sealed record AugmentedProvenance(
     Guid ModelId, string ModelFileHash, Guid RunId, Guid DatasetId, string DatasetName, string Mode, JsonElement Parameters,
     long Seed, JsonElement Filter, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    int Requested, int Generated, int Kept, FilterOutcome? FilterReport = null);
+    int Requested, int Generated, int Kept, FilterOutcome? FilterReport = null, ClassFidelityReport? ClassFidelity = null);
+
+/// <summary>
+/// Class fidelity of a set: the share of its labelled images that a classifier trained on the dataset's real images
+/// (the judge) assigns to the class they were generated for, overall and per class, with the judge's accuracy on real
+/// images it did not train on (<see cref="JudgeTestImages"/> of them).
+/// </summary>
+public sealed record ClassFidelityReport(double Overall, int Images, double JudgeAccuracy, int JudgeTestImages, string Judge, List<ClassFidelityShare> PerClass);
+
+public sealed record ClassFidelityShare(string Class, int Images, double Fidelity);
 
 /// <summary>What the quality filter did to one class of a set ("unlabeled" for samples without one).</summary>
 public sealed record ClassRemoval(string Class, int Target, int Generated, int RemovedByFilter, int RemovedForBalance, int Kept);
@@ -38,7 +49,11 @@ public sealed record ClassRemoval(string Class, int Target, int Generated, int R
 public sealed record FilterOutcome(string Balance, int Attempts, int? MaxAttempts, bool BoundHit, string? Message, List<ClassRemoval> Classes);
 
 public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count, List<ClassCount> Classes, AugmentedProvenance Provenance, string? Error,
-    string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "");
+    string Name = "", IReadOnlyList<string>? Tags = null, string Notes = "")
+{
+    /// <summary>The same as <see cref="AugmentedProvenance.ClassFidelity"/>, at the top for clients that want only it.</summary>
+    public ClassFidelityReport? ClassFidelity => Provenance.ClassFidelity;
+}
 
 /// <summary>
 /// A page of a team's augmented sets for a grid: <see cref="SortBy"/> is created, dataset, mode, seed, status or kept;

@@ -14,6 +14,7 @@ public static class AugmentationExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AugmentationEvents>();
         builder.Services.AddSingleton<AugmentationJobRunner>();
+        builder.Services.AddSingleton<ClassJudgeCache>();
         // A web node enqueues; only nodes that run jobs start the queue (Node:Role).
         builder.AddJobQueue<AugmentationJobService>();
         builder.Services.AddScoped<AugmentationService>();

@@ -26,6 +26,7 @@ public sealed class AugmentationJobRunner(
     AugmentationEvents events,
     IOptions<AugmentationOptions> options,
     DatasetMemoryOptions memory,
+    ClassJudgeCache judges,
     Failpoints faults,
     ILogger<AugmentationJobRunner> logger)
 {
@@ -54,10 +55,14 @@ public sealed class AugmentationJobRunner(
             model.Threads = options.Value.ResolveThreads();
             var (request, filter) = AugmentationMapping.ToEngine(set);
             IImageSource? data = null;
-            if (request.Mode != GenerationMode.Prior || filter is not null)
+            var classNames = DatasetMapping.ClassNames(dataset);
+            if (request.Mode != GenerationMode.Prior || filter is not null || classNames.Count >= 2)
             {
                 data = sources.Add(DatasetTensorLoader.Open(blobs, dataset, memory.Current, m => logger.LogInformation("Augmented set {SetId}: {Message}", setId, m)));
             }
+            // The judge of class fidelity (trained once per dataset, then cached), for a labelled dataset only.
+            var fidelity = classNames.Count >= 2 && data?.Labels is not null
+                ? new FidelityTally(judges.GetOrTrain(dataset.TensorHash!, data, model.Threads, lease.Token)) : null;
             var settings = AugmentationMapping.Filter(set);
             var report = new FilterReport();
             var chunks = BalancedGeneration.Generate(model, data, request, filter, AugmentationMapping.Balance(settings), report, lease.Token);
@@ -77,6 +82,7 @@ public sealed class AugmentationJobRunner(
                         Score = double.IsFinite(chunk.Scores[i]) ? chunk.Scores[i] : null,
                     });
                 }
+                fidelity?.Add(chunk.Pixels, chunk.Labels.AsSpan(0, chunk.Kept));
                 generated += chunk.Generated;
                 kept += chunk.Kept;
                 await using (var db = await contexts.CreateDbContextAsync())
@@ -93,8 +99,9 @@ public sealed class AugmentationJobRunner(
             // The filter's report (per class: generated, removed, kept) is stored with the set's filter, for its provenance.
             var filterJson = filter is null ? set.FilterJson
                 : JsonSerializer.Serialize(settings! with { ElboThreshold = report.ElboThreshold, Outcome = AugmentationMapping.Outcome(report, DatasetMapping.ClassNames(dataset)) }, RunService.Json);
+            var fidelityJson = fidelity?.Report(classNames) is { } measured ? JsonSerializer.Serialize(measured, RunService.Json) : null;
             await using (var db = await contexts.CreateDbContextAsync())
-                if (!await lease.CompleteAsync(db, AugmentedStatus.Succeeded, u => u.Set(s => s.FilterJson, filterJson))) return;
+                if (!await lease.CompleteAsync(db, AugmentedStatus.Succeeded, u => u.Set(s => s.FilterJson, filterJson).Set(s => s.ClassFidelityJson, fidelityJson))) return;
             Publish(set, AugmentedStatus.Succeeded, generated, kept);
             logger.LogInformation("Augmented set {SetId}: generated {Generated}, kept {Kept}", setId, generated, kept);
         }

@@ -46,7 +46,16 @@ public static class AugmentationMapping
                 labels = request.Classes.Distinct(StringComparer.Ordinal).Select(c => classNames.ToList().IndexOf(c)).Order().ToList();
             }
         }
-        var parameters = new AugmentationParameters(request.Count, request.Temperature ?? 1f, request.Spread ?? 1f, indices,
+        var count = request.Count;
+        if (request.CountPerClass is { } perClass)
+        {
+            if (mode != GenerationMode.PerClass) throw new RequestRejectedException("countPerClass applies to the perClass mode only.", "countPerClass");
+            var classCount = labels?.Count ?? classNames.Count;
+            if (perClass < 1 || (long)perClass * classCount > GenerationRequest.MaxCount)
+                throw new RequestRejectedException($"countPerClass must be between 1 and {GenerationRequest.MaxCount / Math.Max(1, classCount)} for {classCount} classes (got {perClass}).", "countPerClass");
+            count = perClass * classCount;
+        }
+        var parameters = new AugmentationParameters(count, request.Temperature ?? 1f, request.Spread ?? 1f, indices,
             labels?.Select(l => classNames[l]).ToList(), labels);
         AugmentationFilterSettings? filter = null;
         var balance = ParseBalance(request.Filter?.Balance);

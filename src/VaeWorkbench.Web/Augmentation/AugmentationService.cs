@@ -181,7 +181,8 @@ public sealed class AugmentationService(
             var provenance = new AugmentedProvenance(s.ModelId, s.ModelFileHash, runs.GetValueOrDefault(s.ModelId), s.DatasetId, datasets[s.DatasetId].Name,
                 s.Mode, JsonDocument.Parse(s.ParametersJson).RootElement.Clone(), s.Seed, JsonDocument.Parse(s.FilterJson).RootElement.Clone(),
                 users.GetValueOrDefault(s.CreatedByUserId, s.CreatedByUserId), s.CreatedAt, s.StartedAt, s.FinishedAt, s.Requested, s.Generated, s.Kept,
-                AugmentationMapping.Filter(s)?.Outcome);
+                AugmentationMapping.Filter(s)?.Outcome,
+                s.ClassFidelityJson is null ? null : JsonSerializer.Deserialize<ClassFidelityReport>(s.ClassFidelityJson, RunService.Json));
             return new AugmentedSummary(s.Id, s.Status, classes.Sum(c => c.Count), classes, provenance, s.Error,
                 s.Name, LabelRules.ReadTags(s.TagsJson), s.Notes);
         }).ToList();

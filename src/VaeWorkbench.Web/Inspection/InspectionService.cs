@@ -38,24 +38,33 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             {
                 // The worst of a bounded random pool, so the answer is quick on 60k images.
                 var pool = Shuffle(candidates, seed).Take(4096).ToArray();
-                var scores = vae.Score(Gather(data, pool), pool.Length, ScoreMethod.Reconstruction, 1, 1);
+                var scores = vae.Score(Gather(data, pool), pool.Length, ScoreMethod.Reconstruction, 1, 1, ClassesOf(vae, data, pool));
                 chosen = [.. pool.Zip(scores).OrderByDescending(p => p.Second).Take(count).Select(p => p.First)];
             }
             else chosen = [.. Shuffle(candidates, seed).Take(count)];
             var originals = Gather(data, chosen);
             var both = new float[2 * originals.Length];
             originals.CopyTo(both, 0);
-            vae.Reconstruct(originals, chosen.Length).CopyTo(both, originals.Length);
+            vae.Reconstruct(originals, chosen.Length, ClassesOf(vae, data, chosen)).CopyTo(both, originals.Length);
             return new PictureView(Grid(both, 2 * chosen.Length, vae.Config, chosen.Length), chosen);
         }, ct);
     }
+
+    /// <summary>The image's class for a conditional model (which runs at a fixed class), null for an unconditional one.</summary>
+    private static int? ClassOf(Vae vae, ImageDataset data, int index) =>
+        vae.Conditional ? data.Labels?[index] ?? throw new RequestRejectedException("This conditional model needs the images' classes, and the dataset has none.") : null;
+
+    private static int[]? ClassesOf(Vae vae, ImageDataset data, int[] indexes) =>
+        vae.Conditional ? [.. indexes.Select(i => ClassOf(vae, data, i)!.Value)] : null;
 
     public async Task<PictureView> SamplesAsync(string userId, Guid modelId, float temperature, int seed, int count = 16, CancellationToken ct = default)
     {
         if (!(temperature is >= 0 and <= 5)) throw new RequestRejectedException("temperature must be between 0 and 5.");
         if (count is < 1 or > 64) throw new RequestRejectedException("count must be between 1 and 64.");
         var (hash, _) = await models.FileAsync(userId, modelId, ct);
-        return await cache.UseAsync(hash, loaded => new PictureView(Grid(loaded.Model.Sample(count, temperature, (ulong)seed), count, loaded.Model.Config, 8), []), ct);
+        // A conditional model samples each class in turn, so a grid shows every class at the same temperature.
+        return await cache.UseAsync(hash, loaded => new PictureView(Grid(loaded.Model.Sample(count, temperature, (ulong)seed,
+            loaded.Model.Conditional ? [.. Enumerable.Range(0, count).Select(i => i % loaded.Model.ClassCount)] : default), count, loaded.Model.Config, 8), []), ct);
     }
 
     public async Task<PictureView> InterpolateAsync(string userId, Guid modelId, int indexA, int indexB, int steps, bool spherical, CancellationToken ct = default)
@@ -65,7 +74,8 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         CheckIndex(data, indexA);
         CheckIndex(data, indexB);
         return await cache.UseAsync(hash, loaded =>
-            new PictureView(Grid(loaded.Model.Interpolate(data.Image(indexA), data.Image(indexB), steps, spherical), steps, loaded.Model.Config, steps), [indexA, indexB]), ct);
+            // A conditional model walks at the first image's class, so only the style changes along the row.
+            new PictureView(Grid(loaded.Model.Interpolate(data.Image(indexA), data.Image(indexB), steps, spherical, ClassOf(loaded.Model, data, indexA)), steps, loaded.Model.Config, steps), [indexA, indexB]), ct);
     }
 
     /// <summary>One row per latent dimension, most informative (highest average KL) first, sweeping μ ± 3 (the prior's ±3σ).</summary>
@@ -79,7 +89,7 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             var dims = Dimensions(vae, data).Take(maxRows).ToList();
             var all = new float[dims.Count * steps * vae.PixelCount];
             for (var r = 0; r < dims.Count; r++)
-                vae.Traverse(data.Image(imageIndex), dims[r].Dimension, -3, 3, steps).CopyTo(all, r * steps * vae.PixelCount);
+                vae.Traverse(data.Image(imageIndex), dims[r].Dimension, -3, 3, steps, ClassOf(vae, data, imageIndex)).CopyTo(all, r * steps * vae.PixelCount);
             return new TraversalView(Grid(all, dims.Count * steps, vae.Config, steps), dims, steps);
         }, ct);
     }

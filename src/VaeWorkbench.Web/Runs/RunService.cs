@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Audit;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
@@ -56,10 +57,12 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
         await access.RequireAsync(userId, teamId, TeamRole.Editor, "Dataset", ct);
         if (dataset.Status != DatasetStatus.Ready)
             throw new RequestRejectedException($"Dataset '{dataset.Name}' is {dataset.Status}, not ready for training.");
+        var classCount = DatasetMapping.ClassNames(dataset).Count;
+        if (RunSettingsRules.ValidateForDataset(settings, dataset.Name, classCount) is { Count: > 0 } refused) throw new InvalidFieldsException(refused);
         int epochs;
         try
         {
-            epochs = settings.ToEngine(dataset.Channels, dataset.ImageSize, options.Value.ResolveThreads(settings.Threads)).Options.Epochs;
+            epochs = settings.ToEngine(dataset.Channels, dataset.ImageSize, options.Value.ResolveThreads(settings.Threads), classCount).Options.Epochs;
         }
         catch (ArgumentException e)
         {
@@ -200,12 +203,12 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     }
 
     /// <summary>Ready datasets of the team that a new run can train on.</summary>
-    public async Task<List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels)>> TrainableDatasetsAsync(string userId, Guid teamId, CancellationToken ct = default)
+    public async Task<List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels, int ClassCount)>> TrainableDatasetsAsync(string userId, Guid teamId, CancellationToken ct = default)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
         var rows = await db.Datasets.Where(d => d.TeamId == teamId && d.DeletedAt == null && d.Status == DatasetStatus.Ready)
-            .OrderBy(d => d.Name).Select(d => new { d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels }).ToListAsync(ct);
-        return rows.Select(d => (d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels)).ToList();
+            .OrderBy(d => d.Name).ToListAsync(ct);
+        return rows.Select(d => (d.Id, d.Name, d.ImageCount, d.ImageSize, d.Channels, DatasetMapping.ClassNames(d).Count)).ToList();
     }
 
     internal static RunSettings ParseSettings(string json) => JsonSerializer.Deserialize<RunSettings>(json, Json)

@@ -16,6 +16,12 @@ public sealed record RunSettings
     /// <summary>mlp or conv.</summary>
     public string Arch { get; init; } = "mlp";
 
+    /// <summary>
+    /// A conditional VAE: the encoder and the decoder both see the image's class (one-hot, see
+    /// <see cref="VaeWorkbench.Engine.Layers.ConcatCondition"/>). Only for a dataset with classes.
+    /// </summary>
+    public bool Conditional { get; init; }
+
     /// <summary>Latent dimensions; null takes the preset's (20 for mlp, 16 for conv).</summary>
     public int? Latent { get; init; }
 
@@ -67,8 +73,10 @@ public sealed record RunSettings
     public int? Threads { get; init; }
 
     /// <summary>The engine's model and training settings, or a <see cref="ArgumentException"/> naming the bad field.</summary>
-    public (VaeConfig Config, TrainingOptions Options) ToEngine(int channels, int imageSize, int defaultThreads)
+    /// <param name="classCount">The dataset's classes; a conditional model is conditioned on all of them.</param>
+    public (VaeConfig Config, TrainingOptions Options) ToEngine(int channels, int imageSize, int defaultThreads, int classCount = 0)
     {
+        if (Conditional && RunSettingsRules.ConditionalRefusal(classCount) is { } refusal) throw new ArgumentException($"conditional {refusal}");
         var arch = OptionNames.Parse(OptionNames.Architectures, Arch, "arch");
         var preset = arch == VaeArchitecture.Mlp ? VaeConfig.MlpPreset(channels, imageSize) : VaeConfig.ConvPreset(channels, imageSize);
         if (ValidationSplit is < 0 or > 0.5 || double.IsNaN(ValidationSplit))
@@ -80,6 +88,7 @@ public sealed record RunSettings
             Hidden = Hidden ?? preset.Hidden,
             ConvWidths = Widths ?? preset.ConvWidths,
             Loss = OptionNames.Parse(OptionNames.Losses, Loss, "loss"),
+            ClassCount = Conditional ? classCount : 0,
         };
         var options = new TrainingOptions
         {

@@ -56,6 +56,20 @@ public static class RunSettingsRules
         Choice(OptionNames.Optimizers, settings.Optimizer, "optimizer");
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
+
+    /// <summary>The rules that need the dataset: a conditional model needs classes to condition on.</summary>
+    public static IReadOnlyDictionary<string, string[]> ValidateForDataset(RunSettings settings, string datasetName, int classCount) =>
+        settings.Conditional && ConditionalRefusal(classCount) is { } refusal
+            ? new Dictionary<string, string[]> { ["conditional"] = [$"{refusal}: dataset '{datasetName}' has {(classCount == 0 ? "no classes" : "only one class")}"] }
+            : new Dictionary<string, string[]>();
+
+    /// <summary>Why a conditional model cannot train on a dataset with this many classes, or null when it can.</summary>
+    public static string? ConditionalRefusal(int classCount) => classCount switch
+    {
+        < 2 => "needs a dataset with at least two classes (class folders in a ZIP, or IDX labels)",
+        > VaeConfig.MaxClasses => $"takes at most {VaeConfig.MaxClasses} classes",
+        _ => null,
+    };
 }
 
 /// <summary>A request whose fields are out of range (400): <see cref="Errors"/> holds each refusal keyed by field name.</summary>

@@ -60,7 +60,7 @@ public sealed class TrainingJobRunner(
         try
         {
             var settings = RunService.ParseSettings(run.SettingsJson);
-            var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, jobOptions.Value.ResolveThreads(settings.Threads));
+            var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, jobOptions.Value.ResolveThreads(settings.Threads), DatasetMapping.ClassNames(dataset).Count);
             var all = sources.Add(DatasetTensorLoader.Open(blobs, dataset, memory.Current, m => logger.LogInformation("Run {RunId}: {Message}", runId, m)));
             var (train, validation) = Split(all, settings.ValidationSplit, options.Seed);
             var shown = validation ?? train;
@@ -235,7 +235,7 @@ public sealed class TrainingJobRunner(
     /// <summary>Originals on top, reconstructions below, as one PNG.</summary>
     internal static byte[] ReconstructionGrid(Vae model, ImageDataset images)
     {
-        var reconstructed = model.Reconstruct(images.Pixels, images.Count);
+        var reconstructed = model.Reconstruct(images.Pixels, images.Count, model.Conditional ? images.Labels : default);
         var both = new float[2 * images.Pixels.Length];
         images.Pixels.CopyTo(both, 0);
         reconstructed.CopyTo(both, images.Pixels.Length);

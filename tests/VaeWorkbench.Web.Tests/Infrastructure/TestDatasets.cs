@@ -22,7 +22,8 @@ public static class TestDatasets
         return (IdxReader.ReadImages(images), IdxReader.ReadLabels(Path.Combine(FashionMnistDirectory, "t10k-labels-idx1-ubyte.gz")));
     });
 
-    public static async Task<Guid> CreateFashionMnistAsync(this WebApplicationFactory<Program> factory, Guid teamId, int count, string name = "fashion")
+    /// <param name="withClasses">False stores the images without labels or class names: a dataset without classes.</param>
+    public static async Task<Guid> CreateFashionMnistAsync(this WebApplicationFactory<Program> factory, Guid teamId, int count, string name = "fashion", bool withClasses = true)
     {
         var (images, labels) = TestSplit.Value;
         using var scope = factory.Services.CreateScope();
@@ -31,14 +32,14 @@ public static class TestDatasets
         var owner = await db.TeamMembers.Where(m => m.TeamId == teamId).Select(m => m.UserId).FirstAsync();
 
         using var tensor = new MemoryStream();
-        var rowLabels = Enumerable.Range(0, count).Select(i => (int?)labels[i]).ToList();
+        var rowLabels = Enumerable.Range(0, count).Select(i => withClasses ? labels[i] : (int?)null).ToList();
         DatasetTensorFile.Write(tensor, 1, 28, rowLabels, Enumerable.Range(0, count).Select(i => images.ImageBytes(i).ToArray()));
         var hash = blobs.Put(tensor.ToArray());
 
         var dataset = new Dataset
         {
             Id = Guid.NewGuid(), TeamId = teamId, Name = name, ImageSize = 28, Channels = 1, Status = DatasetStatus.Ready,
-            ImageCount = count, ClassNamesJson = JsonSerializer.Serialize(Enumerable.Range(0, 10).Select(i => i.ToString())),
+            ImageCount = count, ClassNamesJson = withClasses ? JsonSerializer.Serialize(Enumerable.Range(0, 10).Select(i => i.ToString())) : "[]",
             TensorHash = hash, CreatedByUserId = owner, CreatedAt = DateTimeOffset.UtcNow,
         };
         db.Datasets.Add(dataset);

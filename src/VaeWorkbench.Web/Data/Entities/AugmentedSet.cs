@@ -41,6 +41,9 @@ public sealed class AugmentedSet : Jobs.ILeasedJob<AugmentedStatus>, Labels.ILab
 
     public AugmentedStatus Status { get; set; }
 
+    /// <summary>The set's class fidelity as a judge measured it once generated (JSON <c>ClassFidelityReport</c>); null without classes.</summary>
+    public string? ClassFidelityJson { get; set; }
+
     public int Requested { get; set; }
 
     public int Generated { get; set; }

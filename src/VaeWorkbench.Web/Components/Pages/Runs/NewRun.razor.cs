@@ -37,9 +37,9 @@ public partial class NewRun : IDisposable
     protected override async Task OnInitializedAsync()
     {
         if (Workspace.CurrentTeam is not { } team) return;
-        var rows = await Run.RunAsync<RunService, List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels)>>(
+        var rows = await Run.RunAsync<RunService, List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels, int ClassCount)>>(
             s => s.TrainableDatasetsAsync(Workspace.UserId, team.Id));
-        datasets = rows.Select(d => new DatasetChoice(d.Id, $"{d.Name} ({d.ImageCount:N0} images, {d.ImageSize}px {(d.Channels == 1 ? "grey" : "RGB")})", d.ImageCount, d.ImageSize, d.Channels)).ToList();
+        datasets = rows.Select(d => new DatasetChoice(d.Id, $"{d.Name} ({d.ImageCount:N0} images, {d.ImageSize}px {(d.Channels == 1 ? "grey" : "RGB")})", d.ImageCount, d.ImageSize, d.Channels, d.ClassCount)).ToList();
         form.DatasetId = datasets.FirstOrDefault(d => d.Id == PreselectedDataset)?.Id ?? datasets.FirstOrDefault()?.Id ?? Guid.Empty;
         ScheduleEstimate();
     }
@@ -57,7 +57,7 @@ public partial class NewRun : IDisposable
             {
                 await Task.Delay(400, delay.Token);
                 var settings = form.ToSettings();
-                var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, JobOptions.Value.ResolveThreads(settings.Threads));
+                var (config, options) = settings.ToEngine(dataset.Channels, dataset.ImageSize, JobOptions.Value.ResolveThreads(settings.Threads), dataset.ClassCount);
                 var trainCount = Math.Max(1, dataset.ImageCount - (int)Math.Round(dataset.ImageCount * settings.ValidationSplit));
                 var perEpoch = TrainingEstimator.EstimateEpoch(config, options, trainCount);
                 if (delay.IsCancellationRequested) return;
@@ -80,6 +80,12 @@ public partial class NewRun : IDisposable
 
     /// <summary>Start stays disabled while any field is out of range, so a refused value is never sent (or clamped).</summary>
     private bool FormValid => Validator.TryValidateObject(form, new ValidationContext(form), null, validateAllProperties: true);
+
+    /// <summary>Why the chosen dataset cannot train a conditional model (no classes), or null when it can.</summary>
+    private string? ConditionalRefusal =>
+        datasets.FirstOrDefault(d => d.Id == form.DatasetId) is { } d && RunSettingsRules.ConditionalRefusal(d.ClassCount) is { } refusal
+            ? $"A conditional model {refusal}; this dataset has {(d.ClassCount == 0 ? "none" : "only one")}."
+            : null;
 
     private string DatasetLabel(Guid id) => datasets.FirstOrDefault(d => d.Id == id)?.Label ?? "";
 
@@ -107,7 +113,7 @@ public partial class NewRun : IDisposable
 
     public void Dispose() => estimateDelay?.Cancel();
 
-    private sealed record DatasetChoice(Guid Id, string Label, int ImageCount, int ImageSize, int Channels);
+    private sealed record DatasetChoice(Guid Id, string Label, int ImageCount, int ImageSize, int Channels, int ClassCount);
 }
 
 /// <summary>
@@ -121,6 +127,7 @@ public sealed class RunForm
     [NotEmptyGuid(ErrorMessage = "Choose a dataset.")]
     public Guid DatasetId { get; set; }
     [Required] public string Arch { get; set; } = Defaults.Arch;
+    public bool Conditional { get; set; }
     [TrainingSetting("latent")] public int Latent { get; set; } = 20;
     [WholeNumberList] public string? Widths { get; set; } = "";
     [Required] public string Loss { get; set; } = Defaults.Loss;
@@ -160,7 +167,7 @@ public sealed class RunForm
         if (error is not null) throw new FormatException(error);
         return new RunSettings
         {
-            DatasetId = DatasetId, Arch = Arch, Latent = Latent,
+            DatasetId = DatasetId, Arch = Arch, Conditional = Conditional, Latent = Latent,
             Hidden = Arch == "mlp" ? widths : null, Widths = Arch == "conv" ? widths : null,
             Loss = Loss, Beta = Beta, Warmup = Warmup, FreeBits = FreeBits, Denoise = Denoise, Epochs = Epochs, Batch = Batch,
             Lr = (double)Lr, Schedule = Schedule, Optimizer = Optimizer, WeightDecay = (double)WeightDecay, Clip = Clip,

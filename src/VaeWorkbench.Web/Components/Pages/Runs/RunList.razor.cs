@@ -38,7 +38,7 @@ public partial class RunList : IDisposable
     private async Task LoadDatasetsAsync()
     {
         datasets = Workspace.CurrentTeam is { } team
-            ? [.. (await Run.RunAsync<RunService, List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels)>>(
+            ? [.. (await Run.RunAsync<RunService, List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels, int ClassCount)>>(
                 s => s.TrainableDatasetsAsync(Workspace.UserId, team.Id))).Select(d => (d.Id, d.Name))]
             : [];
     }
