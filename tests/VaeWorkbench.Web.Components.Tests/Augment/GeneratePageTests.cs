@@ -51,7 +51,7 @@ public sealed class GeneratePageTests : WorkbenchTestContext
         page.Find("#gen-images input").Change("3, 9999");
         page.Find("#gen-save").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Image 9999 is not in the dataset (it has images 0 to 499).", page.Find("#gen-request-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Image #9999 is not in the dataset (it has images 0 to 499).", page.Find("#gen-request-error").TextContent));
         page.Find("#gen-request-error button").Click();
         Assert.Empty(page.FindAll("#gen-request-error"));
     }
