@@ -28,7 +28,7 @@ public sealed class LabelEditorTests : WorkbenchTestContext
         page.Find("#label-tag-field").KeyDown("Enter");
         page.Find("#label-tag-field").Input("Baseline"); // the same tag in other case: kept once
         page.Find("#label-tag-add").Click();
-        page.Find("#label-notes-field").Input("β = 1.\nTry β = 4 next.");
+        page.Find("#label-notes-field").Change("β = 1.\nTry β = 4 next.");
         page.Find("#label-save").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Run baseline mlp on digits", page.Find("h1#label-name").TextContent), Wait);
@@ -51,7 +51,7 @@ public sealed class LabelEditorTests : WorkbenchTestContext
 
         page.Find("#label-edit").Click();
         page.Find("#label-name-field").Input("   ");
-        page.Find("#label-notes-field").Input("changed");
+        page.Find("#label-notes-field").Change("changed");
         page.Find("#label-save").Click();
 
         page.WaitForAssertion(() => Assert.Equal("A run name must not be empty.", ErrorAt(page.Find("#label-name-field"))), Wait);
