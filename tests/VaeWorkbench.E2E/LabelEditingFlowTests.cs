@@ -18,7 +18,7 @@ public sealed class LabelEditingFlowTests : BrowserTest
     public async Task A_run_renamed_tagged_and_annotated_in_place_is_found_in_the_runs_list_by_its_tag()
     {
         const string email = "hinton@example.test";
-        Guid datasetId, tagged, other, modelId;
+        Guid datasetId, tagged, other, modelId, setId;
         using (var api = await ApiSession.RegisterAsync(Server.BaseUrl, email))
         {
             datasetId = await api.UploadZipAsync("fashion pair", FashionData.Zip(perClass: 20, classes: [1, 7]));
@@ -26,6 +26,14 @@ public sealed class LabelEditingFlowTests : BrowserTest
             other = await StartRunAsync(api, datasetId);
             modelId = await FinishedModelAsync(api, tagged);
             await api.SendAsync(await api.Client.PostAsJsonAsync("/api/registry", new { runId = tagged, name = "fashion-pair" }), HttpStatusCode.Created);
+            setId = (await api.SendAsync(await api.Client.PostAsJsonAsync($"/api/models/{modelId}/generate",
+                new { mode = "perClass", count = 100, seed = 1, filter = new { maxElboPercentile = 80, balance = "sameShare" } }), HttpStatusCode.Accepted))
+                .GetProperty("augmentedId").GetGuid();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while ((await api.GetJsonAsync($"/api/augmented/{setId}")).GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline)
+                await Task.Delay(250);
+            Assert.Equal("Succeeded", (await api.GetJsonAsync($"/api/augmented/{setId}")).GetProperty("status").GetString());
+            await api.SendAsync(await api.Client.PatchAsJsonAsync($"/api/augmented/{setId}", new { tags = new[] { "balanced", "pair" }, notes = "Same share dropped per class." }), HttpStatusCode.OK);
         }
 
         var context = await NewContextAsync(1440, 900);
@@ -76,7 +84,9 @@ public sealed class LabelEditingFlowTests : BrowserTest
             await PageShots.CaptureAsync(page, Server.BaseUrl, $"/datasets/{datasetId}", "dataset-classes", "#class-table");
             await PageShots.CaptureAsync(page, Server.BaseUrl, "/registry/fashion-pair", "registered-model-labels", "#registered-model-name");
             await PageShots.CaptureAsync(page, Server.BaseUrl, $"/models/{modelId}/generate", "generate-balance", "#gen-balance");
-            await PageShots.CaptureAsync(page, Server.BaseUrl, "/models", "registry-list-tags", "#registry-grid");
+            await PageShots.CaptureAsync(page, Server.BaseUrl, "/models", "registry-list-tags", "#registry-grid tbody tr.mud-table-row");
+            await PageShots.CaptureAsync(page, Server.BaseUrl, $"/augmented/{setId}", "augmented-set-labels", "#filter-report-table");
+            await PageShots.CaptureAsync(page, Server.BaseUrl, "/augmented", "augmented-list-tags", "#augmented-grid .vwb-tag");
 
             // The editing state, at both widths, for a look at the form.
             foreach (var width in new[] { 1440, 375 })

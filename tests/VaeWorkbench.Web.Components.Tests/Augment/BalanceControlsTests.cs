@@ -19,7 +19,7 @@ public sealed class BalanceControlsTests : WorkbenchTestContext
         var page = Render<GeneratePage>(p => p.Add(c => c.ModelId, model));
 
         Assert.Empty(page.FindAll("#gen-max-attempts"));
-        MudSelectChoice.Choose(page, popovers, "#gen-balance", "Top each class up to its target");
+        MudSelectChoice.Choose(page, popovers, "#gen-balance", "Top each class up");
         page.WaitForElement("#gen-max-attempts");
         page.Find("#gen-max-elbo input").Change("95");
         page.Find("#gen-count input").Change("200");
@@ -44,7 +44,7 @@ public sealed class BalanceControlsTests : WorkbenchTestContext
         var popovers = Render<MudPopoverProvider>();
         var page = Render<GeneratePage>(p => p.Add(c => c.ModelId, model));
 
-        MudSelectChoice.Choose(page, popovers, "#gen-balance", "Drop the same share in each class");
+        MudSelectChoice.Choose(page, popovers, "#gen-balance", "Drop the same share");
         page.Find("#gen-save").Click();
 
         page.WaitForAssertion(() => Assert.Contains("Set a quality filter (max −ELBO percentile or min distance) to balance what it removes.",

@@ -83,9 +83,9 @@ public static class AugmentationText
     /// <summary>The class-balance choices of the generate form, as the API names them (filter.balance).</summary>
     public static readonly IReadOnlyList<(string Value, string Label)> Balances =
     [
-        ("none", "No balance: drop whatever the filter rejects"),
-        ("sameShare", "Drop the same share in each class"),
-        ("topUp", "Top each class up to its target"),
+        ("none", "None"),
+        ("sameShare", "Drop the same share per class"),
+        ("topUp", "Top each class up to target"),
     ];
 
     /// <summary>How the set kept its classes' balance, with the samples drawn, in a sentence.</summary>
