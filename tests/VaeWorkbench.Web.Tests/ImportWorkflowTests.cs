@@ -198,6 +198,10 @@ public sealed class ImportWorkflowTests : IDisposable
         }
         await Refused(new { names = names[..9] }, "The dataset has 10 classes; give 10 names in label order, not 9.");
         await Refused(new { names = names.Select((n, i) => i == 3 ? "Trouser" : n).ToArray() }, "Class names must differ: 'Trouser' is given for label 1 and label 3.");
+        // Named at the entry it is about, so the dataset page shows it at that class's field.
+        var duplicate = await ApiClient.AssertProblemAsync(await user.Client.PutAsJsonAsync($"/api/datasets/{id}/classes",
+            new { names = names.Select((n, i) => i == 3 ? "Trouser" : n).ToArray() }), HttpStatusCode.BadRequest);
+        Assert.True(duplicate.GetProperty("errors").TryGetProperty("names[3]", out _), duplicate.ToString());
         await Refused(new { names = names.Select((n, i) => i == 0 ? "line\nbreak" : n).ToArray() }, "The name for label 0 cannot contain control characters");
         await Refused(new { names = names.Select((n, i) => i == 5 ? "   " : n).ToArray() }, "The name for label 5 must not be empty.");
         await Refused(new { }, "Give names");

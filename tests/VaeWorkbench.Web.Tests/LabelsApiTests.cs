@@ -50,6 +50,9 @@ public sealed class LabelsApiTests(AugmentationFixture fixture) : IClassFixture<
         var response = await Owner.Client.PatchAsync($"/api/runs/{runId}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await ApiClient.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        // The refusal is listed under the request's field, where a form shows it.
+        var field = JsonDocument.Parse(body).RootElement.EnumerateObject().First().Name;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         Assert.Equal(before, (await Owner.GetJsonAsync($"/api/runs/{runId}")).GetProperty("name").GetString());
     }
 
@@ -109,6 +112,7 @@ public sealed class LabelsApiTests(AugmentationFixture fixture) : IClassFixture<
 
         var taken = await ApiClient.AssertProblemAsync(await Owner.Client.PatchAsJsonAsync("/api/registry/labels-renamed", new { name = "labels-taken" }), HttpStatusCode.BadRequest);
         Assert.Contains("already has a registered model named 'labels-taken'", taken.GetProperty("detail").GetString());
+        Assert.True(taken.GetProperty("errors").TryGetProperty("name", out _), taken.ToString());
         var badName = await ApiClient.AssertProblemAsync(await Owner.Client.PatchAsJsonAsync("/api/registry/labels-renamed", new { name = "has space" }), HttpStatusCode.BadRequest);
         Assert.Contains("may use only letters", badName.GetProperty("detail").GetString());
     }

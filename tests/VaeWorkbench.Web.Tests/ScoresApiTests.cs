@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests;
@@ -17,6 +18,7 @@ public sealed class ScoresApiTests : IDisposable
         ["Training:PollSeconds"] = "1",
         ["Scoring:Threads"] = "1",
         ["Scoring:PollSeconds"] = "1",
+        ["Scoring:ProgressMilliseconds"] = "0",
     });
 
     [Fact]
@@ -58,6 +60,31 @@ public sealed class ScoresApiTests : IDisposable
         }
         await ApiClient.AssertProblemAsync(await owner.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "likelihood" }), HttpStatusCode.BadRequest);
         await ApiClient.AssertProblemAsync(await owner.Client.PostAsJsonAsync($"/api/models/{modelId}/scores", new { datasetId, method = "iwae", k = 0 }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_score_job_reports_progress_after_every_batch_and_it_only_rises()
+    {
+        var (owner, modelId, datasetId) = await TrainedModelAsync();
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<Scoring.ScoreUpdate>();
+        var events = _factory.Services.GetRequiredService<Scoring.ScoreEvents>();
+        void Record(Scoring.ScoreUpdate update) => updates.Enqueue(update);
+        events.Updated += Record;
+        Guid jobId;
+        try
+        {
+            jobId = await StartAsync(owner, modelId, new { datasetId, method = "elbo", k = 2 });
+            await WaitForSucceededAsync(owner, jobId);
+        }
+        finally
+        {
+            events.Updated -= Record;
+        }
+
+        // 300 images are one chunk of the job but two inference batches (256 + 44): the bar moves after each batch.
+        var running = updates.Where(u => u.JobId == jobId && u.Status == ScoreJobStatus.Running).Select(u => u.Progress).ToList();
+        Assert.Equal([256 / 300.0, 1.0], running);
+        Assert.Equal(1.0, updates.Last(u => u.JobId == jobId).Progress);
     }
 
     [Fact]

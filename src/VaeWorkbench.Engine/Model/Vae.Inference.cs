@@ -134,7 +134,8 @@ public sealed partial class Vae
     }
 
     /// <summary>One score per image, in nats; higher means less typical (a better anomaly candidate).</summary>
-    public double[] Score(ReadOnlySpan<float> images, int count, ScoreMethod method, int samples, ulong seed, ReadOnlySpan<int> classes = default)
+    /// <param name="batchDone">Told how many images are scored after each inference batch, for a job's progress.</param>
+    public double[] Score(ReadOnlySpan<float> images, int count, ScoreMethod method, int samples, ulong seed, ReadOnlySpan<int> classes = default, Action<int>? batchDone = null)
     {
         CheckImages(images, count);
         if (samples is <= 0 or > 100_000) throw new ArgumentOutOfRangeException(nameof(samples), "samples must be between 1 and 100000");
@@ -200,6 +201,7 @@ public sealed partial class Vae
                     scores[start + b] = sum / k;
                 }
             }
+            batchDone?.Invoke(start + n);
         }
         return scores;
     }

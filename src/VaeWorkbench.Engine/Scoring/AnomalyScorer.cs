@@ -40,17 +40,21 @@ public sealed class AnomalyScorer(Vae model)
     }
 
     /// <summary>images:(count,P) -> scores:(count), higher = less typical. <paramref name="samples"/> is K where it matters.</summary>
-    public double[] Score(ReadOnlySpan<float> images, int count, AnomalyMethod method, int samples, ulong seed)
+    /// <param name="batchDone">Told how many images are scored after each inference batch, for a job's progress.</param>
+    public double[] Score(ReadOnlySpan<float> images, int count, AnomalyMethod method, int samples, ulong seed, Action<int>? batchDone = null)
     {
         switch (method)
         {
-            case AnomalyMethod.Recon: return Model.Score(images, count, ScoreMethod.Reconstruction, 1, seed);
-            case AnomalyMethod.Elbo: return Model.Score(images, count, ScoreMethod.Elbo, samples, seed);
-            case AnomalyMethod.Iwae: return Model.Score(images, count, ScoreMethod.Iwae, samples, seed);
+            case AnomalyMethod.Recon: return Model.Score(images, count, ScoreMethod.Reconstruction, 1, seed, batchDone: batchDone);
+            case AnomalyMethod.Elbo: return Model.Score(images, count, ScoreMethod.Elbo, samples, seed, batchDone: batchDone);
+            case AnomalyMethod.Iwae: return Model.Score(images, count, ScoreMethod.Iwae, samples, seed, batchDone: batchDone);
             case AnomalyMethod.Latent:
             {
                 var latent = Latent ?? throw new InvalidOperationException("the latent score needs reference statistics: call FitLatent first");
-                return latent.Distance(Model.Encode(images, count).Mean, count);
+                // Encoding only, one fast pass: its progress is the whole step.
+                var distances = latent.Distance(Model.Encode(images, count).Mean, count);
+                batchDone?.Invoke(count);
+                return distances;
             }
             case AnomalyMethod.Complexity:
             {
@@ -58,7 +62,7 @@ public sealed class AnomalyScorer(Vae model)
                 // S(x) = −ELBO(x) − L(x): negative ELBO (an upper bound on −log p(x)) minus the compressed length,
                 // both in nats. Simple images compress well and get high likelihood from any model; subtracting L
                 // removes that shared complexity effect, leaving how much worse the VAE does than a generic compressor.
-                var scores = Model.Score(images, count, ScoreMethod.Elbo, samples, seed);
+                var scores = Model.Score(images, count, ScoreMethod.Elbo, samples, seed, batchDone: batchDone);
                 var pixels = Model.PixelCount;
                 for (var i = 0; i < count; i++) scores[i] -= compressor(images.Slice(i * pixels, pixels));
                 return scores;

@@ -72,6 +72,21 @@ public sealed class AuditLog(AppDbContext db, TeamAccess access, TimeProvider cl
         return new AuditPage(await ReadAsync(ordered.Skip(skip).Take(take), !oldestFirst, ct), total);
     }
 
+    /// <summary>
+    /// How the log names the images among <paramref name="entries"/> (entries about an "Image", whose object id is the
+    /// image's row), by <see cref="Datasets.ImageNames"/>; only images of the team's datasets are named.
+    /// </summary>
+    public async Task<Dictionary<string, string>> ImageNamesAsync(string userId, Guid teamId, IEnumerable<AuditRecord> entries, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        var ids = entries.Where(e => e.ObjectType == "Image").Select(e => long.TryParse(e.ObjectId, out var id) ? id : -1).Where(id => id >= 0).Distinct().ToList();
+        if (ids.Count == 0) return [];
+        var images = await db.DatasetImages.AsNoTracking().Where(i => ids.Contains(i.Id))
+            .Join(db.Datasets.Where(d => d.TeamId == teamId), i => i.DatasetId, d => d.Id, (i, d) => new { i.Id, i.Index, i.OriginalName })
+            .ToListAsync(ct);
+        return images.ToDictionary(i => i.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), i => Datasets.ImageNames.Of(i.Index, i.OriginalName));
+    }
+
     private IQueryable<AuditEntry> Filtered(Guid teamId, AuditFilter filter)
     {
         if (filter.From is { } from && filter.To is { } to && from > to) throw new RequestRejectedException("from must not be after to.");

@@ -59,7 +59,7 @@ public sealed record AugmentedSummary(Guid Id, AugmentedStatus Status, int Count
 /// A page of a team's augmented sets for a grid: <see cref="SortBy"/> is created, dataset, mode, seed, status or kept;
 /// <see cref="Search"/> matches the source dataset's name, the mode or the creator's email.
 /// </summary>
-public sealed record AugmentedSetQuery(int Skip = 0, int Take = 25, string? SortBy = null, bool Descending = true, string? Search = null, AugmentedStatus? Status = null);
+public sealed record AugmentedSetQuery(int Skip = 0, int Take = 25, string? SortBy = null, bool Descending = true, string? Search = null, AugmentedStatus? Status = null, string? Tag = null);
 
 public sealed record AugmentedSetPage(int Total, IReadOnlyList<AugmentedSummary> Items);
 

@@ -3,6 +3,7 @@ using VaeWorkbench.Engine.Generation;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Teams;
+using VaeWorkbench.Web.Datasets;
 
 namespace VaeWorkbench.Web.Augmentation;
 
@@ -33,7 +34,7 @@ public static class AugmentationMapping
             if (request.ImageIds.Count > 10_000) throw new RequestRejectedException("Choose at most 10000 source images.");
             var outside = request.ImageIds.FirstOrDefault(i => i < 0 || i >= dataset.ImageCount, -1);
             if (request.ImageIds.Any(i => i < 0 || i >= dataset.ImageCount))
-                throw new RequestRejectedException($"Image {outside} is not in the dataset (it has images 0 to {dataset.ImageCount - 1}).");
+                throw new RequestRejectedException($"{ImageNames.Image(outside)} is not in the dataset (it has images 0 to {dataset.ImageCount - 1}).");
             indices = request.ImageIds.Distinct().ToList();
         }
         if (mode is GenerationMode.PerClass or GenerationMode.Interpolate)

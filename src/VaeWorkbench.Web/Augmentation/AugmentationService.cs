@@ -62,11 +62,18 @@ public sealed class AugmentationService(
         LabelUpdates.UpdateAsync<AugmentedSet>(db, access, audit, userId, setId, patch, LabelledKind.AugmentedSet, ct);
 
     /// <summary>One page of the team's sets, filtered and sorted in the database, with the count of all that match.</summary>
+    /// <summary>Every tag on the team's sets, for the list's tag filter (Viewer).</summary>
+    public async Task<List<string>> TagsAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        return await LabelRules.KnownTagsAsync(db.AugmentedSets.Where(s => s.TeamId == teamId), ct);
+    }
+
     public async Task<AugmentedSetPage> ListPageAsync(string userId, Guid teamId, AugmentedSetQuery query, CancellationToken ct = default)
     {
         if (query.Skip < 0 || query.Take is < 1 or > MaxPageSize) throw new RequestRejectedException($"skip must be ≥ 0 and take between 1 and {MaxPageSize}.");
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        var rows = db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId)
+        var rows = LabelRules.WithTag(db.AugmentedSets.AsNoTracking().Where(s => s.TeamId == teamId), query.Tag)
             .Join(db.Datasets, s => s.DatasetId, d => d.Id, (s, d) => new { Set = s, Dataset = d.Name })
             .GroupJoin(db.Users, x => x.Set.CreatedByUserId, u => u.Id, (x, users) => new { x.Set, x.Dataset, users })
             .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new { x.Set, x.Dataset, Creator = u == null ? "" : u.Email ?? "" });

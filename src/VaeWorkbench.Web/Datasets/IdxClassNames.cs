@@ -39,19 +39,29 @@ public static class IdxClassNames
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         while (lines.Count > 0 && lines[^1].Trim().Length == 0) lines.RemoveAt(lines.Count - 1);
         if (lines.Count == 0) throw new RequestRejectedException($"{FileName} is empty; give one class name per line (line 1 names label 0).");
-        var names = Validate(lines, i => $"The class name on line {i + 1} of {FileName}");
+        List<string> names;
+        try
+        {
+            names = Validate(lines, i => $"The class name on line {i + 1} of {FileName}");
+        }
+        catch (RequestRejectedException e) when (e.Field is not null)
+        {
+            // In an upload the fault is in the file, which the message names; the request has no names[i] field.
+            throw new RequestRejectedException(e.Message);
+        }
         return (files.Where(f => !IsClassList(f)).ToList(), names);
     }
 
     /// <summary>Each name by <see cref="UserGivenNames"/>, and no two alike.</summary>
     public static List<string> Validate(IReadOnlyList<string?> names, Func<int, string> subject)
     {
-        var valid = names.Select((n, i) => UserGivenNames.Validate(n, subject(i), MaxNameLength)).ToList();
+        // Each refusal names the entry it is about (names[i]), so a form shows it at that class's field.
+        var valid = names.Select((n, i) => Labels.LabelRules.AtField($"names[{i}]", () => UserGivenNames.Validate(n, subject(i), MaxNameLength))).ToList();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < valid.Count; i++)
         {
             if (seen.TryGetValue(valid[i], out var first))
-                throw new RequestRejectedException($"Class names must differ: '{valid[i]}' is given for label {first} and label {i}.");
+                throw new RequestRejectedException($"Class names must differ: '{valid[i]}' is given for label {first} and label {i}.", $"names[{i}]");
             seen[valid[i]] = i;
         }
         return valid;

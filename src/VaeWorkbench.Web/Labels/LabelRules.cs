@@ -38,12 +38,30 @@ public static class LabelRules
     // column and a filter can look for it in SQL on any provider.
     private static readonly JsonSerializerOptions TagJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Name(string? name, string subject) => UserGivenNames.Validate(name, subject, MaxNameLength);
+    public static string Name(string? name, string subject) => AtField("name", () => UserGivenNames.Validate(name, subject, MaxNameLength));
 
     /// <summary>Trimmed, de-duplicated (ignoring case) and validated tags, as the registry's versions have them.</summary>
-    public static List<string> Tags(IEnumerable<string>? tags) => RegistryNames.Tags(tags);
+    public static List<string> Tags(IEnumerable<string>? tags) => AtField("tags", () => RegistryNames.Tags(tags));
 
-    public static string Notes(string? notes)
+    public static string Notes(string? notes) => AtField("notes", () => CheckNotes(notes));
+
+    /// <summary>
+    /// Runs a rule whose refusals name no field and names <paramref name="field"/> on them, so that the API lists the
+    /// message under the request's field and the page shows it at that field.
+    /// </summary>
+    public static T AtField<T>(string field, Func<T> rule)
+    {
+        try
+        {
+            return rule();
+        }
+        catch (RequestRejectedException e) when (e.Field is null)
+        {
+            throw new RequestRejectedException(e.Message, field);
+        }
+    }
+
+    private static string CheckNotes(string? notes)
     {
         var text = (notes ?? "").Trim();
         if (text.Length > MaxNotesLength) throw new RequestRejectedException($"Notes are at most {MaxNotesLength:N0} characters.");
@@ -64,12 +82,17 @@ public static class LabelRules
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
 
     /// <summary>Applies a validated patch; returns what changed, for the audit log.</summary>
-    public static Dictionary<string, object> Apply(ILabelled target, LabelPatch patch, string nameSubject)
+    public static Dictionary<string, object> Apply(ILabelled target, LabelPatch patch, string nameSubject) =>
+        Apply(target, patch, name => Name(name, nameSubject));
+
+    /// <inheritdoc cref="Apply(ILabelled, LabelPatch, string)"/>
+    /// <param name="nameRule">Validates a new name (registered models have a stricter rule than runs and sets).</param>
+    public static Dictionary<string, object> Apply(ILabelled target, LabelPatch patch, Func<string, string> nameRule)
     {
         var changed = new Dictionary<string, object>();
         if (patch.Name is not null)
         {
-            var name = Name(patch.Name, nameSubject);
+            var name = nameRule(patch.Name);
             if (name != target.Name) changed["name"] = name;
             target.Name = name;
         }
@@ -98,12 +121,22 @@ public static class LabelRules
         {
             query = query.Where(TextSearch.AnyContains(query, db, text, x => x.Name, x => x.Notes));
         }
-        if (!string.IsNullOrWhiteSpace(tag))
-        {
-            var needle = JsonSerializer.Serialize(tag.Trim(), TagJson);
-            query = query.Where(x => x.TagsJson.Contains(needle));
-        }
-        return query;
+        return WithTag(query, tag);
     }
+
+    /// <summary>Only the objects that carry <paramref name="tag"/> as one whole tag (all of them when it is blank).</summary>
+    public static IQueryable<T> WithTag<T>(IQueryable<T> query, string? tag) where T : class, ILabelled
+    {
+        if (string.IsNullOrWhiteSpace(tag)) return query;
+        var needle = JsonSerializer.Serialize(tag.Trim(), TagJson);
+        return query.Where(x => x.TagsJson.Contains(needle));
+    }
+
+    /// <summary>Every tag that the objects carry, once each (ignoring case), in alphabetical order: the choices of a tag filter.</summary>
+    public static async Task<List<string>> KnownTagsAsync<T>(IQueryable<T> query, CancellationToken ct = default) where T : class, ILabelled =>
+        Distinct((await query.Select(x => x.TagsJson).ToListAsync(ct)).SelectMany(ReadTags));
+
+    public static List<string> Distinct(IEnumerable<string> tags) =>
+        [.. tags.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 
 }

@@ -104,6 +104,10 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         return result;
     }
 
+    /// <summary>Every tag on the team's models and their versions, for the list's tag filter (Viewer).</summary>
+    public async Task<List<string>> TagsAsync(string userId, Guid teamId, CancellationToken ct = default) =>
+        LabelRules.Distinct((await ListAsync(userId, teamId, null, null, ct)).SelectMany(m => m.Tags));
+
     /// <summary>
     /// One page of <see cref="ListAsync"/> for a grid, sorted and filtered here, with the number of models the filter
     /// matches. Tags live as JSON on each version, so the filter runs over the team's models after loading them.
@@ -196,30 +200,13 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
     public async Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid teamId, string name, LabelPatch patch, CancellationToken ct = default)
     {
         var model = await FindAsync(userId, teamId, name, TeamRole.Editor, ct);
-        var changed = new Dictionary<string, object>();
-        if (patch.Name is not null)
+        var previousName = model.Name;
+        var changed = LabelRules.Apply(model, patch, n => LabelRules.AtField("name", () => RegistryNames.Name(n)));
+        if (changed.ContainsKey("name"))
         {
-            var newName = RegistryNames.Name(patch.Name);
-            if (newName != model.Name)
-            {
-                if (await db.RegisteredModels.AnyAsync(m => m.TeamId == teamId && m.Name == newName && m.Id != model.Id, ct))
-                    throw new RequestRejectedException($"The team already has a registered model named '{newName}'.");
-                changed["name"] = newName;
-                changed["previousName"] = model.Name;
-                model.Name = newName;
-            }
-        }
-        if (patch.Tags is not null)
-        {
-            var tags = LabelRules.WriteTags(LabelRules.Tags(patch.Tags));
-            if (tags != model.TagsJson) changed["tags"] = LabelRules.ReadTags(tags);
-            model.TagsJson = tags;
-        }
-        if (patch.Notes is not null)
-        {
-            var notes = LabelRules.Notes(patch.Notes);
-            if (notes != model.Notes) changed["notes"] = true;
-            model.Notes = notes;
+            if (await db.RegisteredModels.AnyAsync(m => m.TeamId == teamId && m.Name == model.Name && m.Id != model.Id, ct))
+                throw new RequestRejectedException($"The team already has a registered model named '{model.Name}'.", "name");
+            changed["previousName"] = previousName;
         }
         if (changed.Count > 0) audit.Add(teamId, userId, AuditActions.RegisteredModelLabelled, "RegisteredModel", model.Id, changed);
         try
@@ -228,7 +215,7 @@ public sealed class RegistryService(AppDbContext db, TeamAccess access, BlobStor
         }
         catch (DbUpdateException e) when (DatabaseErrors.IsDuplicateKey(e))
         {
-            throw new RequestRejectedException($"The team already has a registered model named '{model.Name}'.");
+            throw new RequestRejectedException($"The team already has a registered model named '{model.Name}'.", "name");
         }
         return new LabelsResponse(model.Id, model.Name, LabelRules.ReadTags(model.TagsJson), model.Notes);
     }

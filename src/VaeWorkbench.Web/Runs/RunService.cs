@@ -30,7 +30,7 @@ public enum RunSort { Created, Status, Dataset, Epoch, TrainLoss, ValLoss }
 /// </summary>
 public sealed record RunQuery(
     int Skip = 0, int Take = 20, RunSort Sort = RunSort.Created, bool Descending = true,
-    RunStatus? Status = null, Guid? DatasetId = null, string? Text = null);
+    RunStatus? Status = null, Guid? DatasetId = null, string? Text = null, string? Tag = null);
 
 public sealed record RunPage(List<RunSummary> Items, int TotalCount);
 
@@ -145,11 +145,18 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
     public Task<LabelsResponse> UpdateLabelsAsync(string userId, Guid runId, LabelPatch patch, CancellationToken ct = default) =>
         LabelUpdates.UpdateAsync<TrainingRun>(db, access, audit, userId, runId, patch, LabelledKind.Run, ct);
 
+    /// <summary>Every tag on the team's runs, for the list's tag filter (Viewer).</summary>
+    public async Task<List<string>> TagsAsync(string userId, Guid teamId, CancellationToken ct = default)
+    {
+        await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
+        return await LabelRules.KnownTagsAsync(db.TrainingRuns.Where(r => r.TeamId == teamId), ct);
+    }
+
     /// <summary>A page of the team's runs, filtered and sorted in the database; the total counts every run the filters let through.</summary>
     public async Task<RunPage> PageAsync(string userId, Guid teamId, RunQuery query, CancellationToken ct = default)
     {
         await access.RequireAsync(userId, teamId, TeamRole.Viewer, ct: ct);
-        var runs = db.TrainingRuns.Where(r => r.TeamId == teamId);
+        var runs = LabelRules.WithTag(db.TrainingRuns.Where(r => r.TeamId == teamId), query.Tag);
         if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (query.DatasetId is { } datasetId) runs = runs.Where(r => r.DatasetId == datasetId);
         if (!string.IsNullOrWhiteSpace(query.Text))

@@ -67,12 +67,21 @@ public sealed class ScoreJobRunner(
                 }, stopping);
             }
             var pixels = new float[(long)Math.Min(Chunk, data.Count) * data.PixelCount];
+            var progress = new JobProgress(TimeSpan.FromMilliseconds(options.Value.ProgressMilliseconds), TimeSpan.FromSeconds(options.Value.ProgressWriteSeconds),
+                TimeProvider.System, p => events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Running, p)));
+            // Through the lease: a job this server no longer holds writes nothing.
+            async Task WriteProgressAsync(double p)
+            {
+                await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+                await lease.UpdateAsync(db, u => u.Set(j => j.Progress, p));
+            }
             for (var start = 0; start < data.Count; start += Chunk)
             {
                 stopping.ThrowIfCancellationRequested();
                 var n = Math.Min(Chunk, data.Count - start);
                 data.ReadRange(start, n, pixels);
-                var chunk = await models.UseAsync(model.FileHash, loaded =>
+                var first = start;
+                var scoring = models.UseAsync(model.FileHash, loaded =>
                 {
                     using var threads = UseThreads(loaded.Model);
                     var c = loaded.Model.Config;
@@ -81,14 +90,14 @@ public sealed class ScoreJobRunner(
                         Latent = latent,
                         CompressedLength = image => PngCompressedLength.Nats(image, c.Channels, c.Height, c.Width),
                     };
-                    return scorer.Score(pixels.AsSpan(0, n * data.PixelCount), n, method, job.K, Seed + (ulong)start);
+                    return scorer.Score(pixels.AsSpan(0, n * data.PixelCount), n, method, job.K, Seed + (ulong)first,
+                        done => progress.Report((double)(first + done) / data.Count));
                 }, stopping);
+                var chunk = await progress.WhileAsync(scoring, WriteProgressAsync);
                 chunk.CopyTo(scores, start);
                 faults.Reach(Failpoints.ScoreChunk, stopping);
-                var progress = (double)(start + n) / data.Count;
-                await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
-                    await lease.UpdateAsync(db, u => u.Set(j => j.Progress, progress));
-                events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Running, progress));
+                progress.Report((double)(start + n) / data.Count);
+                await progress.FlushAsync(WriteProgressAsync);
             }
             if (scores.Any(s => !double.IsFinite(s))) throw new InvalidOperationException("the model produced a non-finite score (NaN or infinity)");
             if (await StoreAsync(job, lease, images, scores)) events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Succeeded, 1));

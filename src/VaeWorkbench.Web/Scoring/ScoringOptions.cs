@@ -17,6 +17,15 @@ public sealed class ScoringOptions : Jobs.ILeaseTimings
     /// <summary>How often a running job renews its lease, between its chunks of progress too.</summary>
     public int HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Least time between two progress updates that open pages receive from a running job, which reports after every
+    /// batch of images; 0 passes on every batch.
+    /// </summary>
+    public int ProgressMilliseconds { get; set; } = 250;
+
+    /// <summary>Least time between two writes of a running job's progress to the database (through its lease).</summary>
+    public double ProgressWriteSeconds { get; set; } = 1;
+
     /// <summary>How often an idle server looks for queued jobs it was not told about.</summary>
     public int PollSeconds { get; set; } = 5;
 }

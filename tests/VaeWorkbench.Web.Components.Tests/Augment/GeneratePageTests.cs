@@ -61,7 +61,7 @@ public sealed class GeneratePageTests : WorkbenchTestContext
         page.WaitForAssertion(() => Assert.Equal(["shoe-3.png (#3)", "shoe-600.png (#600)"], page.FindAll("#gen-image-choice figcaption").Select(f => f.TextContent)));
         page.Find("#gen-save").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Image 600 is not in the dataset (it has images 0 to 499).", page.Find("#gen-request-error").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Image #600 is not in the dataset (it has images 0 to 499).", page.Find("#gen-request-error").TextContent));
         page.Find("#gen-request-error button").Click();
         Assert.Empty(page.FindAll("#gen-request-error"));
     }

@@ -52,6 +52,28 @@ public sealed class AuditLogViewTests : WorkbenchTestContext
         Assert.Contains(modelId.ToString(), log.Find("#audit-details").TextContent);
     }
 
+    [Fact]
+    public async Task A_review_names_its_image_by_its_stable_id_and_file_never_counted_from_one()
+    {
+        var user = await SignInAsync(TeamRole.Viewer);
+        var jobId = await AddReviewedScoreJobAsync(user, images: 3, decided: 0);
+        var image = await QueryAsync(db => db.DatasetImages.SingleAsync(i => i.Index == 2 && i.OriginalName == "img2.png"));
+        await RunAsync<AuditLog>(log => log.RecordAsync(user.TeamId, user.OwnerId, AuditActions.ReviewRecorded, "Image", image.Id,
+            new { scoreJobId = jobId, decision = "Anomaly" }));
+        // A row that no longer exists (or is not the team's) is "an image": nothing of another team is named.
+        await RunAsync<AuditLog>(log => log.RecordAsync(user.TeamId, user.OwnerId, AuditActions.ReviewRecorded, "Image", 999_999L,
+            new { scoreJobId = jobId, decision = "Normal" }));
+        Render<MudPopoverProvider>();
+
+        var log = await RenderLogAsync(user);
+
+        await log.WaitForAssertionAsync(() => Assert.Equal(2, Reviews().Count));
+        Assert.Contains("reviewed image #2 (img2.png): anomaly", Reviews()[1].TextContent);
+        Assert.Contains("reviewed an image: normal", Reviews()[0].TextContent);
+
+        List<AngleSharp.Dom.IElement> Reviews() => [.. Rows(log).Where(r => r.TextContent.Contains("reviewed"))];
+    }
+
     private async Task<IRenderedComponent<AuditLogView>> RenderLogAsync(SignedInUser user)
     {
         var members = await RunAsync<TeamService, List<MemberSummary>>(s => s.MembersAsync(user.UserId, user.TeamId));

@@ -26,7 +26,7 @@ public sealed class RegistryListTests : WorkbenchTestContext
         list.Find("#registry-search-button").Click();
 
         await list.WaitForAssertionAsync(() => Assert.Empty(Names(list)));
-        Assert.Contains("No model's name or tags contain “nothing-like-it”.", list.Find("#registry-grid").TextContent);
+        Assert.Contains("No model's name, notes or tags contain “nothing-like-it”.", list.Find("#registry-grid").TextContent);
     }
 
     [Fact]

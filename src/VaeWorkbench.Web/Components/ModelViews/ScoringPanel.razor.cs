@@ -137,7 +137,7 @@ public partial class ScoringPanel : IDisposable
         {
             if (update.Status is ScoreJobStatus.Running)
             {
-                jobs = [.. jobs.Select(j => j.Id == update.JobId ? j with { Status = update.Status, Progress = update.Progress } : j)];
+                jobs = [.. jobs.Select(j => j.Id == update.JobId ? j with { Status = update.Status, Progress = Math.Max(j.Progress, update.Progress) } : j)];
             }
             else
             {

@@ -61,6 +61,15 @@ public partial class DatasetDetail
         await LoadPageAsync(1);
     }
 
+    // The report's class counts and the images' class names carry the new names: read them again.
+    private async Task ClassesRenamedAsync(List<string> saved)
+    {
+        classNames = saved;
+        dataset = await Run.RunAsync<DatasetService, DatasetSummary>(s => s.GetAsync(Workspace.UserId, Id));
+        await LoadPageAsync(page);
+        selected = null;
+    }
+
     private Task PageChangedAsync(int number) => LoadPageAsync(number);
 
     private async Task LoadPageAsync(int number)

@@ -46,6 +46,8 @@ public partial class AuditLogView
         {
             var filter = new AuditFilter(action, userId);
             var page = await Run.RunAsync<AuditLog, AuditPage>(s => s.PageAsync(Workspace.UserId, TeamId, filter, state.Page * state.PageSize, state.PageSize, ct: ct));
+            var images = await Run.RunAsync<AuditLog, Dictionary<string, string>>(s => s.ImageNamesAsync(Workspace.UserId, TeamId, page.Items, ct));
+            text = new AuditText(TeamId, Members, Workspace.Teams, images);
             raw?.Show(page.Items);
             return new GridData<AuditRecord> { Items = page.Items, TotalItems = page.Total };
         }

@@ -9,7 +9,8 @@ namespace VaeWorkbench.Web.Components.Registry;
 /// An audit entry as a sentence about what was done ("set alias production on fashion v3"), the objects named by
 /// link where they still have a page. The action keys, ids and JSON stay in the entry for the Details panel and the CSV.
 /// </summary>
-public sealed class AuditText(Guid teamId, IReadOnlyList<MemberSummary> members, IReadOnlyList<TeamSummary> teams)
+public sealed class AuditText(Guid teamId, IReadOnlyList<MemberSummary> members, IReadOnlyList<TeamSummary> teams,
+    IReadOnlyDictionary<string, string>? imageNames = null)
 {
     /// <summary>The actions in words, for the filter: the keys themselves go into the API and the CSV.</summary>
     public static readonly IReadOnlyDictionary<string, string> ActionNames = new Dictionary<string, string>
@@ -24,7 +25,7 @@ public sealed class AuditText(Guid teamId, IReadOnlyList<MemberSummary> members,
         [AuditActions.VersionDeleted] = "Model version deleted", [AuditActions.InviteCreated] = "Invite created",
         [AuditActions.MemberJoined] = "Member joined", [AuditActions.MemberRoleChanged] = "Member role changed",
         [AuditActions.MemberRemoved] = "Member removed", [AuditActions.TeamRenamed] = "Team renamed",
-        [AuditActions.ReviewRecorded] = "Review recorded", [AuditActions.ReviewQueued] = "Images sent to review",
+        [AuditActions.ReviewRecorded] = "Review recorded", [AuditActions.ReviewUndone] = "Review undone", [AuditActions.ReviewQueued] = "Images sent to review",
     };
 
     public static string ActionName(string action) => ActionNames.GetValueOrDefault(action, action);
@@ -58,7 +59,8 @@ public sealed class AuditText(Guid teamId, IReadOnlyList<MemberSummary> members,
             AuditActions.MemberRemoved => [d.TryGetProperty("left", out var left) && left.ValueKind == JsonValueKind.True
                 ? "left the team" : $"removed {Member(e.ObjectId)} ({Role(d, "role")}) from the team"],
             AuditActions.TeamRenamed => [$"renamed the team to “{name}”"],
-            AuditActions.ReviewRecorded => [$"reviewed an image: {Text(d, "decision")?.ToLowerInvariant() ?? "decided"}"],
+            AuditActions.ReviewRecorded => [$"reviewed {Image(e)}: {Text(d, "decision")?.ToLowerInvariant() ?? "decided"}"],
+            AuditActions.ReviewUndone => [$"undid the review of {Image(e)}"],
             AuditActions.ReviewQueued => [$"sent {Count(d, "images", "image")} to review", .. Reason(d)],
             _ => [e.Action.Replace('.', ' ').Replace('_', ' ')],
         };
@@ -94,6 +96,9 @@ public sealed class AuditText(Guid teamId, IReadOnlyList<MemberSummary> members,
             ? [$"{verb} ", hereVersion, $" to {thereTeam} as {thereVersion}"]
             : [$"{verb} {thereVersion} from {thereTeam} here as ", hereVersion];
     }
+
+    // By ImageNames ("image #2861 (shirt.png)"), the convention of every page; an image since deleted is "an image".
+    private string Image(AuditRecord e) => imageNames?.GetValueOrDefault(e.ObjectId) is { } n ? "image " + n : "an image";
 
     private string Member(string userId) => members.FirstOrDefault(m => m.UserId == userId)?.Email ?? "a former member";
 

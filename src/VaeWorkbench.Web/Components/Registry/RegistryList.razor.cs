@@ -16,18 +16,52 @@ public partial class RegistryList : IDisposable
     // The search the grid shows, which the box may have moved past before the next search.
     private string? searched;
     private string? denied;
+    private string? tag;
+    private List<string> knownTags = [];
 
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
 
-    protected override void OnInitialized() => Workspace.Changed += OnWorkspaceChanged;
+    protected override async Task OnInitializedAsync()
+    {
+        Workspace.Changed += OnWorkspaceChanged;
+        await LoadTagsAsync();
+    }
+
+    private async Task LoadTagsAsync()
+    {
+        try
+        {
+            knownTags = Workspace.CurrentTeam is { } team
+                ? await Run.RunAsync<RegistryService, List<string>>(s => s.TagsAsync(Workspace.UserId, team.Id))
+                : [];
+        }
+        catch (AccessDeniedException)
+        {
+            // The grid's own load says why the list is empty.
+            knownTags = [];
+        }
+    }
+
+    private string NoMatch => (string.IsNullOrWhiteSpace(searched), tag) switch
+    {
+        (true, { } t) => $"No model is tagged “{t}”.",
+        (false, null) => $"No model's name, notes or tags contain “{searched}”.",
+        _ => $"No model tagged “{tag}” has a name, notes or tags containing “{searched}”.",
+    };
+
+    private async Task TagChangedAsync(string? value)
+    {
+        tag = value;
+        if (grid is not null) await grid.ReloadServerData();
+    }
 
     private async Task<GridData<RegisteredModelSummary>> LoadAsync(GridState<RegisteredModelSummary> state, CancellationToken ct)
     {
         if (Workspace.CurrentTeam is not { } team) return new GridData<RegisteredModelSummary> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
-        var query = new RegistryQuery(searched, null, sort?.SortBy switch
+        var query = new RegistryQuery(searched, tag, sort?.SortBy switch
         {
             nameof(RegisteredModelSummary.LatestVersion) => RegistrySort.LatestVersion,
             nameof(RegisteredModelSummary.UpdatedAt) => RegistrySort.Updated,
@@ -62,6 +96,8 @@ public partial class RegistryList : IDisposable
 
     private void OnWorkspaceChanged() => _ = InvokeAsync(async () =>
     {
+        tag = null;
+        await LoadTagsAsync();
         if (grid is not null) await grid.ReloadServerData();
         StateHasChanged();
     });

@@ -1,7 +1,7 @@
 namespace VaeWorkbench.Web.Data.Entities;
 
 /// <summary>A named model in a team's registry ("fashion-shirts"); its versions are the team's shared assets.</summary>
-public sealed class RegisteredModel
+public sealed class RegisteredModel : Labels.ILabelled
 {
     public Guid Id { get; set; }
 

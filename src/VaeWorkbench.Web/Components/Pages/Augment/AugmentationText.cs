@@ -4,6 +4,7 @@ using MudBlazor;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Runs;
+using VaeWorkbench.Web.Datasets;
 
 namespace VaeWorkbench.Web.Components.Pages.Augment;
 
@@ -56,7 +57,7 @@ public static class AugmentationText
         return p.Mode switch
         {
             "variations" => $"{parameters.Count} variations of {Plural(parameters.ImageIndices?.Count ?? 0, "source image")} "
-                + $"({List(parameters.ImageIndices?.Select(i => $"#{i}").ToList() ?? [], 8)}) with spread {parameters.Spread.ToString("0.##", CultureInfo.CurrentCulture)}",
+                + $"({List(parameters.ImageIndices?.Select(ImageNames.Id).ToList() ?? [], 8)}) with spread {parameters.Spread.ToString("0.##", CultureInfo.CurrentCulture)}",
             "perClass" => $"{parameters.Count} samples from {classes}, each labelled with its class, at temperature {temperature}",
             "interpolate" => $"{parameters.Count} interpolations between same-class pairs from {classes}",
             _ => $"{parameters.Count} samples from the prior at temperature {temperature}",
@@ -77,6 +78,28 @@ public static class AugmentationText
         if (filter.MinDistance is { } distance)
             parts.Add($"near-duplicates closer than {distance.ToString("0.##", CultureInfo.CurrentCulture)} to a training image in {filter.Space} space");
         return $"Quality filter: dropped {string.Join(" and ", parts)}.";
+    }
+
+    /// <summary>The class-balance choices of the generate form, as the API names them (filter.balance).</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> Balances =
+    [
+        ("none", "None"),
+        ("sameShare", "Drop the same share per class"),
+        ("topUp", "Top each class up to target"),
+    ];
+
+    /// <summary>How the set kept its classes' balance, with the samples drawn, in a sentence.</summary>
+    public static string BalanceSummary(FilterOutcome report)
+    {
+        var removed = report.Classes.Sum(c => c.RemovedByFilter + c.RemovedForBalance);
+        var kept = report.Classes.Sum(c => c.Kept);
+        var how = report.Balance switch
+        {
+            "sameShare" => "The same share was dropped in each class",
+            "topUp" => $"Each class was topped up to its target ({report.Attempts:N0} samples drawn{(report.MaxAttempts is { } m ? $", at most {m:N0}" : "")})",
+            _ => "Classes were not balanced",
+        };
+        return $"{how}: {Plural(removed, "sample")} removed, {kept:N0} kept.";
     }
 
     /// <summary>The whole provenance as one sentence, e.g. "Generated from fashion v2: 200 samples from the prior at temperature 1, seed 42."</summary>

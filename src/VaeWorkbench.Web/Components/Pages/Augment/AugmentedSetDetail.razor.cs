@@ -2,10 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using VaeWorkbench.Web.Augmentation;
+using VaeWorkbench.Web.Labels;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Teams;
+using VaeWorkbench.Web.Datasets;
 
 namespace VaeWorkbench.Web.Components.Pages.Augment;
 
@@ -66,6 +68,9 @@ public partial class AugmentedSetDetail : IDisposable
         classOptions = set.Classes.Select(c => c.Name).ToList();
         await LoadImagesAsync();
     }
+
+    private Task<LabelsResponse> SaveLabelsAsync(LabelPatch patch) =>
+        Run.RunAsync<AugmentationService, LabelsResponse>(s => s.UpdateLabelsAsync(Workspace.UserId, Id, patch));
 
     private async Task LoadImagesAsync()
     {
@@ -128,7 +133,7 @@ public partial class AugmentedSetDetail : IDisposable
     }
 
     private static string Title(AugmentedImageItem image) =>
-        $"#{image.Index} {image.ClassName ?? "unlabeled"}{(image.Score is { } s ? $" · −ELBO {s.ToString("N1", CultureInfo.CurrentCulture)}" : "")}";
+        $"{ImageNames.Sample(image.Index)} {image.ClassName ?? "unlabeled"}{(image.Score is { } s ? $" · −ELBO {s.ToString("N1", CultureInfo.CurrentCulture)}" : "")}";
 
     public void Dispose() => Events.Updated -= OnUpdate;
 }

@@ -13,6 +13,8 @@ public partial class AugmentedSetList : IDisposable
     private MudDataGrid<AugmentedSummary>? grid;
     private string? search;
     private AugmentedStatus? statusFilter;
+    private string? tagFilter;
+    private List<string> knownTags = [];
     private IReadOnlyList<AugmentedSummary> shown = [];
 
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
@@ -21,19 +23,30 @@ public partial class AugmentedSetList : IDisposable
 
     [Inject] public AugmentationEvents Events { get; set; } = default!;
 
-    private bool Filtered => !string.IsNullOrWhiteSpace(search) || statusFilter is not null;
+    private bool Filtered => !string.IsNullOrWhiteSpace(search) || tagFilter is not null || statusFilter is not null;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
         Events.Updated += OnUpdate;
         Workspace.Changed += OnTeamChanged;
+        await LoadTagsAsync();
+    }
+
+    private async Task LoadTagsAsync() => knownTags = Workspace.CurrentTeam is { } team
+        ? await Run.RunAsync<AugmentationService, List<string>>(s => s.TagsAsync(Workspace.UserId, team.Id))
+        : [];
+
+    private async Task TagChangedAsync(string? value)
+    {
+        tagFilter = value;
+        await ReloadAsync();
     }
 
     private async Task<GridData<AugmentedSummary>> LoadAsync(GridState<AugmentedSummary> state, CancellationToken ct)
     {
         if (Workspace.CurrentTeam is not { } team) return new GridData<AugmentedSummary> { Items = [], TotalItems = 0 };
         var sort = state.SortDefinitions.FirstOrDefault();
-        var query = new AugmentedSetQuery(state.Page * state.PageSize, state.PageSize, SortKey(sort?.SortBy), sort?.Descending ?? true, search, statusFilter);
+        var query = new AugmentedSetQuery(state.Page * state.PageSize, state.PageSize, SortKey(sort?.SortBy), sort?.Descending ?? true, search, statusFilter, tagFilter);
         var page = await Run.RunAsync<AugmentationService, AugmentedSetPage>(s => s.ListPageAsync(Workspace.UserId, team.Id, query, ct));
         shown = page.Items;
         return new GridData<AugmentedSummary> { Items = page.Items, TotalItems = page.Total };
@@ -75,7 +88,13 @@ public partial class AugmentedSetList : IDisposable
         _ = InvokeAsync(ReloadAsync);
     }
 
-    private void OnTeamChanged() => _ = InvokeAsync(ReloadAsync);
+    private void OnTeamChanged() => _ = InvokeAsync(async () =>
+    {
+        tagFilter = null;
+        await LoadTagsAsync();
+        await ReloadAsync();
+        StateHasChanged();
+    });
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using VaeWorkbench.Engine.Generation;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Components.Layout;
 using VaeWorkbench.Web.Data.Entities;
@@ -26,6 +27,9 @@ public partial class GeneratePage : IDisposable
     private AugmentedStatus status;
     private int requested, generated, kept;
     private string? jobError;
+    private FilterOutcome? filterReport;
+    // The server's refusals that name a field of this form (filter.balance, filter.maxAttempts), shown at that field.
+    private readonly Dictionary<string, string> fieldErrors = [];
 
     [Parameter] public Guid ModelId { get; set; }
 
@@ -39,6 +43,17 @@ public partial class GeneratePage : IDisposable
 
     private List<BreadcrumbItem> Breadcrumbs =>
         [new("Models", "models"), new(model is null ? "Model" : $"Trained on {model.DatasetName}", $"models/{ModelId}"), new("Generate", null, disabled: true)];
+
+    private bool FilterOn => form.MaxElboPercentile is not null || form.MinDistance is not null;
+
+    private int DefaultAttempts => new BalanceOptions(ClassBalance.TopUp).AttemptsFor(Math.Max(1, form.Count));
+
+    private string BalanceHelp => form.Balance switch
+    {
+        "sameShare" => "The filter's strictest class sets the share; every class loses that share, so their proportions stay.",
+        "topUp" => "More samples are drawn until each class has its target, or the bound below is reached.",
+        _ => FilterOn ? "Classes the filter rejects more often end up smaller." : "Applies when a quality filter is set.",
+    };
 
     private string ModeHelp => form.Mode switch
     {
@@ -72,6 +87,10 @@ public partial class GeneratePage : IDisposable
             preview = await Run.RunAsync<AugmentationPreview, AugmentationPreviewResult>(p => p.PreviewAsync(Workspace.UserId, ModelId, request));
             previewUrl = preview.Kept > 0 ? "data:image/png;base64," + Convert.ToBase64String(preview.GridPng) : null;
         }
+        catch (RequestRejectedException e) when (e.Field is "filter.balance" or "filter.maxAttempts")
+        {
+            fieldErrors[e.Field] = e.Message;
+        }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
             requestError = $"No preview: {e.Message}";
@@ -90,9 +109,13 @@ public partial class GeneratePage : IDisposable
         {
             var request = ToRequest();
             var id = await Run.RunAsync<AugmentationService, Guid>(s => s.CreateAsync(Workspace.UserId, ModelId, request));
-            (setId, status, requested, generated, kept, jobError) = (id, AugmentedStatus.Queued, request.Count, 0, 0, null);
+            (setId, status, requested, generated, kept, jobError, filterReport) = (id, AugmentedStatus.Queued, request.Count, 0, 0, null, null);
             // The job may have moved on before this page subscribed to it.
-            if (Events.Latest(id) is { } latest) Apply(latest);
+            if (Events.Latest(id) is { } latest) await ApplyAsync(latest);
+        }
+        catch (RequestRejectedException e) when (e.Field is "filter.balance" or "filter.maxAttempts")
+        {
+            fieldErrors[e.Field] = e.Message;
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
@@ -107,22 +130,44 @@ public partial class GeneratePage : IDisposable
     private void OnUpdate(AugmentationUpdate update)
     {
         if (update.SetId != setId) return;
-        _ = InvokeAsync(() =>
+        _ = InvokeAsync(async () =>
         {
-            Apply(update);
+            await ApplyAsync(update);
             StateHasChanged();
         });
     }
 
-    private void Apply(AugmentationUpdate update) =>
+    private async Task ApplyAsync(AugmentationUpdate update)
+    {
         (status, requested, generated, kept, jobError) = (update.Status, update.Requested, update.Generated, update.Kept, update.Error ?? jobError);
+        // The per-class report is stored with the finished set; read it once.
+        if (update.Status == AugmentedStatus.Succeeded && filterReport is null && setId is { } id)
+            filterReport = (await Run.RunAsync<AugmentationService, AugmentedSummary>(s => s.GetAsync(Workspace.UserId, id))).Provenance.FilterReport;
+    }
 
-    /// <summary>Checks every field and shows its message at the field; the server checks the request again.</summary>
+    private void BalanceChanged(string value)
+    {
+        form.Balance = value;
+        if (value != "topUp") form.MaxAttempts = null;
+        fieldErrors.Clear();
+    }
+
+    /// <summary>Balancing reshapes what the filter removes, so it needs a filter, as the server says too.</summary>
+    private string? BalanceError() =>
+        form.Balance != "none" && !FilterOn ? "Set a quality filter (max −ELBO percentile or min distance) to balance what it removes." : null;
+
+    public static string? MaxAttemptsError(int? attempts, int count) =>
+        attempts is { } a && (a < count || a > BalanceOptions.MaxAttemptsLimit)
+            ? $"From the count ({count:N0}) to {BalanceOptions.MaxAttemptsLimit:N0}, or empty for 4 × count."
+            : null;
+
     private bool imagesMissing;
 
+    /// <summary>Checks every field and shows its message at the field; the server checks the request again.</summary>
     private async Task<bool> ValidAsync()
     {
         requestError = null;
+        fieldErrors.Clear();
         imagesMissing = form.Mode == "variations" && form.ImageIndices.Count == 0;
         if (mudForm is null) return !imagesMissing;
         await mudForm.ValidateAsync();
@@ -145,7 +190,8 @@ public partial class GeneratePage : IDisposable
     {
         var imageIds = form.Mode == "variations" ? form.ImageIndices.ToList() : null;
         var filter = form.MaxElboPercentile is null && form.MinDistance is null ? null
-            : new GenerateFilterRequest(form.MaxElboPercentile, form.MinDistance is { } d ? (float)d : null, form.Space);
+            : new GenerateFilterRequest(form.MaxElboPercentile, form.MinDistance is { } d ? (float)d : null, form.Space,
+                form.Balance, form.Balance == "topUp" ? form.MaxAttempts : null);
         return new GenerateRequest(form.Mode, form.Count, (float)form.Temperature, (float)form.Spread, form.Seed, imageIds,
             form.Mode is "perClass" or "interpolate" && form.Classes.Any() ? form.Classes.ToList() : null, filter);
     }
@@ -165,5 +211,7 @@ public partial class GeneratePage : IDisposable
         public double? MaxElboPercentile { get; set; }
         public double? MinDistance { get; set; }
         public string Space { get; set; } = "pixel";
+        public string Balance { get; set; } = "none";
+        public int? MaxAttempts { get; set; }
     }
 }

@@ -108,6 +108,9 @@ public partial class RunDetail : IDisposable
         }
     }
 
+    private Task<Labels.LabelsResponse> SaveLabelsAsync(Labels.LabelPatch patch) =>
+        Run.RunAsync<RunService, Labels.LabelsResponse>(s => s.UpdateLabelsAsync(Workspace.UserId, RunId, patch));
+
     private static string ToDataUrl(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 
     internal static string FormatDuration(TimeSpan t) =>

@@ -15,6 +15,8 @@ public partial class RunList : IDisposable
     private List<RunSummary> shown = [];
     private List<(Guid Id, string Name)> datasets = [];
     private string? text;
+    private string? tag;
+    private List<string> knownTags = [];
     private RunStatus? status;
     private Guid? datasetId;
 
@@ -26,7 +28,7 @@ public partial class RunList : IDisposable
 
     [Inject] public NavigationManager Navigation { get; set; } = default!;
 
-    private bool Filtered => !string.IsNullOrWhiteSpace(text) || status is not null || datasetId is not null;
+    private bool Filtered => !string.IsNullOrWhiteSpace(text) || tag is not null || status is not null || datasetId is not null;
 
     protected override async Task OnInitializedAsync()
     {
@@ -37,6 +39,9 @@ public partial class RunList : IDisposable
 
     private async Task LoadDatasetsAsync()
     {
+        knownTags = Workspace.CurrentTeam is { } current
+            ? await Run.RunAsync<RunService, List<string>>(s => s.TagsAsync(Workspace.UserId, current.Id))
+            : [];
         datasets = Workspace.CurrentTeam is { } team
             ? [.. (await Run.RunAsync<RunService, List<(Guid Id, string Name, int ImageCount, int ImageSize, int Channels, int ClassCount)>>(
                 s => s.TrainableDatasetsAsync(Workspace.UserId, team.Id))).Select(d => (d.Id, d.Name))]
@@ -51,7 +56,7 @@ public partial class RunList : IDisposable
         var query = new RunQuery(
             Skip: state.Page * state.PageSize, Take: state.PageSize,
             Sort: ToSort(sort?.SortBy), Descending: sort?.Descending ?? true,
-            Status: status, DatasetId: datasetId, Text: text);
+            Status: status, DatasetId: datasetId, Text: text, Tag: tag);
         var page = await Run.RunAsync<RunService, RunPage>(s => s.PageAsync(Workspace.UserId, team.Id, query, ct));
         shown = page.Items;
         return new GridData<RunSummary> { Items = page.Items, TotalItems = page.TotalCount };
@@ -68,6 +73,8 @@ public partial class RunList : IDisposable
     };
 
     private Task OnTextChanged(string? value) { text = value; return ReloadAsync(); }
+
+    private Task OnTagChanged(string? value) { tag = value; return ReloadAsync(); }
 
     private Task OnStatusChanged(string value) { status = Enum.TryParse<RunStatus>(value, out var s) ? s : null; return ReloadAsync(); }
 
@@ -89,7 +96,7 @@ public partial class RunList : IDisposable
     private void OnWorkspaceChanged() => _ = InvokeAsync(async () =>
     {
         selected.Clear();
-        (text, status, datasetId) = (null, null, null);
+        (text, tag, status, datasetId) = (null, null, null, null);
         await LoadDatasetsAsync();
         await ReloadAsync();
         StateHasChanged();
