@@ -81,7 +81,7 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await page.GotoAsync($"/models/{modelId}?tab=interpolation");
             await page.Locator("main[data-interactive='true']").WaitForAsync();
             await Assertions.Expect(page.Locator("#interp-grid")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            await Assertions.Expect(page.Locator("#interp-a figcaption")).ToContainTextAsync("(#0)");
+            await Assertions.Expect(page.Locator("#interp-a figcaption")).ToContainTextAsync("#0 (");
             var before = await page.Locator("#interp-grid").GetAttributeAsync("src");
 
             // From: found by its number.
@@ -93,7 +93,7 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await dialog.Locator(".vwb-picker-thumb").ClickAsync();
             await dialog.Locator("#picker-choose").ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0);
-            await Assertions.Expect(page.Locator("#interp-a figcaption")).ToContainTextAsync("(#7)");
+            await Assertions.Expect(page.Locator("#interp-a figcaption")).ToContainTextAsync("#7 (");
 
             // To: the first Sneaker, with the keyboard (Tab to the thumbnail, Enter to pick it).
             await page.ClickAsync("#interp-b button");

@@ -21,4 +21,14 @@ public static class ImageNames
 
     /// <summary>"Sample #12": a generated image of an augmented set, which has no file name.</summary>
     public static string Sample(int index) => "Sample " + Id(index);
+
+    /// <summary>"#12 (shoe.png)" for a chosen image; a long ZIP entry path is cut from the front, since its end names the file.</summary>
+    public static string Short(DatasetImageItem image) =>
+        Of(image.Index, image.OriginalName.Length <= 60 ? image.OriginalName : "…" + image.OriginalName[^59..]);
+
+    /// <summary>The accessible name of a thumbnail: number, file name and class.</summary>
+    public static string Describe(DatasetImageItem image) =>
+        $"{Short(image)}{(image.ClassName is { } c ? $", class {c}" : "")}";
+
+    public static string Url(Guid datasetId, int index) => $"api/datasets/{datasetId}/images/{index}.png";
 }

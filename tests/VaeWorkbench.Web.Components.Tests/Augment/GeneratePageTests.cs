@@ -58,7 +58,7 @@ public sealed class GeneratePageTests : WorkbenchTestContext
         dialogs.FindAll(".vwb-picker-thumb")[0].Click();
         dialogs.FindAll(".vwb-picker-thumb")[1].Click();
         dialogs.Find("#picker-choose").Click();
-        page.WaitForAssertion(() => Assert.Equal(["shoe-3.png (#3)", "shoe-600.png (#600)"], page.FindAll("#gen-image-choice figcaption").Select(f => f.TextContent)));
+        page.WaitForAssertion(() => Assert.Equal(["#3 (shoe-3.png)", "#600 (shoe-600.png)"], page.FindAll("#gen-image-choice figcaption").Select(f => f.TextContent)));
         page.Find("#gen-save").Click();
 
         page.WaitForAssertion(() => Assert.Contains("Image #600 is not in the dataset (it has images 0 to 499).", page.Find("#gen-request-error").TextContent));

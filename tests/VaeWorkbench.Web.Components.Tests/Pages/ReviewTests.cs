@@ -76,13 +76,13 @@ public sealed class ReviewTests : WorkbenchTestContext
         var dialogs = Render<MudBlazor.MudDialogProvider>();
         var page = Render<Review>();
         // Worst first: image 9 scores 9.
-        page.WaitForAssertion(() => Assert.Equal("img9.png (#9)", page.Find("#review-image figcaption").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("#9 (img9.png)", page.Find("#review-image figcaption").TextContent));
 
         page.Find("#review-image button").Click();
         dialogs.WaitForAssertion(() => Assert.Equal(10, dialogs.FindAll(".vwb-picker-thumb").Count));
         dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "4").Click();
         dialogs.Find("#picker-choose").Click();
-        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("#4 (img4.png)", page.Find("#review-image figcaption").TextContent));
         Assert.Equal("6 of 9", page.Find(".vwb-facts td").TextContent);
 
         // Image 0 scored lowest: below the threshold, so not in the queue; the card stays where it was.
@@ -91,7 +91,7 @@ public sealed class ReviewTests : WorkbenchTestContext
         dialogs.FindAll(".vwb-picker-thumb").Single(t => t.GetAttribute("data-index") == "0").Click();
         dialogs.Find("#picker-choose").Click();
         page.WaitForAssertion(() => Assert.Contains(Snackbars, s => s.Message == "Image #0 is not in this review queue: it scored below the threshold and was not queued by hand."));
-        page.WaitForAssertion(() => Assert.Equal("img4.png (#4)", page.Find("#review-image figcaption").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("#4 (img4.png)", page.Find("#review-image figcaption").TextContent));
     }
 
     [Fact]

@@ -17,8 +17,8 @@ public sealed class ImagePickerTests : WorkbenchTestContext
 
         var thumbs = provider.FindAll(".vwb-picker-thumb");
         Assert.Equal(ImagePickerDialog.PageSize, thumbs.Count);
-        Assert.Equal("part-000.png (#0), class bolt", thumbs[0].GetAttribute("aria-label"));
-        Assert.Equal("part-001.png (#1), class nut", thumbs[1].GetAttribute("aria-label"));
+        Assert.Equal("#0 (part-000.png), class bolt", thumbs[0].GetAttribute("aria-label"));
+        Assert.Equal("#1 (part-001.png), class nut", thumbs[1].GetAttribute("aria-label"));
         Assert.Equal("api/datasets/" + datasetId + "/images/0.png", thumbs[0].QuerySelector("img")!.GetAttribute("src"));
         Assert.Equal("60 images · page 1 of 3", provider.Find("#picker-total").TextContent.Trim());
 
@@ -42,13 +42,13 @@ public sealed class ImagePickerTests : WorkbenchTestContext
         var labels = provider.FindAll(".vwb-picker-thumb").Select(t => t.GetAttribute("aria-label")!).ToList();
         Assert.Equal(ImagePickerDialog.PageSize, labels.Count);
         Assert.All(labels, l => Assert.EndsWith("class nut", l));
-        Assert.Equal("part-001.png (#1), class nut", labels[0]);
+        Assert.Equal("#1 (part-001.png), class nut", labels[0]);
     }
 
     [Theory]
-    [InlineData("PART-05", 10, "part-050.png (#50), class bolt")] // file name, any case
-    [InlineData("#7", 1, "part-007.png (#7), class nut")]          // image number
-    [InlineData("7", 6, "part-007.png (#7), class nut")]           // number 7, and the names holding a 7
+    [InlineData("PART-05", 10, "#50 (part-050.png), class bolt")] // file name, any case
+    [InlineData("#7", 1, "#7 (part-007.png), class nut")]          // image number
+    [InlineData("7", 6, "#7 (part-007.png), class nut")]           // number 7, and the names holding a 7
     public async Task The_search_matches_file_names_and_image_numbers(string search, int matches, string first)
     {
         var (user, datasetId) = await AddDatasetWithImagesAsync(60);
@@ -73,19 +73,19 @@ public sealed class ImagePickerTests : WorkbenchTestContext
         IReadOnlyList<int>? picked = null;
         var field = Render<ImageChoice>(p => p.Add(c => c.DatasetId, datasetId).Add(c => c.Label, "From image").Add(c => c.Id, "field")
             .Add(c => c.Indices, [0]).Add(c => c.IndicesChanged, v => picked = v));
-        field.WaitForAssertion(() => Assert.Equal("part-000.png (#0)", field.Find("#field figcaption").TextContent));
+        field.WaitForAssertion(() => Assert.Equal("#0 (part-000.png)", field.Find("#field figcaption").TextContent));
 
         field.Find("#field button").Click();
         provider.WaitForAssertion(() => Assert.Equal(ImagePickerDialog.PageSize, provider.FindAll(".vwb-picker-thumb").Count));
         Assert.Equal("true", Thumb(provider, 0).GetAttribute("aria-pressed")); // the current choice shows as chosen
         Thumb(provider, 5).Click();
         Assert.Equal("false", Thumb(provider, 0).GetAttribute("aria-pressed")); // one image: the new one replaces it
-        Assert.Equal("Chosen: part-005.png (#5)", provider.Find("#picker-chosen").TextContent.Trim());
+        Assert.Equal("Chosen: #5 (part-005.png)", provider.Find("#picker-chosen").TextContent.Trim());
         provider.Find("#picker-choose").Click();
 
         field.WaitForAssertion(() => Assert.Equal([5], picked));
-        Assert.Equal("part-005.png (#5)", field.Find("#field figcaption").TextContent);
-        Assert.Equal("part-005.png (#5), class nut", field.Find("#field img").GetAttribute("alt"));
+        Assert.Equal("#5 (part-005.png)", field.Find("#field figcaption").TextContent);
+        Assert.Equal("#5 (part-005.png), class nut", field.Find("#field img").GetAttribute("alt"));
         Assert.Empty(provider.FindAll(".vwb-picker-thumb"));
     }
 
@@ -108,7 +108,7 @@ public sealed class ImagePickerTests : WorkbenchTestContext
         Assert.Equal("Choose 2 images", provider.Find("#picker-choose").TextContent.Trim());
         provider.Find("#picker-choose").Click();
         field.WaitForAssertion(() => Assert.Equal([3, 1], picked));
-        Assert.Equal(["part-003.png (#3)", "part-001.png (#1)"], field.FindAll("#field figcaption").Select(f => f.TextContent));
+        Assert.Equal(["#3 (part-003.png)", "#1 (part-001.png)"], field.FindAll("#field figcaption").Select(f => f.TextContent));
 
         picked = null;
         field.Find("#field button").Click();
