@@ -377,6 +377,9 @@ namespace VaeWorkbench.Web.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ClassFidelityJson")
+                        .HasColumnType("text");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -1232,6 +1235,10 @@ namespace VaeWorkbench.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Error")
                         .HasColumnType("text");
+
+                    b.Property<string>("FinalReconstructionHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("bigint");
