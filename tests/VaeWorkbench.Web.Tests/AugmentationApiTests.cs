@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -100,6 +101,29 @@ public sealed class AugmentationApiTests(AugmentationFixture fixture) : IClassFi
             var image = PngDecoder.Decode(png);
             Assert.Equal((28, 28, 1), (image.Width, image.Height, image.Channels));
         }
+    }
+
+    [Fact]
+    public async Task Generation_reports_progress_after_every_decoded_batch_and_it_only_rises()
+    {
+        var events = fixture.Factory.Services.GetRequiredService<Augmentation.AugmentationEvents>();
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<Augmentation.AugmentationUpdate>();
+        void Record(Augmentation.AugmentationUpdate update) => updates.Enqueue(update);
+        events.Updated += Record;
+        Guid id;
+        try
+        {
+            id = await GenerateAsync(Owner, new { mode = "prior", count = 600, seed = 4 });
+            Assert.Equal("Succeeded", (await WaitForEndAsync(id)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            events.Updated -= Record;
+        }
+
+        // 600 samples are one chunk of the job, decoded in three batches (256, 256, 88): the bar moves after each.
+        var running = updates.Where(u => u.SetId == id && u.Status == Data.Entities.AugmentedStatus.Running).Select(u => u.Generated).ToList();
+        Assert.Equal([0, 256, 512, 600, 600], running);
     }
 
     [Fact]

@@ -41,6 +41,12 @@ public sealed partial class Vae
     }
 
     /// <summary>z:(n,L), classes:(n) for a conditional model -> pixels:(n,P), the decoder's mean image σ(logits).</summary>
+    /// <summary>
+    /// Told, after each inference batch of <see cref="Decode"/>, how many samples that batch turned into pixels: a
+    /// generation job moves its progress bar by it. Set by whoever owns this instance; never shared between jobs.
+    /// </summary>
+    public Action<int>? BatchDecoded { get; set; }
+
     public float[] Decode(ReadOnlySpan<float> latents, int count, ReadOnlySpan<int> classes = default)
     {
         if (count <= 0 || latents.Length != count * Latent) throw new ArgumentException($"expected {count}×{Latent} latent values, got {latents.Length}");
@@ -56,6 +62,7 @@ public sealed partial class Vae
             // σ is an exp per pixel: on one thread it took as long as the decoder's smaller GEMM (bench generate-breakdown).
             Parallelism.For(n, Threads, 16, (r0, r1) => ReconstructionLoss.ToPixels(
                 logits.AsSpan(r0 * PixelCount, (r1 - r0) * PixelCount), pixels.AsSpan((first + r0) * PixelCount, (r1 - r0) * PixelCount)));
+            BatchDecoded?.Invoke(n);
         }
         return pixels;
     }

@@ -53,6 +53,13 @@ public sealed class AugmentationJobRunner(
             Publish(set, AugmentedStatus.Running, 0, 0);
             var model = ModelFile.Load(blobs.ReadAllBytes(set.ModelFileHash)).Model;
             model.Threads = options.Value.ResolveThreads();
+            // A chunk is 1,024 samples decoded in batches of 256: the bar moves per batch, the stored counts per chunk.
+            var decodedInChunk = 0;
+            model.BatchDecoded = n =>
+            {
+                decodedInChunk += n;
+                Publish(set, AugmentedStatus.Running, Math.Min(set.Requested, generated + decodedInChunk), kept);
+            };
             var (request, filter) = AugmentationMapping.ToEngine(set);
             IImageSource? data = null;
             var classNames = DatasetMapping.ClassNames(dataset);
@@ -85,6 +92,7 @@ public sealed class AugmentationJobRunner(
                 fidelity?.Add(chunk.Pixels, chunk.Labels.AsSpan(0, chunk.Kept));
                 generated += chunk.Generated;
                 kept += chunk.Kept;
+                decodedInChunk = 0;
                 await using (var db = await contexts.CreateDbContextAsync())
                 await using (var transaction = await db.Database.BeginTransactionAsync())
                 {

@@ -30,6 +30,19 @@ public class InferenceTests
     }
 
     [Fact]
+    public void DecodeTellsHowManySamplesEachInferenceBatchDecoded()
+    {
+        var vae = new Vae(TestData.TinyMlp(), 1);
+        var batches = new List<int>();
+        vae.BatchDecoded = batches.Add;
+        var latents = new float[600 * vae.Latent];
+        var pixels = vae.Decode(latents, 600);
+        Assert.Equal([256, 256, 88], batches);
+        vae.BatchDecoded = null;
+        Assert.Equal(pixels, vae.Decode(latents, 600)); // telling changes nothing decoded
+    }
+
+    [Fact]
     public void InferenceCoversMoreImagesThanOneInternalBatch()
     {
         var vae = new Vae(TestData.TinyMlp(), 1);

@@ -47,18 +47,18 @@ public static class AugmentationText
     public static string Counts(AugmentedProvenance p) =>
         $"{p.Kept} kept of {p.Generated} generated" + (p.Generated == p.Requested ? "" : $" ({p.Requested} requested)");
 
-    /// <summary>How the samples were drawn, e.g. "200 samples per class for 3 classes (T-shirt, Trouser, Bag) at temperature 0.8".</summary>
+    /// <summary>How the samples were drawn, e.g. "600 samples shared evenly among classes T-shirt, Trouser and Bag, each labelled with its class, at temperature 0.8".</summary>
     public static string Parameters(AugmentedProvenance p)
     {
         var parameters = p.Parameters.ValueKind == JsonValueKind.Object ? p.Parameters.Deserialize<AugmentationParameters>(RunService.Json) : null;
         if (parameters is null) return $"{p.Requested} samples";
         var temperature = parameters.Temperature.ToString("0.##", CultureInfo.CurrentCulture);
-        var classes = parameters.Classes is { Count: > 0 } c ? $"classes {List(c, 6)}" : "every class";
+        var classes = parameters.Classes is { Count: > 0 } c ? $"classes {List(c, 6)}" : "all the dataset's classes";
         return p.Mode switch
         {
             "variations" => $"{parameters.Count} variations of {Plural(parameters.ImageIndices?.Count ?? 0, "source image")} "
                 + $"({List(parameters.ImageIndices?.Select(ImageNames.Id).ToList() ?? [], 8)}) with spread {parameters.Spread.ToString("0.##", CultureInfo.CurrentCulture)}",
-            "perClass" => $"{parameters.Count} samples from {classes}, each labelled with its class, at temperature {temperature}",
+            "perClass" => $"{parameters.Count} samples shared evenly among {classes}, each labelled with its class, at temperature {temperature}",
             "interpolate" => $"{parameters.Count} interpolations between same-class pairs from {classes}",
             _ => $"{parameters.Count} samples from the prior at temperature {temperature}",
         };
