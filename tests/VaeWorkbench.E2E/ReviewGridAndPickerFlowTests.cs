@@ -42,7 +42,11 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("#review-shortcuts")).ToContainTextAsync("Ctrl+Z");
             var chosen = new List<string>();
             for (var i = 0; i < 3; i++) chosen.Add((await thumbs.Nth(i).GetAttributeAsync("data-image"))!);
+            // The grid's thumbnails settle first (their images load after the grid renders), so each click lands on the
+            // element that stays; the first click is seen before the range is extended from it.
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             await thumbs.Nth(0).ClickAsync();
+            await Assertions.Expect(page.Locator("#grid-selected")).ToHaveTextAsync("1 selected");
             await thumbs.Nth(2).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
             await Assertions.Expect(page.Locator("#grid-selected")).ToHaveTextAsync("3 selected");
             await page.ClickAsync("#grid-confirm");
@@ -105,7 +109,7 @@ public sealed class ReviewGridAndPickerFlowTests : IAsyncLifetime
             await page.Keyboard.PressAsync("Enter");
             await Assertions.Expect(dialog.Locator(".vwb-picker-thumb").First).ToHaveAttributeAsync("aria-pressed", "true");
             await dialog.Locator("#picker-choose").ClickAsync();
-            await Assertions.Expect(page.Locator("#interp-b figcaption")).ToContainTextAsync($"(#{sneaker})");
+            await Assertions.Expect(page.Locator("#interp-b figcaption")).ToContainTextAsync($"#{sneaker} (");
             await Assertions.Expect(page.Locator("#interp-b figcaption")).ToContainTextAsync("Sneaker/");
 
             await page.ClickAsync("#interp-show");

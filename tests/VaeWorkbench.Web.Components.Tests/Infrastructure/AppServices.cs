@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using VaeWorkbench.Web.Augmentation;
+using VaeWorkbench.Web.Cluster;
 using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Hosting;
 using VaeWorkbench.Web.Identity;
@@ -43,6 +44,7 @@ internal static class AppServices
         builder.AddVaeInspection();
         builder.AddVaeAugmentation();
         builder.AddVaeRegistry();
+        builder.AddVaeJobEvents();
         // Hosted services (the job runners, sweepers) are registered but never started: nothing runs the host, so a
         // queued run stays queued for the test to see.
         return builder.Services;

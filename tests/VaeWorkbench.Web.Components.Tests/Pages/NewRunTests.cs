@@ -20,6 +20,8 @@ public sealed class NewRunTests : WorkbenchTestContext
         page.Find("#run-widths input").Change("256, 64");
         page.Find("form").Submit();
 
+        // The submit is asynchronous: the page opens the run once it is stored.
+        page.WaitForAssertion(() => Assert.Contains("/runs/", Navigation.Uri), TimeSpan.FromSeconds(10));
         var run = Assert.Single(await QueryAsync(db => db.TrainingRuns.ToListAsync()));
         Assert.Equal((RunStatus.Queued, fashion, 3, user.UserId), (run.Status, run.DatasetId, run.Epochs, run.CreatedByUserId));
         Assert.Contains("\"hidden\":[256,64]", run.SettingsJson);
@@ -56,6 +58,7 @@ public sealed class NewRunTests : WorkbenchTestContext
         page.Find("form").Submit();
         page.Find("form").Submit();
 
+        page.WaitForAssertion(() => Assert.Contains("/runs/", Navigation.Uri), TimeSpan.FromSeconds(10));
         Assert.Equal(1, await QueryAsync(db => db.TrainingRuns.CountAsync()));
     }
 
