@@ -16,6 +16,9 @@ public partial class ImageChoice
     private List<DatasetImageItem> chosen = [];
     private bool loading;
 
+    /// <summary>The button's visible words, which its accessible name starts with (axe: label-content-name-mismatch).</summary>
+    private string OpenText => chosen.Count == 0 ? "Choose…" : "Change…";
+
     [CascadingParameter] public Workspace Workspace { get; set; } = default!;
 
     [Inject] public ScopedRunner Run { get; set; } = default!;
