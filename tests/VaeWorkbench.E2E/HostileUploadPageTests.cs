@@ -102,7 +102,7 @@ public sealed class HostileUploadPageTests : BrowserTest
             await Assertions.Expect(thumbs).ToHaveCountAsync(names.Length);
             for (var i = 0; i < names.Length; i++)
             {
-                await Assertions.Expect(thumbs.Nth(i)).ToHaveAttributeAsync("title", shown[i]);
+                await Assertions.Expect(thumbs.Nth(i)).ToHaveAttributeAsync("title", $"Image #{i} ({shown[i]})");
                 await thumbs.Nth(i).ClickAsync();
                 await Assertions.Expect(page.Locator("#detail-name")).ToHaveTextAsync(shown[i]);
             }
