@@ -9,7 +9,18 @@ using VaeWorkbench.Web.Tests.Infrastructure;
 
 namespace VaeWorkbench.Web.Tests.Cluster;
 
+/// <summary>
+/// The job instruments are process-wide meters that every host in this test process records into, so the figures are
+/// read with no other test class running jobs beside them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessMetersCollection
+{
+    public const string Name = "Process meters";
+}
+
 /// <summary><c>/metrics</c>: Prometheus text, readable only from this machine or with the token, and job figures that move when a job runs.</summary>
+[Collection(ProcessMetersCollection.Name)]
 public sealed partial class MetricsEndpointTests : IDisposable
 {
     public const string Token = "a-scraper-token-of-enough-length";
