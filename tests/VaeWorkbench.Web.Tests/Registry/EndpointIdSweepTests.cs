@@ -26,6 +26,7 @@ public sealed partial class EndpointPermissionTests
         ["ANY /healthz"] = "health probe; no data",
         ["ANY /health/live"] = "liveness probe; no data",
         ["ANY /health/ready"] = "readiness probe: check names and results, no team data",
+        ["ANY /metrics"] = "Prometheus metrics: loopback or the Metrics:Token bearer only; queue depths and job timings, no team data",
         ["ANY /_blazor"] = "Blazor circuit hub: pages run as the signed-in user and read through team-checked services",
         ["ANY /_blazor/negotiate"] = "Blazor circuit hub",
         ["ANY /_blazor/disconnect/"] = "Blazor circuit hub",
