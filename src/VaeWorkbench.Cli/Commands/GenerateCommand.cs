@@ -83,10 +83,11 @@ public sealed class GenerateCommand : ICliCommand
         var threads = args.Int("threads", Environment.ProcessorCount, 1, 256);
         var memory = MemoryBudget.From(args);
         args.EnsureAllConsumed();
-        Task? warmUp = null;
-        var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
+        // A usage error before the model is read: it does not depend on the model.
         if (dataPath is null && (mode != GenerationMode.Prior || filter.IsActive || includeOriginals))
             throw new UsageException("--data is needed for this mode, the filter and --include-originals");
+        Task? warmUp = null;
+        var model = ModelFile.Load(modelPath, config => warmUp = WarmUp(config, Math.Min(Generator.ChunkSize, request.Count))).Model;
         if (perClass is { } n)
         {
             // Classes generated: those asked for, or (a conditional model) all of its classes, or those of --data.
