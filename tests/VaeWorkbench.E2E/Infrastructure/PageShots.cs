@@ -28,6 +28,14 @@ public static class PageShots
                 Assert.True(scrollWidth <= innerWidth, $"{url} scrolls sideways at {width} px in the {theme} theme ({scrollWidth} > {innerWidth}).");
             }
         }
-        if (original is not null) await page.SetViewportSizeAsync(original.Width, original.Height);
+        if (original is not null)
+        {
+            await page.SetViewportSizeAsync(original.Width, original.Height);
+            // Last laid out at phone width (a drawer, stacked panels): loaded again at the test's own size and interactive,
+            // so the steps that follow click a page laid out for it, not one caught mid-change.
+            await page.GotoAsync(url);
+            await page.Locator(readySelector).First.WaitForAsync();
+            await page.Locator("main[data-interactive='true']").WaitForAsync();
+        }
     }
 }
