@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using VaeWorkbench.E2E.Infrastructure;
 
@@ -9,7 +8,7 @@ namespace VaeWorkbench.E2E.Guide;
 /// docs/augment-a-small-dataset.md, step by step: upload 100 images per class, train a conditional conv model, generate
 /// per class with the quality filter and the class balance kept, read the class fidelity, and export an ImageFolder ZIP.
 /// </summary>
-public sealed partial class AugmentGuideTests : BrowserTest
+public sealed class AugmentGuideTests : BrowserTest
 {
     private const string Guide = "augment-a-small-dataset";
 
@@ -25,13 +24,8 @@ public sealed partial class AugmentGuideTests : BrowserTest
         await FailureArtifacts.RunAsync(page, Server, "guide-augment", async () =>
         {
             await page.RegisterAsync("ines@example.test");
-            await page.GotoAsync("/datasets");
-            await page.WaitForInteractivityAsync();
-            await page.FillAsync("#dataset-name input, input#dataset-name", "fashion-small");
-            await page.SetBlazorInputFilesAsync("#dataset-files input[type=file]", new FilePayload { Name = "fashion-small.zip", MimeType = "application/zip", Buffer = small });
-            await page.ClickAsync("#start-upload");
-            await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("1000", new() { Timeout = 120_000 });
-            var datasetId = DatasetId().Match(await page.Locator("#import-dataset-link").GetAttributeAsync("href") ?? "").Groups[1].Value;
+            var datasetId = await GuideData.UploadZipAsync(page, "fashion-small", small);
+            await Assertions.Expect(page.Locator("#import-count")).ToHaveTextAsync("1000");
 
             // Step 2: a conditional conv model.
             await page.GotoAsync($"/runs/new?dataset={datasetId}");
@@ -83,7 +77,4 @@ public sealed partial class AugmentGuideTests : BrowserTest
         });
         await context.CloseAsync();
     }
-
-    [GeneratedRegex("datasets/([0-9a-f-]{36})")]
-    private static partial Regex DatasetId();
 }

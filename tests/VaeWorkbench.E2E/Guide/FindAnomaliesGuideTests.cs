@@ -26,11 +26,10 @@ public sealed partial class FindAnomaliesGuideTests : BrowserTest
         await FailureArtifacts.RunAsync(page, Server, "guide-find-anomalies", async () =>
         {
             await page.RegisterAsync("grace@example.test");
-            await UploadAsync(page, "footwear-train", normal);
-            var mixedId = await UploadAsync(page, "fashion-test", mixed);
+            var normalId = await GuideData.UploadZipAsync(page, "footwear-train", normal);
+            var mixedId = await GuideData.UploadZipAsync(page, "fashion-test", mixed);
 
             // Step 2: train on the normal images only.
-            var normalId = await DatasetIdByNameAsync(page, "footwear-train");
             await page.GotoAsync($"/runs/new?dataset={normalId}");
             await page.WaitForInteractivityAsync();
             await page.FillAsync("#run-epochs input, input#run-epochs", "5");
@@ -88,25 +87,6 @@ public sealed partial class FindAnomaliesGuideTests : BrowserTest
             Assert.NotEqual(mixedId, DatasetUrl().Match(page.Url).Groups[1].Value);
         });
         await context.CloseAsync();
-    }
-
-    private static async Task<string> UploadAsync(IPage page, string name, byte[] zip)
-    {
-        await page.GotoAsync("/datasets");
-        await page.WaitForInteractivityAsync();
-        await page.FillAsync("#dataset-name input, input#dataset-name", name);
-        await page.SetBlazorInputFilesAsync("#dataset-files input[type=file]", new FilePayload { Name = name + ".zip", MimeType = "application/zip", Buffer = zip });
-        await page.ClickAsync("#start-upload");
-        await Assertions.Expect(page.Locator("#import-dataset-link")).ToHaveTextAsync(name, new() { Timeout = 120_000 });
-        return DatasetUrl().Match(await page.Locator("#import-dataset-link").GetAttributeAsync("href") ?? "").Groups[1].Value;
-    }
-
-    private static async Task<string> DatasetIdByNameAsync(IPage page, string name)
-    {
-        await page.GotoAsync("/datasets");
-        await page.WaitForInteractivityAsync();
-        var href = await page.Locator("#datasets-grid a").Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }).First.GetAttributeAsync("href");
-        return DatasetUrl().Match(href ?? "").Groups[1].Value;
     }
 
     [GeneratedRegex("datasets/([0-9a-f-]{36})")]
