@@ -19,7 +19,7 @@ public sealed partial class FindAnomaliesGuideTests : BrowserTest
     public async Task Train_on_footwear_score_a_mixed_set_review_the_flagged_images_and_export_the_cleaned_set()
     {
         var docs = GuideShots.UpdatingDocs;
-        var normal = FashionData.Zip(perClass: docs ? 2000 : 200, Footwear, withStrayTextFile: false, trainingSplit: true);
+        var normal = FashionData.Zip(perClass: docs ? 2000 : 600, Footwear, withStrayTextFile: false, trainingSplit: true);
         var mixed = FashionData.Zip(perClass: docs ? 1000 : 40, [.. Enumerable.Range(0, 10)], withStrayTextFile: false);
         var context = await NewContextAsync(1440, 900);
         var page = await context.NewPageAsync();
