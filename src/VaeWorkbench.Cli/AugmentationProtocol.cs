@@ -61,4 +61,8 @@ internal static class AugmentationProtocol
         var chunks = Generator.Generate(model, data, request).ToList();
         return (chunks.SelectMany(c => c.Pixels).ToArray(), chunks.SelectMany(c => c.Labels).ToArray());
     }
+
+    /// <summary>A JSON object's members "label":share, one per class (the benches print per-class figures this way).</summary>
+    public static string PerClassJson(ClassAgreement agreement) =>
+        string.Join(",", agreement.PerClass.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{c.Label}\":{c.Share:0.0000}")));
 }

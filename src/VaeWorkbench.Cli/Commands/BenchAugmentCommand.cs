@@ -97,7 +97,7 @@ public sealed class BenchAugmentCommand : ICliCommand
             var b = best!.Evaluate(test); // the test split is scored once per arm, after the choice
             baseline.Add(a);
             augmented.Add(b);
-            stdout.WriteLine(Json($"{{\"bench\":\"augment\",\"seed\":{s},\"real_per_class\":{realPerClass},\"validation_plain\":{plain.Evaluate(validation).Share:0.0000},\"validation_by_candidate\":{{{string.Join(",", validationByCandidate)}}},\"chosen\":\"{bestName}\",\"test_plain\":{a.Share:0.0000},\"test_augmented\":{b.Share:0.0000},\"seconds\":{clock.Elapsed.TotalSeconds:0.0}}}"));
+            stdout.WriteLine(Json($"{{\"bench\":\"augment\",\"seed\":{s},\"real_per_class\":{realPerClass},\"validation_plain\":{plain.Evaluate(validation).Share:0.0000},\"validation_by_candidate\":{{{string.Join(",", validationByCandidate)}}},\"chosen\":\"{bestName}\",\"test_plain\":{a.Share:0.0000},\"test_augmented\":{b.Share:0.0000},\"test_plain_per_class\":{{{AugmentationProtocol.PerClassJson(a)}}},\"test_augmented_per_class\":{{{AugmentationProtocol.PerClassJson(b)}}},\"seconds\":{clock.Elapsed.TotalSeconds:0.0}}}"));
             stdout.Flush();
         }
         var (meanA, sdA) = MeanSd(baseline.Select(x => x.Share));

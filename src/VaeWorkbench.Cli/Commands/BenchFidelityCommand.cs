@@ -63,7 +63,7 @@ public sealed class BenchFidelityCommand : ICliCommand
             Epochs = judgeEpochs, MaxShift = judgeShift, Mirror = judgeMirror, Schedule = judgeSchedule, Seed = seed, Threads = threads,
         };
         var judge = ClassJudge.Train(train, test, judgeTraining, cancellationToken);
-        stdout.WriteLine(Json($"{{\"bench\":\"judge\",\"train_images\":{train.Count},\"epochs\":{judgeEpochs},\"shift\":{judgeShift},\"mirror\":{(judgeMirror ? "true" : "false")},\"schedule\":\"{OptionNames.NameOf(OptionNames.Schedules, judgeSchedule)}\",\"test_accuracy\":{judge.Accuracy:0.0000},\"per_class\":{{{PerClassJson(judge.TestAgreement)}}},\"seconds\":{clock.Elapsed.TotalSeconds:0.0}}}"));
+        stdout.WriteLine(Json($"{{\"bench\":\"judge\",\"train_images\":{train.Count},\"epochs\":{judgeEpochs},\"shift\":{judgeShift},\"mirror\":{(judgeMirror ? "true" : "false")},\"schedule\":\"{OptionNames.NameOf(OptionNames.Schedules, judgeSchedule)}\",\"test_accuracy\":{judge.Accuracy:0.0000},\"per_class\":{{{AugmentationProtocol.PerClassJson(judge.TestAgreement)}}},\"seconds\":{clock.Elapsed.TotalSeconds:0.0}}}"));
 
         var classes = judge.Classifier.Config.Classes;
         foreach (var (name, conditional, path) in new[] { ("conditional", true, cvaePath), ("class-mean", false, vaePath) })
@@ -82,7 +82,7 @@ public sealed class BenchFidelityCommand : ICliCommand
             {
                 var (pixels, labels) = AugmentationProtocol.GeneratePerClass(model, train, perClass * classes, seed, (float)temperature);
                 var fidelity = judge.Measure(pixels, labels)!;
-                stdout.WriteLine(Json($"{{\"bench\":\"fidelity\",\"generation\":\"{name}\",\"arch\":\"{model.Config.Architecture.ToString().ToLowerInvariant()}\",\"epochs\":{(path is null ? epochs.ToString(CultureInfo.InvariantCulture) : "null")},\"temperature\":{temperature:0.###},\"train_seconds\":{trainSeconds:0.0},\"images\":{fidelity.Agreement.Count},\"class_fidelity\":{fidelity.Agreement.Share:0.0000},\"judge_accuracy\":{judge.Accuracy:0.0000},\"per_class\":{{{PerClassJson(fidelity.Agreement)}}}}}"));
+                stdout.WriteLine(Json($"{{\"bench\":\"fidelity\",\"generation\":\"{name}\",\"arch\":\"{model.Config.Architecture.ToString().ToLowerInvariant()}\",\"epochs\":{(path is null ? epochs.ToString(CultureInfo.InvariantCulture) : "null")},\"temperature\":{temperature:0.###},\"train_seconds\":{trainSeconds:0.0},\"images\":{fidelity.Agreement.Count},\"class_fidelity\":{fidelity.Agreement.Share:0.0000},\"judge_accuracy\":{judge.Accuracy:0.0000},\"per_class\":{{{AugmentationProtocol.PerClassJson(fidelity.Agreement)}}}}}"));
             }
         }
         return 0;
@@ -98,9 +98,6 @@ public sealed class BenchFidelityCommand : ICliCommand
 
     // The generation request's own bounds (GenerationRequest.Validate), checked here so a bad list fails before any training.
     private const double MinTemperature = 0.1, MaxTemperature = 2;
-
-    private static string PerClassJson(ClassAgreement agreement) =>
-        string.Join(",", agreement.PerClass.Select(c => Json($"\"{c.Label}\":{c.Share:0.0000}")));
 
     private static string Json(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

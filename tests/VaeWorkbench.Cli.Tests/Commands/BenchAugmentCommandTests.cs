@@ -25,6 +25,9 @@ public class BenchAugmentCommandTests
             var chosen = seed.GetProperty("chosen").GetString()!;
             Assert.Equal(candidates.Values.Max(), candidates[chosen]);
             Assert.Contains("| all |", stdout);
+            // Per-class test accuracy of both arms in every seed's line, so a run stopped early still has its table.
+            Assert.Equal(10, seed.GetProperty("test_plain_per_class").EnumerateObject().Count());
+            Assert.Equal(10, seed.GetProperty("test_augmented_per_class").EnumerateObject().Count());
             var cvae = Path.Combine(dir, "cvae-s1-r4-e1.vae");
             Assert.True(File.Exists(cvae));
 
