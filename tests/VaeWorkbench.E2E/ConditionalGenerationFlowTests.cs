@@ -25,7 +25,7 @@ public sealed class ConditionalGenerationFlowTests : BrowserTest
     {
         Guid datasetId;
         using (var api = await ApiSession.RegisterAsync(Server.BaseUrl, Email))
-            datasetId = await api.UploadZipAsync("footwear and trousers", FashionData.Zip(perClass: 60, classes: [1, 5, 7, 9], withStrayTextFile: false, trainingSplit: true));
+            datasetId = await api.UploadZipAsync("footwear and trousers", FashionData.Zip(perClass: 100, classes: [1, 5, 7, 9], withStrayTextFile: false, trainingSplit: true));
 
         var context = await NewContextAsync(1440, 900);
         var page = await context.NewPageAsync();
@@ -37,8 +37,11 @@ public sealed class ConditionalGenerationFlowTests : BrowserTest
             await page.GotoAsync($"/runs/new?dataset={datasetId}");
             await page.WaitForInteractivityAsync();
             await page.Locator("#run-conditional input").CheckAsync();
-            await page.FillAsync("#run-epochs input, input#run-epochs", "4");
+            // Small batches and a few more epochs: a few hundred steps, enough for the classes to show (seconds with mlp).
+            await page.FillAsync("#run-epochs input, input#run-epochs", "15");
             await page.Locator("#run-epochs input, input#run-epochs").BlurAsync();
+            await page.FillAsync("#run-batch input, input#run-batch", "16");
+            await page.Locator("#run-batch input, input#run-batch").BlurAsync();
             await page.ClickAsync("#start-run");
             await Assertions.Expect(page.Locator("#run-status")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
             await page.ClickAsync("#model-link");
@@ -62,6 +65,7 @@ public sealed class ConditionalGenerationFlowTests : BrowserTest
             await page.WaitForInteractivityAsync();
             await Assertions.Expect(page.Locator("#gen-conditional")).ToContainTextAsync("conditional on its 4 classes");
             await Assertions.Expect(page.Locator("#gen-class-picker .mud-chip-selected")).ToHaveCountAsync(4);
+            await Assertions.Expect(page.Locator("#gen-mode")).ToContainTextAsync("Per class"); // the class-true mode first
             await PageShots.CaptureAsync(page, Server.BaseUrl, page.Url, "conditional-generate", "#gen-class-picker");
             await page.ClickAsync("#gen-classes-none");
             await Assertions.Expect(page.Locator("#gen-total")).ToHaveTextAsync("No class chosen: nothing to generate.");
@@ -84,7 +88,8 @@ public sealed class ConditionalGenerationFlowTests : BrowserTest
             await Assertions.Expect(page.Locator("#set-class-counts")).ToHaveTextAsync("Sneaker: 25 · Trouser: 25");
             await Assertions.Expect(page.Locator("#set-class-fidelity")).ToContainTextAsync("of 50 images look like the class asked for", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#set-class-fidelity")).ToContainTextAsync("Sneaker: ");
-            await Assertions.Expect(page.Locator("#set-provenance-summary")).ToContainTextAsync("decoded at classes Sneaker, Trouser in turn (25 per class)");
+            await Assertions.Expect(page.Locator("#set-provenance-summary")).ToContainTextAsync(
+                "50 samples shared evenly among classes Sneaker, Trouser (25 per class), each labelled with its class and decoded at it");
             await PageShots.CaptureAsync(page, Server.BaseUrl, page.Url, "conditional-augmented-set", "#set-class-fidelity");
         });
         await context.CloseAsync();

@@ -9,9 +9,10 @@ public enum ReconstructionPick
 
 /// <summary>
 /// A PNG ready for an &lt;img&gt; tag, with what it shows; <see cref="Note"/> says at which class a conditional model drew
-/// it (null for an unconditional model).
+/// it (null for an unconditional model). <see cref="MaxWidth"/> (CSS pixels) keeps a narrow grid from being blown up
+/// to the page's width.
 /// </summary>
-public sealed record PictureView(string DataUrl, IReadOnlyList<int> Indexes, string? Note = null);
+public sealed record PictureView(string DataUrl, IReadOnlyList<int> Indexes, string? Note = null, int? MaxWidth = null);
 
 /// <summary>One latent dimension: its average KL to the prior over the evaluated images, and whether it has collapsed.</summary>
 public sealed record LatentDimension(int Dimension, double Kl, bool Collapsed);

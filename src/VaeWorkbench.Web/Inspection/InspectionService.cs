@@ -73,7 +73,8 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             var note = vae.ClassCount <= 16
                 ? $"One column per class, left to right: {string.Join(", ", names)}. Each sample is decoded at its column's class."
                 : $"Classes in turn, row by row, from {names[0]} to {names[^1]}. Each sample is decoded at its class.";
-            return new PictureView(Grid(pixels, shown, vae.Config, columns), [], note);
+            // A few classes make a narrow grid: shown at most 4× its size, as the 8-wide grid of an unconditional model is.
+            return new PictureView(Grid(pixels, shown, vae.Config, columns), [], note, 4 * (columns * (vae.Config.Width + 2) + 2));
         }, ct);
     }
 

@@ -34,7 +34,7 @@ public sealed class ConditionalGeneratePageTests : WorkbenchTestContext
         page.WaitForAssertion(() => Assert.Equal("Queued", page.Find("#gen-status").TextContent.Trim()));
         Assert.Equal("Generated 0 of 100, kept 0.", page.Find("#gen-counts").TextContent);
         var set = await QueryAsync(db => Task.FromResult(db.AugmentedSets.Single()));
-        Assert.Equal(("prior", 100, 7L), (set.Mode, set.Requested, set.Seed));
+        Assert.Equal(("perClass", 100, 7L), (set.Mode, set.Requested, set.Seed)); // per class: the default for a conditional model
         var parameters = JsonSerializer.Deserialize<AugmentationParameters>(set.ParametersJson, JsonSerializerOptions.Web)!;
         Assert.Equal(["bolt", "washer"], parameters.Classes!);
         Assert.Equal((50, true), (parameters.CountPerClass, parameters.Conditional));

@@ -87,6 +87,8 @@ public partial class GeneratePage : IDisposable
             model = await Run.RunAsync<ModelService, ModelSummary>(s => s.GetAsync(Workspace.UserId, ModelId));
             classNames = await Run.RunAsync<DatasetService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, model.DatasetId));
             form.ChosenClasses = ModelClassNames; // every class to begin with
+            // A conditional model's per-class draws are the ones true to their class (prior draws at a class far less often).
+            if (Conditional) form.Mode = "perClass";
         }
         catch (AccessDeniedException e)
         {
