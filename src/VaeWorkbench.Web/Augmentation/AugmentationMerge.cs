@@ -36,10 +36,10 @@ public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets,
     }
 
     /// <summary>
-    /// The merge job's reading: the source dataset's images, then the set's, into <paramref name="writer"/>; returns the
-    /// merged class names and the report. Run by the import job on the node that claimed it.
+    /// The merge job's reading: the source dataset's images, then the set's, into <paramref name="writer"/>, and the
+    /// tensor file; returns the merged class names, the tensor's hash and the report. Run by the import job on the node that claimed it.
     /// </summary>
-    internal async Task<(List<string> ClassNames, ImportReport Report)> ReadAsync(ImportWriter writer, Guid teamId, Guid setId, CancellationToken ct)
+    internal async Task<(List<string> ClassNames, string TensorHash, ImportReport Report)> ReadAsync(ImportWriter writer, Guid teamId, Guid setId, CancellationToken ct)
     {
         var set = await db.AugmentedSets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == setId && s.TeamId == teamId, ct)
             ?? throw new InvalidOperationException("the augmented set was deleted before the merge ran");
@@ -48,8 +48,9 @@ public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets,
         await AddAllAsync(writer, db.DatasetImages.Where(i => i.DatasetId == source.Id), i => i.Index, "original", classNames, ct);
         await AddAllAsync(writer, db.AugmentedImages.Where(i => i.SetId == setId), i => i.Index, "generated", classNames, ct);
         var mergedClasses = writer.ClassNames();
+        var tensorHash = await writer.WriteTensorFileAsync(mergedClasses, ct);
         var counts = writer.Images.Where(i => i.ClassName is not null).GroupBy(i => i.ClassName!).ToDictionary(g => g.Key, g => g.Count());
-        return (mergedClasses, new ImportReport(mergedClasses.Select(n => new ClassCount(n, counts[n])).ToList(), writer.Images.Count(i => i.ClassName is null), [], 0, [], 0));
+        return (mergedClasses, tensorHash, new ImportReport(mergedClasses.Select(n => new ClassCount(n, counts[n])).ToList(), writer.Images.Count(i => i.ClassName is null), [], 0, [], 0));
     }
 
     // Rows in index order, a page at a time; each stored PNG is decoded and handed to the import writer with its class name.

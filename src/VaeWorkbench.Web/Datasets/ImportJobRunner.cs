@@ -55,10 +55,9 @@ public sealed class ImportJobRunner(
         var writer = new ImportWriter(blobs, dataset.ImageSize, dataset.Channels);
         try
         {
-            var (classNames, report) = files is not null
+            var (classNames, tensorHash, report) = files is not null
                 ? await ReadUploadAsync(files, writer, ct)
                 : await merge.ReadAsync(writer, dataset.TeamId, source.MergeSetId!.Value, ct);
-            var tensorHash = await writer.WriteTensorFileAsync(classNames, ct);
             var images = writer.Images;
             if (!await SaveRowsAsync(lease, dataset, images, classNames, report, tensorHash, uploaded: files is not null, ct)) return;
             logger.LogInformation("Imported dataset {DatasetId} with {Count} images ({Skipped} skipped)", dataset.Id, images.Count, report.SkippedCount);
@@ -92,8 +91,11 @@ public sealed class ImportJobRunner(
         }
     }
 
-    /// <summary>Decodes the staged upload into the writer; a refused upload throws <see cref="RequestRejectedException"/>.</summary>
-    private async Task<(List<string> ClassNames, ImportReport Report)> ReadUploadAsync(IReadOnlyList<UploadedFile> uploaded, ImportWriter writer, CancellationToken ct)
+    /// <summary>
+    /// Decodes the staged upload into the writer and writes its tensor file; a refused upload throws
+    /// <see cref="RequestRejectedException"/>. Returns the class names, the tensor's hash and the report.
+    /// </summary>
+    private async Task<(List<string> ClassNames, string TensorHash, ImportReport Report)> ReadUploadAsync(IReadOnlyList<UploadedFile> uploaded, ImportWriter writer, CancellationToken ct)
     {
         var limits = options.Value;
         var readOptions = new DatasetReadOptions
@@ -108,7 +110,9 @@ public sealed class ImportJobRunner(
         if (found.Imported > limits.MaxImagesPerDataset)
             throw new RequestRejectedException($"A dataset holds at most {limits.MaxImagesPerDataset} images; this upload has {found.Imported}.");
         var classNames = writer.ClassNames(idxClassNames);
-        return (classNames, Report(found, writer, classNames, limits.MaxReportedFiles));
+        // The tensor file first: it stores the last images, whose hashes the report's image list needs.
+        var tensorHash = await writer.WriteTensorFileAsync(classNames, ct);
+        return (classNames, tensorHash, Report(found, writer, classNames, limits.MaxReportedFiles));
     }
 
     /// <summary>
