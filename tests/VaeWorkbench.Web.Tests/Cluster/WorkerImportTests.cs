@@ -23,23 +23,27 @@ public sealed class WorkerImportTests(PostgresDatabase database) : IClassFixture
     private readonly List<WorkerProcess> _workers = [];
     private WorkbenchFactory _web = null!;
 
-    private Dictionary<string, string?> Settings(int maxAttempts) => database.Settings(new()
+    // Short leases where a killed worker's lease must lapse; a long one elsewhere, so a busy machine's stalls never pass for a death.
+    private Dictionary<string, string?> Settings(int maxAttempts, int leaseSeconds) => database.Settings(new()
     {
-        ["Datasets:ImportHeartbeatSeconds"] = "1", ["Datasets:ImportLeaseSeconds"] = "3", ["Datasets:ImportPollSeconds"] = "1",
+        ["Datasets:ImportHeartbeatSeconds"] = "1", ["Datasets:ImportLeaseSeconds"] = leaseSeconds.ToString(), ["Datasets:ImportPollSeconds"] = "1",
         ["Datasets:ImportMaxAttempts"] = maxAttempts.ToString(),
     });
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    private void StartWeb(int maxAttempts = 1)
+    private int _leaseSeconds = 3;
+
+    private void StartWeb(int maxAttempts = 1, int leaseSeconds = 3)
     {
-        _web = new WorkbenchFactory(new(Settings(maxAttempts)) { ["Node:Role"] = "web" });
+        _leaseSeconds = leaseSeconds;
+        _web = new WorkbenchFactory(new(Settings(maxAttempts, leaseSeconds)) { ["Node:Role"] = "web" });
         _ = _web.Services; // the web node migrates the database before any worker opens it
     }
 
     private async Task<WorkerProcess> StartWorkerAsync(int maxAttempts = 1, string? failpoint = null)
     {
-        var settings = new Dictionary<string, string?>(Settings(maxAttempts)) { ["Storage:DataDirectory"] = _web.DataDirectory };
+        var settings = new Dictionary<string, string?>(Settings(maxAttempts, _leaseSeconds)) { ["Storage:DataDirectory"] = _web.DataDirectory };
         if (failpoint is not null) (settings["Faults:Point"], settings["Faults:Hit"], settings["Faults:Action"]) = (failpoint, "1", "Block");
         var worker = await WorkerProcess.StartAsync(settings);
         _workers.Add(worker);
@@ -49,7 +53,7 @@ public sealed class WorkerImportTests(PostgresDatabase database) : IClassFixture
     [Fact]
     public async Task A_worker_imports_an_upload_the_web_node_received_and_a_refusal_it_finds_reaches_the_api_caller()
     {
-        StartWeb();
+        StartWeb(leaseSeconds: 30);
         Assert.DoesNotContain(_web.Services.GetServices<IHostedService>(), s => s is DatasetImportQueue);
         var worker = await StartWorkerAsync();
         var user = await _web.RegisterWithTokenAsync();
