@@ -1,3 +1,4 @@
+using VaeWorkbench.Web.Data.Entities;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,11 +54,14 @@ internal static class AugmentationApi
             return TypedResults.NoContent();
         }).WithSummary("Delete a set, its rows and the images nothing else uses (Editor).");
 
-        sets.MapPost("/{id:guid}/merge", async Task<Created<MergeResult>> (Guid id, MergeRequest? request, HttpContext http, AugmentationMerge merge, CancellationToken ct) =>
+        sets.MapPost("/{id:guid}/merge", async Task<Results<Created<MergeResult>, Accepted<MergeResult>>> (Guid id, MergeRequest? request, HttpContext http, AugmentationMerge merge, CancellationToken ct) =>
         {
-            var datasetId = await merge.MergeAsync(http.User.UserId(), id, request?.Name, ct);
-            return TypedResults.Created($"/api/datasets/{datasetId}", new MergeResult(datasetId));
-        }).WithSummary("Merge a finished set with its source dataset into a new Ready dataset, usable for training (Editor).");
+            var merged = await merge.MergeAsync(http.User.UserId(), id, request?.Name, ct);
+            // 202: no node finished the merge within Datasets:ImportWaitSeconds; the dataset is Queued or Importing.
+            return merged.Status == DatasetStatus.Ready
+                ? TypedResults.Created($"/api/datasets/{merged.Id}", new MergeResult(merged.Id))
+                : TypedResults.Accepted($"/api/datasets/{merged.Id}", new MergeResult(merged.Id));
+        }).WithSummary("Merge a finished set with its source dataset into a new Ready dataset, usable for training (Editor). The merge runs as an import job: 201 when it finished within the wait, 202 while it is still Queued or Importing.");
 
         sets.MapGet("/{id:guid}/images", async Task<Ok<AugmentedImagePage>> (Guid id, int? skip, int? take, int? label, HttpContext http, AugmentationService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ImagesAsync(http.User.UserId(), id, skip ?? 0, take ?? 100, label, ct)))

@@ -32,7 +32,7 @@ internal static class DatasetsApi
             .Accepts<DatasetUploadForm>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError).ProducesProblem(StatusCodes.Status507InsufficientStorage)
-            .WithSummary("Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (PNG, JPEG, GIF, BMP, PNM or WebP images, ZIPs in ImageFolder layout, IDX image and label files with an optional classes.txt naming the labels, one per line).");
+            .WithSummary("Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (PNG, JPEG, GIF, BMP, PNM or WebP images, ZIPs in ImageFolder layout, IDX image and label files with an optional classes.txt naming the labels, one per line). The import runs as a job on a node that runs jobs; the request waits for it: 201 when it finished, 202 (status Queued or Importing) when Datasets:ImportWaitSeconds passed first.");
 
         datasets.MapGet("/", async Task<Ok<List<DatasetSummary>>> (Guid? teamId, HttpContext http, TeamService teams, DatasetService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), ct)))
@@ -73,7 +73,7 @@ internal static class DatasetsApi
             .ProducesFile("image/png").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One normalised image as PNG.");
     }
 
-    private static async Task<Results<Created<DatasetImportResult>, ProblemHttpResult>> UploadAsync(
+    private static async Task<Results<Created<DatasetImportResult>, Accepted<DatasetImportResult>, ProblemHttpResult>> UploadAsync(
         HttpRequest request, TeamService teams, DatasetImportService importer, BlobStore blobs, IOptions<DatasetOptions> options,
         UploadSlots slots, CancellationToken ct)
     {
@@ -91,7 +91,10 @@ internal static class DatasetsApi
         try
         {
             var result = await importer.ImportAsync(http.User.UserId(), await TeamOfAsync(http, teams, teamId, ct), newDataset, ct);
-            return TypedResults.Created($"/api/datasets/{result.Id}", result);
+            // 202: no node finished the import within the wait (no worker free, or none running); GET the dataset to follow it.
+            return result.Status == Data.Entities.DatasetStatus.Ready
+                ? TypedResults.Created($"/api/datasets/{result.Id}", result)
+                : TypedResults.Accepted($"/api/datasets/{result.Id}", result);
         }
         catch (DatasetImportFailedException e)
         {

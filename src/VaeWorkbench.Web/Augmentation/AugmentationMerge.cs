@@ -11,46 +11,46 @@ using ImagingEntry = VaeWorkbench.Imaging.Datasets.DatasetImage;
 namespace VaeWorkbench.Web.Augmentation;
 
 /// <summary>
-/// Merges a finished set with its source dataset into a new dataset, written exactly as an import writes one (the same
-/// <see cref="ImportWriter"/> for PNGs and the packed tensor, the same row writer), so training uses it like any other.
+/// Merges a finished set with its source dataset into a new dataset, written exactly as an import writes one: the merge
+/// is an import job (<see cref="DatasetImportQueue"/>) whose source is the set, so the decoding and writing run on a node
+/// that runs jobs, with the same <see cref="ImportWriter"/> for PNGs and the packed tensor and the same row writer.
 /// </summary>
-public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets, DatasetImportService importer, BlobStore blobs, ImportLeases leases, TimeProvider clock)
+public sealed class AugmentationMerge(AppDbContext db, AugmentationService sets, DatasetImportService importer, BlobStore blobs)
 {
     private const int PageSize = 1000;
 
-    public async Task<Guid> MergeAsync(string userId, Guid setId, string? name, CancellationToken ct = default)
+    /// <summary>Queues the merge and waits for it as an upload does: the new dataset, Ready, or still Queued or Importing when the wait ended.</summary>
+    public async Task<DatasetImportResult> MergeAsync(string userId, Guid setId, string? name, CancellationToken ct = default)
     {
         var set = await sets.FindAsync(userId, setId, TeamRole.Editor, ct);
         if (set.Status != AugmentedStatus.Succeeded) throw new RequestRejectedException($"This set is {set.Status}; only a finished set can be merged.");
         var source = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == set.DatasetId, ct);
-        var classNames = DatasetMapping.ClassNames(source);
         var dataset = new Dataset
         {
-            Id = Guid.NewGuid(), TeamId = set.TeamId, ImageSize = source.ImageSize, Channels = source.Channels, Status = DatasetStatus.Importing,
+            Id = Guid.NewGuid(), TeamId = set.TeamId, ImageSize = source.ImageSize, Channels = source.Channels,
             Name = DatasetImportService.ValidName(name ?? Truncate($"{source.Name} + {set.Mode} ({set.Kept} generated)")),
-            CreatedByUserId = userId, CreatedAt = clock.GetUtcNow(), ImportLeaseExpiresAt = leases.FirstExpiry(),
+            CreatedByUserId = userId, ImportSourceJson = new ImportSource(MergeSetId: setId).ToJson(),
         };
-        db.Datasets.Add(dataset);
-        await db.SaveChangesAsync(ct);
-        await using var lease = leases.Hold(dataset.Id);
+        await importer.EnqueueAsync(dataset, ct);
+        return await importer.RunAndWaitAsync(dataset.Id, dataset.TeamId, ct);
+    }
 
-        using var writer = new ImportWriter(blobs, source.ImageSize, source.Channels);
-        try
-        {
-            await AddAllAsync(writer, db.DatasetImages.Where(i => i.DatasetId == source.Id), i => i.Index, "original", classNames, ct);
-            await AddAllAsync(writer, db.AugmentedImages.Where(i => i.SetId == setId), i => i.Index, "generated", classNames, ct);
-            var mergedClasses = writer.ClassNames();
-            var tensorHash = await writer.WriteTensorFileAsync(mergedClasses, ct);
-            var counts = writer.Images.Where(i => i.ClassName is not null).GroupBy(i => i.ClassName!).ToDictionary(g => g.Key, g => g.Count());
-            var report = new ImportReport(mergedClasses.Select(n => new ClassCount(n, counts[n])).ToList(), writer.Images.Count(i => i.ClassName is null), [], 0, [], 0);
-            await importer.SaveRowsAsync(dataset, writer.Images, mergedClasses, report, tensorHash, ct);
-            return dataset.Id;
-        }
-        catch (Exception e)
-        {
-            await importer.MarkFailedAsync(dataset.Id, "The merge failed: " + e.Message, writer.StoredHashes);
-            throw;
-        }
+    /// <summary>
+    /// The merge job's reading: the source dataset's images, then the set's, into <paramref name="writer"/>, and the
+    /// tensor file; returns the merged class names, the tensor's hash and the report. Run by the import job on the node that claimed it.
+    /// </summary>
+    internal async Task<(List<string> ClassNames, string TensorHash, ImportReport Report)> ReadAsync(ImportWriter writer, Guid teamId, Guid setId, CancellationToken ct)
+    {
+        var set = await db.AugmentedSets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == setId && s.TeamId == teamId, ct)
+            ?? throw new InvalidOperationException("the augmented set was deleted before the merge ran");
+        var source = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == set.DatasetId, ct);
+        var classNames = DatasetMapping.ClassNames(source);
+        await AddAllAsync(writer, db.DatasetImages.Where(i => i.DatasetId == source.Id), i => i.Index, "original", classNames, ct);
+        await AddAllAsync(writer, db.AugmentedImages.Where(i => i.SetId == setId), i => i.Index, "generated", classNames, ct);
+        var mergedClasses = writer.ClassNames();
+        var tensorHash = await writer.WriteTensorFileAsync(mergedClasses, ct);
+        var counts = writer.Images.Where(i => i.ClassName is not null).GroupBy(i => i.ClassName!).ToDictionary(g => g.Key, g => g.Count());
+        return (mergedClasses, tensorHash, new ImportReport(mergedClasses.Select(n => new ClassCount(n, counts[n])).ToList(), writer.Images.Count(i => i.ClassName is null), [], 0, [], 0));
     }
 
     // Rows in index order, a page at a time; each stored PNG is decoded and handed to the import writer with its class name.

@@ -152,7 +152,7 @@ public sealed class BackupRestorer(IOptions<StorageOptions> storage, Failpoints 
         // A backup from an older version: bring it to this version's schema here, so the check reads the tables it knows.
         await new DatabaseMigrator(db, logs.CreateLogger<DatabaseMigrator>()).MigrateAsync(ct);
         var blobs = new BlobStore(options, faults);
-        var report = await new StorageConsistencyCheck(db, blobs, new StorageOrphans(db, blobs, options, TimeProvider.System), options).CheckAsync(ct);
+        var report = await new StorageConsistencyCheck(db, blobs, new StorageOrphans(db, blobs, new Datasets.ImportStaging(options, logs.CreateLogger<Datasets.ImportStaging>()), options, TimeProvider.System), options).CheckAsync(ct);
         if (!report.Ok)
             throw new BackupException($"The restored data fails the storage check; nothing was restored:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", report.Problems.Take(20)));
         return report;

@@ -17,10 +17,11 @@ public interface IJobEventTransport
     void Subscribe<T>(string topic, Action<T> handler) where T : class;
 }
 
-/// <summary>The topics of the three job queues.</summary>
+/// <summary>The topics of the job queues.</summary>
 public static class JobEventTopics
 {
     public const string Runs = "run";
     public const string Scores = "score";
     public const string Augmentations = "augmentation";
+    public const string Imports = "import";
 }

@@ -51,6 +51,7 @@ public sealed class JobMetrics
                 new(db.TrainingRuns.LongCount(r => r.Status == RunStatus.Queued), new KeyValuePair<string, object?>("queue", JobQueueNames.Training)),
                 new(db.ScoreJobs.LongCount(j => j.Status == ScoreJobStatus.Queued), new KeyValuePair<string, object?>("queue", JobQueueNames.Scoring)),
                 new(db.AugmentedSets.LongCount(s => s.Status == AugmentedStatus.Queued), new KeyValuePair<string, object?>("queue", JobQueueNames.Generation)),
+                new(db.Datasets.LongCount(d => d.Status == DatasetStatus.Queued), new KeyValuePair<string, object?>("queue", JobQueueNames.Import)),
             ];
         }
         catch (Exception e)
@@ -95,4 +96,5 @@ public static class JobQueueNames
     public const string Training = "training";
     public const string Scoring = "scoring";
     public const string Generation = "generation";
+    public const string Import = "import";
 }

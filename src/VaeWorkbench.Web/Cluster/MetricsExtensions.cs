@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public static class MetricsExtensions
         builder.Services.AddOptions<MetricsOptions>().Bind(builder.Configuration.GetSection(MetricsOptions.SectionName))
             .Validate(o => string.IsNullOrEmpty(o.Token) || o.Token.Length >= 16, "Metrics:Token must be at least 16 characters (or empty)")
             .ValidateOnStart();
-        builder.Services.AddSingleton<JobMetrics>();
+        builder.Services.TryAddSingleton<JobMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter(JobMetrics.MeterName)

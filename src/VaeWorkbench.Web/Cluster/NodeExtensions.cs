@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace VaeWorkbench.Web.Cluster;
 
 public static class NodeExtensions
@@ -19,6 +20,9 @@ public static class NodeExtensions
     /// <summary>Registers a job queue's hosted service only on a node that runs jobs.</summary>
     public static void AddJobQueue<TQueue>(this IHostApplicationBuilder builder) where TQueue : class, IHostedService
     {
+        // Every queue records its jobs (and a request may run one on a node that runs jobs), whether or not /metrics is served.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<JobMetrics>();
         builder.Services.AddSingleton<TQueue>();
         if (NodeOptions.Read(builder.Configuration) is NodeRole.Web) return;
         builder.Services.AddHostedService(services => services.GetRequiredService<TQueue>());

@@ -6,7 +6,7 @@ public enum NodeRole
     /// <summary>Serves the UI and API and runs the job queues: the single server of a small team (the default).</summary>
     All,
 
-    /// <summary>Serves the UI and API and enqueues work; runs no training, scoring or generation job.</summary>
+    /// <summary>Serves the UI and API and enqueues work; runs no training, scoring, generation or import job.</summary>
     Web,
 
     /// <summary>Runs the job queues; serves only <c>/health/*</c> and <c>/metrics</c>.</summary>

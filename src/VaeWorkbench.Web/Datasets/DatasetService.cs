@@ -11,7 +11,7 @@ namespace VaeWorkbench.Web.Datasets;
 /// Reading and managing a team's datasets. Every method that names a dataset or a team checks the caller's role through
 /// <see cref="TeamAccess"/>: Viewer to read, Editor to change. A dataset of another team, or a deleted one, is "not found".
 /// </summary>
-public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvider clock, AuditLog audit)
+public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvider clock, AuditLog audit, ImportStaging staging)
 {
     public const int MaxPageSize = 500;
 
@@ -99,6 +99,19 @@ public sealed class DatasetService(AppDbContext db, TeamAccess access, TimeProvi
     public async Task DeleteAsync(string userId, Guid datasetId, CancellationToken ct = default)
     {
         var dataset = await FindAsync(userId, datasetId, TeamRole.Editor, ct, track: true);
+        if (dataset.Status == DatasetStatus.Queued)
+        {
+            // Not started: withdrawn in one conditional UPDATE, unless a node claimed it this very moment.
+            var withdrawn = await db.Datasets.Where(d => d.Id == datasetId && d.Status == DatasetStatus.Queued).ExecuteUpdateAsync(set => set
+                .SetProperty(d => d.Status, DatasetStatus.Failed)
+                .SetProperty(d => d.Error, "Deleted before its import started.")
+                .SetProperty(d => d.ImportSourceJson, (string?)null)
+                .SetProperty(d => d.DeletedAt, clock.GetUtcNow()), ct);
+            if (withdrawn == 0) throw new RequestRejectedException("This dataset is importing now; delete it when the import has finished.");
+            staging.Delete(datasetId);
+            await audit.RecordAsync(dataset.TeamId, userId, AuditActions.DatasetDeleted, "Dataset", dataset.Id, new { name = dataset.Name }, ct);
+            return;
+        }
         if (dataset.Status == DatasetStatus.Importing)
             throw new RequestRejectedException("This dataset is still importing; delete it when the import has finished.");
         dataset.DeletedAt = clock.GetUtcNow();

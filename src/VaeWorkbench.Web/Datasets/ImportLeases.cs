@@ -7,45 +7,40 @@ using VaeWorkbench.Web.Options;
 namespace VaeWorkbench.Web.Datasets;
 
 /// <summary>
-/// An import (an upload, or a merge) holds its Importing dataset by a lease in the row, renewed by a heartbeat while it
-/// runs. Only an import whose lease lapsed was abandoned (its server stopped); another server's live import keeps its
-/// lease, so start-up and the periodic sweep fail only abandoned ones.
+/// Ends imports that were abandoned and will not be run again. An import (an upload, or a merge) holds its Importing
+/// dataset by a job lease (<see cref="DatasetImportQueue"/>), renewed by a heartbeat while it runs. One whose lease lapsed
+/// was abandoned by a stopped node; if it has no attempt left (<c>Datasets:ImportMaxAttempts</c>), or nothing to read
+/// (a row from before imports were jobs), it is marked Failed here, on any node, web ones included, so it never looks
+/// usable even where no worker runs. Another node's live import keeps its lease and is left alone.
 /// </summary>
-public sealed class ImportLeases(IDbContextFactory<AppDbContext> contexts, IOptions<DatasetOptions> options, TimeProvider clock, ILogger<ImportLeases> logger)
+public sealed class ImportLeases(IOptions<DatasetOptions> options, ImportStaging staging, ImportEvents events, TimeProvider clock)
 {
-    /// <summary>The lease a new Importing row starts with, so it is live before the first heartbeat.</summary>
-    public DateTimeOffset FirstExpiry() => clock.GetUtcNow().AddSeconds(options.Value.ImportLeaseSeconds);
-
-    /// <summary>Renews the dataset's import lease until the returned handle is disposed (when the import has ended).</summary>
-    public IAsyncDisposable Hold(Guid datasetId)
-    {
-        var beat = TimeSpan.FromSeconds(Math.Max(1, options.Value.ImportHeartbeatSeconds));
-        return new Timer(_ => Renew(datasetId), null, beat, beat);
-    }
-
-    /// <summary>Marks Importing datasets whose lease lapsed as Failed; returns how many.</summary>
-    public Task<int> FailAbandonedAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>Marks abandoned imports that will not be retried as Failed and removes their staged files; returns how many.</summary>
+    public async Task<int> FailAbandonedAsync(AppDbContext db, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return db.Datasets.Where(d => d.Status == DatasetStatus.Importing && (d.ImportLeaseExpiresAt == null || d.ImportLeaseExpiresAt < now))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(d => d.Status, DatasetStatus.Failed)
-                .SetProperty(d => d.Error, "The server stopped during the import. Delete this dataset and upload it again."), ct);
-    }
-
-    private void Renew(Guid datasetId)
-    {
-        try
+        var attempts = Math.Max(1, options.Value.ImportMaxAttempts);
+        var abandoned = await db.Datasets
+            .Where(d => d.Status == DatasetStatus.Importing && (d.LeaseExpiresAt == null || d.LeaseExpiresAt < now)
+                && (d.ImportSourceJson == null || d.ImportAttempts >= attempts))
+            .Select(d => new { d.Id, d.TeamId }).ToListAsync(ct);
+        var failed = 0;
+        foreach (var (id, teamId) in abandoned.Select(d => (d.Id, d.TeamId)))
         {
-            using var db = contexts.CreateDbContext();
-            var expiry = FirstExpiry();
-            db.Datasets.Where(d => d.Id == datasetId && d.Status == DatasetStatus.Importing)
-                .ExecuteUpdate(set => set.SetProperty(d => d.ImportLeaseExpiresAt, expiry));
+            // The same condition again: a node that claimed it meanwhile holds a fresh lease, and keeps it.
+            var ended = await db.Datasets.Where(d => d.Id == id && d.Status == DatasetStatus.Importing && (d.LeaseExpiresAt == null || d.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(d => d.Status, DatasetStatus.Failed)
+                    .SetProperty(d => d.Error, ImportJobRunner.InterruptedReason)
+                    .SetProperty(d => d.ImportFailure, (ImportFailure?)ImportFailure.Error)
+                    .SetProperty(d => d.LeaseOwner, (string?)null)
+                    .SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null)
+                    .SetProperty(d => d.ImportSourceJson, (string?)null), ct);
+            if (ended == 0) continue;
+            staging.Delete(id);
+            events.Publish(new DatasetImportUpdate(id, teamId, DatasetStatus.Failed, ImportJobRunner.InterruptedReason, ImportFailure.Error));
+            failed++;
         }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
-        {
-            // A busy database delays one heartbeat; the lease is long enough to survive it.
-            logger.LogWarning(e, "Import of dataset {DatasetId}: lease renewal failed; will retry", datasetId);
-        }
+        return failed;
     }
 }

@@ -23,6 +23,8 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     where TStatus : struct, Enum
 {
     private readonly List<Task> _active = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _runningNow = new();
 
     /// <summary>Identifies this process in leases: another process (or a restart) is a different owner.</summary>
     public string InstanceId { get; } = $"{Environment.ProcessId}/{Guid.NewGuid():N}/{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
@@ -101,6 +103,42 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
         await Task.WhenAll(_active);
     }
 
+    /// <summary>
+    /// Claims job <paramref name="id"/> if it is claimable and runs it on this node now, returning when it ends: for work
+    /// a request on a node that runs jobs starts and waits for (an upload's import). False, with nothing run, when
+    /// another claim (this node's loop, or another node) took the job first. Not bounded by <see cref="Concurrency"/>:
+    /// the caller is the bound (one request, one job).
+    /// </summary>
+    public async Task<bool> RunNowAsync(Guid id)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(_stopping.Token))
+        {
+            var now = clock.GetUtcNow();
+            if (await ClaimFirstFreeAsync(db, [id], now, _stopping.Token) is null) return false;
+        }
+        logger.LogInformation("Claimed {Noun} {JobId} (started by a request on this node)", Noun, id);
+        var run = Task.Factory.StartNew(() => RunClaimedAsync(id, _stopping.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _runningNow[id] = run;
+        try
+        {
+            await run;
+        }
+        finally
+        {
+            _runningNow.TryRemove(id, out _);
+        }
+        return true;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Jobs run at a request's bidding see the same stop as the loop's: each releases its lease at a safe point.
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAll(_runningNow.Values).WaitAsync(cancellationToken);
+    }
+
     /// <summary>Claims the first claimable job in order: queued, or running with a lapsed lease. Null when there is none.</summary>
     internal async Task<Guid?> TryClaimNextAsync(CancellationToken ct)
     {
@@ -113,9 +151,15 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     }
 
     /// <summary>SQLite (one writer at a time): read a few candidates, then a conditional UPDATE per candidate until one takes.</summary>
-    private async Task<Guid?> ClaimFirstFreeAsync(AppDbContext db, IQueryable<TJob> claimable, DateTimeOffset now, CancellationToken ct)
+    private async Task<Guid?> ClaimFirstFreeAsync(AppDbContext db, IQueryable<TJob> claimable, DateTimeOffset now, CancellationToken ct) =>
+        await ClaimFirstFreeAsync(db, await claimable.Select(j => j.Id).Take(5).ToListAsync(ct), now, ct);
+
+    /// <summary>
+    /// A conditional UPDATE per candidate until one takes. On PostgreSQL too (for one named job): a second claimer's
+    /// UPDATE waits for the first's row lock, then finds the row no longer claimable and changes nothing.
+    /// </summary>
+    private async Task<Guid?> ClaimFirstFreeAsync(AppDbContext db, IReadOnlyList<Guid> candidates, DateTimeOffset now, CancellationToken ct)
     {
-        var candidates = await claimable.Select(j => j.Id).Take(5).ToListAsync(ct);
         var update = new JobUpdate<TJob>()
             .Set(Column<TStatus>(nameof(ILeasedJob<TStatus>.Status)), Running)
             .Set(Column<string?>(nameof(ILeasedJob<TStatus>.LeaseOwner)), InstanceId)

@@ -9,13 +9,34 @@ public sealed class DatasetOptions
     public int PurgeIntervalSeconds { get; set; } = 600;
 
     /// <summary>
-    /// How long an import's claim on its Importing dataset lasts without renewal. An import whose lease lapsed was
-    /// abandoned by a stopped server and is marked Failed (at start-up and then once a heartbeat); a live one, on any server, is left alone.
+    /// How long a node's claim on an Importing dataset lasts without renewal. An import whose lease lapsed was abandoned
+    /// by a stopped node: it is claimed again while it has attempts left (<see cref="ImportMaxAttempts"/>), else marked
+    /// Failed (at start-up and then once a heartbeat); a live one, on any node, is left alone.
     /// </summary>
     public int ImportLeaseSeconds { get; set; } = 60;
 
     /// <summary>How often a running import renews its lease.</summary>
     public int ImportHeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>How often an idle node that runs jobs looks for imports queued by a web node it did not hear from.</summary>
+    public int ImportPollSeconds { get; set; } = 5;
+
+    /// <summary>Imports queued by other nodes that one node runs at once (an upload on a node that runs jobs starts at once there).</summary>
+    public int ImportConcurrency { get; set; } = 2;
+
+    /// <summary>
+    /// How many times an import may be claimed. 1 (the default): an import whose node stopped mid-way is marked Failed
+    /// ("upload it again"), because the input may be what stopped it, and a retry would stop the next node too. 2 or
+    /// more: another node imports it again from the staged files after the lease lapses (nothing is half-written: the
+    /// rows and the Ready status are one transaction).
+    /// </summary>
+    public int ImportMaxAttempts { get; set; } = 1;
+
+    /// <summary>
+    /// How long an upload request (the API or the Datasets page) waits for its import to finish on the node that runs
+    /// it. Past this the API answers 202 with the dataset Queued or Importing, and the page follows it live.
+    /// </summary>
+    public int ImportWaitSeconds { get; set; } = 600;
 
     /// <summary>Most bytes one upload may carry, all files together: the request body limit of <c>POST /api/datasets</c> and the browser's per-upload total.</summary>
     public long MaxUploadBytes { get; set; } = 1L << 30;

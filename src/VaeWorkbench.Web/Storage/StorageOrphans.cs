@@ -16,7 +16,7 @@ public sealed record OrphanFile(string Path, string Kind);
 /// running. Only files older than <see cref="StorageOptions.OrphanGraceSeconds"/> count, because a younger one may be
 /// work in progress of another server on the same data. Start-up cleanup deletes them; the consistency check reports them.
 /// </summary>
-public sealed class StorageOrphans(AppDbContext db, BlobStore blobs, IOptions<StorageOptions> options, TimeProvider clock)
+public sealed class StorageOrphans(AppDbContext db, BlobStore blobs, Datasets.ImportStaging staging, IOptions<StorageOptions> options, TimeProvider clock)
 {
     public async Task<List<OrphanFile>> FindAsync(CancellationToken ct = default)
     {
@@ -46,6 +46,14 @@ public sealed class StorageOrphans(AppDbContext db, BlobStore blobs, IOptions<St
             var kind = !BlobStore.IsHash(folder.Name) ? "shard folder never renamed into place"
                 : !referenced.Contains(folder.Name) ? "shard of a dataset no row refers to" : null;
             if (kind is not null) found.AddRange(folder.EnumerateFiles().Select(f => new OrphanFile(f.FullName, kind)));
+        }
+        // Staged uploads wait for their import (Queued) or are read by it (Importing); any other folder's import has ended.
+        var waiting = (await db.Datasets.Where(d => d.Status == DatasetStatus.Queued || d.Status == DatasetStatus.Importing)
+            .Select(d => d.Id).ToListAsync(ct)).ToHashSet();
+        foreach (var folder in Directory.Exists(staging.Root) ? new DirectoryInfo(staging.Root).EnumerateDirectories() : [])
+        {
+            if (Guid.TryParseExact(folder.Name, "N", out var id) && waiting.Contains(id)) continue;
+            found.AddRange(folder.EnumerateFiles().Select(f => new OrphanFile(f.FullName, "staged upload of an import that has ended")));
         }
         return [.. found.Where(f => File.GetLastWriteTimeUtc(f.Path) < cutoff)];
     }

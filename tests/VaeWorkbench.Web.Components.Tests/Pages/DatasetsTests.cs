@@ -208,13 +208,13 @@ public sealed class DatasetsTests : WorkbenchTestContext
         Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message == "handwritten digits was deleted.");
     }
 
-    private static List<string> Names(IRenderedComponent<DatasetsPage> page) =>
+    internal static List<string> Names(IRenderedComponent<DatasetsPage> page) =>
         [.. page.FindAll("#datasets-grid .dataset-link").Select(a => a.TextContent)];
 
-    private static void Choose(IRenderedComponent<DatasetsPage> page, params (string Name, byte[] Bytes)[] files) =>
+    internal static void Choose(IRenderedComponent<DatasetsPage> page, params (string Name, byte[] Bytes)[] files) =>
         page.FindComponent<InputFile>().UploadFiles([.. files.Select(f => InputFileContent.CreateFromBinary(f.Bytes, f.Name))]);
 
-    private static byte[] Png(int seed)
+    internal static byte[] Png(int seed)
     {
         var pixels = new byte[8 * 8];
         new Random(seed).NextBytes(pixels);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using VaeWorkbench.Web.Augmentation;
 using VaeWorkbench.Web.Cluster;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 using VaeWorkbench.Web.Tests.Infrastructure;
@@ -13,7 +14,7 @@ namespace VaeWorkbench.Web.Tests.Cluster;
 /// <summary>One program, three roles: what each runs and serves.</summary>
 public sealed class NodeRoleTests
 {
-    private static readonly Type[] Queues = [typeof(TrainingJobService), typeof(ScoreJobService), typeof(AugmentationJobService)];
+    private static readonly Type[] Queues = [typeof(TrainingJobService), typeof(ScoreJobService), typeof(AugmentationJobService), typeof(DatasetImportQueue)];
 
     [Theory]
     [InlineData(null, NodeRole.All)]
@@ -56,6 +57,35 @@ public sealed class NodeRoleTests
         var run = await user.GetJsonAsync($"/api/runs/{runId}");
         Assert.Equal("Queued", run.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_web_node_stages_an_upload_for_a_worker_and_answers_202_when_none_finished_it_within_the_wait()
+    {
+        var settings = new Dictionary<string, string?>(WorkbenchFactory.FastTraining())
+        {
+            ["Datasets:ImportWaitSeconds"] = "1", ["Datasets:ImportPollSeconds"] = "1", ["Node:Role"] = "web",
+        };
+        using var web = new WorkbenchFactory(settings);
+        var user = await web.RegisterWithTokenAsync();
+        var (zip, images) = DatasetUploads.FashionZip(perClass: 5, classes: [0, 1]);
+
+        var response = await user.Client.PostAsync("/api/datasets", DatasetUploads.Form("for a worker", 28, 1, [("fashion.zip", zip)]));
+
+        await ApiClient.EnsureStatusAsync(response, HttpStatusCode.Accepted);
+        var queued = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = queued.GetProperty("id").GetGuid();
+        Assert.Equal("Queued", queued.GetProperty("status").GetString());
+        Assert.Equal($"/api/datasets/{id}", response.Headers.Location?.OriginalString);
+        Assert.Single(Directory.GetFiles(Path.Combine(web.DataDirectory, "imports", id.ToString("N"))));
+
+        // A worker on the same data folder and database takes it; the web node never did.
+        using var worker = new WorkbenchFactory(new(settings) { ["Node:Role"] = "worker" }, web.DataDirectory);
+        _ = worker.Services;
+        var ready = await Eventually.WaitForAsync(() => user.GetJsonAsync($"/api/datasets/{id}"), d => d.GetProperty("status").GetString() != "Queued"
+            && d.GetProperty("status").GetString() != "Importing", TimeSpan.FromMinutes(1), "a worker to import the staged upload");
+        Assert.Equal(("Ready", images.Count), (ready.GetProperty("status").GetString(), ready.GetProperty("imageCount").GetInt32()));
+        Assert.False(Directory.Exists(Path.Combine(web.DataDirectory, "imports", id.ToString("N"))), "the staged upload was left behind");
     }
 
     [Fact]

@@ -13,8 +13,9 @@ using VaeWorkbench.Web.Teams;
 namespace VaeWorkbench.Web.Components.Pages;
 
 /// <summary>
-/// Upload (each file is copied from the browser to a work file in chunks, with its own progress bar, then imported on
-/// the server) and the team's dataset list. Actions call the services directly; they check the role again.
+/// Upload (each file is copied from the browser to a work file in chunks, with its own progress bar, then imported by a
+/// node that runs jobs while the page waits) and the team's dataset list, which follows imports live
+/// (<see cref="ImportEvents"/>). Actions call the services directly; they check the role again.
 /// </summary>
 public partial class Datasets : IDisposable
 {
@@ -31,6 +32,7 @@ public partial class Datasets : IDisposable
     private bool busy;
     private string? status;
     private DatasetImportResult? lastImport;
+    private Guid? pendingImport; // an upload whose import outlasted the wait: followed live
     private Guid? editingId;
     private string editName = "";
     private Guid? confirmDeleteId;
@@ -47,9 +49,48 @@ public partial class Datasets : IDisposable
 
     [Inject] public ISnackbar Snackbar { get; set; } = default!;
 
+    [Inject] public ImportEvents ImportEvents { get; set; } = default!;
+
     private DatasetOptions Limits => Options.Value;
 
-    protected override void OnInitialized() => Workspace.Changed += OnWorkspaceChanged;
+    protected override void OnInitialized()
+    {
+        Workspace.Changed += OnWorkspaceChanged;
+        ImportEvents.Updated += OnImportUpdated;
+    }
+
+    /// <summary>An import of this team changed (queued, started, ended, on any node): the list shows it, and a followed one ends here.</summary>
+    private void OnImportUpdated(DatasetImportUpdate update)
+    {
+        if (Workspace.CurrentTeam?.Id != update.TeamId) return;
+        _ = FollowAsync(update);
+    }
+
+    private async Task FollowAsync(DatasetImportUpdate update)
+    {
+        try
+        {
+            await InvokeAsync(() => ShowAsync(update));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The page closed while the message was on its way.
+        }
+    }
+
+    private async Task ShowAsync(DatasetImportUpdate update)
+    {
+        if (update.Ended && update.DatasetId == pendingImport)
+        {
+            pendingImport = null;
+            status = null;
+            if (update.Status == DatasetStatus.Failed) uploadError = $"The import failed: {update.Error}";
+            else await Guarded(async () => lastImport = DatasetImportResult.From(
+                await Run.RunAsync<DatasetService, DatasetSummary>(s => s.GetAsync(Workspace.UserId, update.DatasetId))));
+        }
+        await LoadAsync();
+        StateHasChanged();
+    }
 
     private void OnWorkspaceChanged() => InvokeAsync(async () =>
     {
@@ -151,14 +192,23 @@ public partial class Datasets : IDisposable
             status = "Importing: decoding, normalising and storing every image…";
             StateHasChanged();
             var request = new NewDatasetRequest(name, imageSize, channels, received);
+            DatasetImportResult? imported = null;
             await Guarded(async () =>
             {
-                lastImport = await Run.RunAsync<DatasetImportService, DatasetImportResult>(s => s.ImportAsync(Workspace.UserId, team.Id, request));
-                status = null;
+                imported = await Run.RunAsync<DatasetImportService, DatasetImportResult>(s => s.ImportAsync(Workspace.UserId, team.Id, request));
                 uploads.Clear();
                 name = "";
             });
-            if (lastImport is null) status = "The import did not finish; see the message.";
+            if (imported is { Status: DatasetStatus.Ready }) (lastImport, status) = (imported, null);
+            else if (imported is not null)
+            {
+                // No node finished it within the wait (no worker free, or none running): the list and this note follow it.
+                pendingImport = imported.Id;
+                status = imported.Status == DatasetStatus.Queued
+                    ? $"{imported.Name} is queued: it waits for a server that runs imports. It appears below, and becomes Ready there when it is done."
+                    : $"{imported.Name} is still importing on another server. It appears below, and becomes Ready there when it is done.";
+            }
+            else status = "The import did not finish; see the message.";
             await LoadAsync();
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or RequestRejectedException
@@ -242,7 +292,11 @@ public partial class Datasets : IDisposable
         _ => $"{bytes} bytes",
     };
 
-    public void Dispose() => Workspace.Changed -= OnWorkspaceChanged;
+    public void Dispose()
+    {
+        Workspace.Changed -= OnWorkspaceChanged;
+        ImportEvents.Updated -= OnImportUpdated;
+    }
 
     private sealed class UploadItem(IBrowserFile file)
     {

@@ -25,7 +25,7 @@ public partial class AugmentedSetDetail : IDisposable
     private string modelName = "";
     private string? error;
     private bool merging;
-    private Guid? mergedDatasetId;
+    private DatasetImportResult? merged;
 
     [Parameter] public Guid Id { get; set; }
 
@@ -120,9 +120,9 @@ public partial class AugmentedSetDetail : IDisposable
         merging = true;
         try
         {
-            mergedDatasetId = await Run.RunAsync<AugmentationMerge, Guid>(m => m.MergeAsync(Workspace.UserId, Id, null));
+            merged = await Run.RunAsync<AugmentationMerge, DatasetImportResult>(m => m.MergeAsync(Workspace.UserId, Id, null));
         }
-        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
+        catch (Exception e) when (e is AccessDeniedException or RequestRejectedException or DatasetImportFailedException)
         {
             Snackbar.Add($"Not merged: {e.Message}", Severity.Error);
         }

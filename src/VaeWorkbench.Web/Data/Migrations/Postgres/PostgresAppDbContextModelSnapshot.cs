@@ -501,23 +501,43 @@ namespace VaeWorkbench.Web.Data.Migrations.Postgres
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("ImageCount")
                         .HasColumnType("integer");
 
                     b.Property<int>("ImageSize")
                         .HasColumnType("integer");
 
-                    b.Property<long?>("ImportLeaseExpiresAt")
-                        .HasColumnType("bigint");
+                    b.Property<int>("ImportAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ImportFailure")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("ImportReportJson")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ImportSourceJson")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -532,6 +552,8 @@ namespace VaeWorkbench.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("TeamId", "CreatedAt");
 

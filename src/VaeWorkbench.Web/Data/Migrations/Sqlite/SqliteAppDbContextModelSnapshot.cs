@@ -486,23 +486,43 @@ namespace VaeWorkbench.Web.Data.Migrations.Sqlite
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ImageSize")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("ImportLeaseExpiresAt")
+                    b.Property<int>("ImportAttempts")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportFailure")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ImportReportJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportSourceJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -517,6 +537,8 @@ namespace VaeWorkbench.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
