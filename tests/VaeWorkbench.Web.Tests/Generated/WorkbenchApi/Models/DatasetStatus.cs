@@ -20,5 +20,9 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
         #pragma warning disable CS1591
         Failed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "Queued")]
+        #pragma warning disable CS1591
+        Queued,
+        #pragma warning restore CS1591
     }
 }

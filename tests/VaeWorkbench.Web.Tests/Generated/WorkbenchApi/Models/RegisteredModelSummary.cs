@@ -42,6 +42,14 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The notes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Notes { get; set; }
+#nullable restore
+#else
+        public string Notes { get; set; }
+#endif
         /// <summary>The tags property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,6 +92,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "latestVersion", n => { LatestVersion = n.GetIntValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "notes", n => { Notes = n.GetStringValue(); } },
                 { "tags", n => { Tags = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "versionCount", n => { VersionCount = n.GetIntValue(); } },
@@ -101,6 +110,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteIntValue("latestVersion", LatestVersion);
             writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("notes", Notes);
             writer.WriteCollectionOfPrimitiveValues<string>("tags", Tags);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteIntValue("versionCount", VersionCount);

@@ -40,6 +40,22 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
         public Guid? Id { get; set; }
         /// <summary>The modelId property</summary>
         public Guid? ModelId { get; set; }
+        /// <summary>The name property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Name { get; set; }
+#nullable restore
+#else
+        public string Name { get; set; }
+#endif
+        /// <summary>The notes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Notes { get; set; }
+#nullable restore
+#else
+        public string Notes { get; set; }
+#endif
         /// <summary>The queuePosition property</summary>
         public int? QueuePosition { get; set; }
         /// <summary>The settings property</summary>
@@ -52,6 +68,14 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
 #endif
         /// <summary>The status property</summary>
         public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus? Status { get; set; }
+        /// <summary>The tags property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? Tags { get; set; }
+#nullable restore
+#else
+        public List<string> Tags { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunResponse"/> and sets the default values.
         /// </summary>
@@ -84,9 +108,12 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
                 { "history", n => { History = n.GetCollectionOfObjectValues<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunHistoryPoint>(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunHistoryPoint.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "modelId", n => { ModelId = n.GetGuidValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
+                { "notes", n => { Notes = n.GetStringValue(); } },
                 { "queuePosition", n => { QueuePosition = n.GetIntValue(); } },
                 { "settings", n => { Settings = n.GetObjectValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunSettings>(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunSettings.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetEnumValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus>(); } },
+                { "tags", n => { Tags = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
@@ -103,9 +130,12 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
             writer.WriteCollectionOfObjectValues<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunHistoryPoint>("history", History);
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("modelId", ModelId);
+            writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("notes", Notes);
             writer.WriteIntValue("queuePosition", QueuePosition);
             writer.WriteObjectValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunSettings>("settings", Settings);
             writer.WriteEnumValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus>("status", Status);
+            writer.WriteCollectionOfPrimitiveValues<string>("tags", Tags);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -28,6 +28,8 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
         public double? Beta { get; set; }
         /// <summary>The clip property</summary>
         public double? Clip { get; set; }
+        /// <summary>The conditional property</summary>
+        public bool? Conditional { get; set; }
         /// <summary>The datasetId property</summary>
         public Guid? DatasetId { get; set; }
         /// <summary>The denoise property</summary>
@@ -121,6 +123,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
                 { "batch", n => { Batch = n.GetIntValue(); } },
                 { "beta", n => { Beta = n.GetDoubleValue(); } },
                 { "clip", n => { Clip = n.GetDoubleValue(); } },
+                { "conditional", n => { Conditional = n.GetBoolValue(); } },
                 { "datasetId", n => { DatasetId = n.GetGuidValue(); } },
                 { "denoise", n => { Denoise = n.GetDoubleValue(); } },
                 { "epochs", n => { Epochs = n.GetIntValue(); } },
@@ -151,6 +154,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
             writer.WriteIntValue("batch", Batch);
             writer.WriteDoubleValue("beta", Beta);
             writer.WriteDoubleValue("clip", Clip);
+            writer.WriteBoolValue("conditional", Conditional);
             writer.WriteGuidValue("datasetId", DatasetId);
             writer.WriteDoubleValue("denoise", Denoise);
             writer.WriteIntValue("epochs", Epochs);

@@ -56,10 +56,34 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
         public Guid? Id { get; set; }
         /// <summary>The modelId property</summary>
         public Guid? ModelId { get; set; }
+        /// <summary>The name property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Name { get; set; }
+#nullable restore
+#else
+        public string Name { get; set; }
+#endif
+        /// <summary>The notes property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Notes { get; set; }
+#nullable restore
+#else
+        public string Notes { get; set; }
+#endif
         /// <summary>The queuePosition property</summary>
         public int? QueuePosition { get; set; }
         /// <summary>The status property</summary>
         public global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus? Status { get; set; }
+        /// <summary>The tags property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? Tags { get; set; }
+#nullable restore
+#else
+        public List<string> Tags { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunSummary"/> and sets the default values.
         /// </summary>
@@ -97,8 +121,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
                 { "finishedAt", n => { FinishedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "modelId", n => { ModelId = n.GetGuidValue(); } },
+                { "name", n => { Name = n.GetStringValue(); } },
+                { "notes", n => { Notes = n.GetStringValue(); } },
                 { "queuePosition", n => { QueuePosition = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus>(); } },
+                { "tags", n => { Tags = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
@@ -120,8 +147,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models
             writer.WriteDateTimeOffsetValue("finishedAt", FinishedAt);
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("modelId", ModelId);
+            writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("notes", Notes);
             writer.WriteIntValue("queuePosition", QueuePosition);
             writer.WriteEnumValue<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunStatus>("status", Status);
+            writer.WriteCollectionOfPrimitiveValues<string>("tags", Tags);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -47,7 +47,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets
         {
         }
         /// <summary>
-        /// The team&apos;s datasets (the current team unless teamId is given); deleted ones are not listed.
+        /// The team&apos;s datasets (the current team unless teamId is given), each with its status: Importing, Ready, or Failed (an import that failed on the server; error says why, DELETE removes it). Deleted ones are not listed.
         /// </summary>
         /// <returns>A List&lt;global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.DatasetSummary&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -77,7 +77,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (images, ZIPs in ImageFolder layout, IDX image and label files).
+        /// Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (PNG, JPEG, GIF, BMP, PNM or WebP images, ZIPs in ImageFolder layout, IDX image and label files with an optional classes.txt naming the labels, one per line). The import runs as a job on a node that runs jobs; the request waits for it: 201 when it finished, 202 (status Queued or Importing) when Datasets:ImportWaitSeconds passed first.
         /// </summary>
         /// <returns>A <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.DatasetImportResult"/></returns>
         /// <param name="body">The request body</param>
@@ -116,7 +116,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets
             return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.DatasetImportResult>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.DatasetImportResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The team&apos;s datasets (the current team unless teamId is given); deleted ones are not listed.
+        /// The team&apos;s datasets (the current team unless teamId is given), each with its status: Importing, Ready, or Failed (an import that failed on the server; error says why, DELETE removes it). Deleted ones are not listed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -135,7 +135,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets
             return requestInfo;
         }
         /// <summary>
-        /// Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (images, ZIPs in ImageFolder layout, IDX image and label files).
+        /// Upload a dataset: multipart with name, imageSize (28, 32 or 64), channels (1 or 3), optional teamId, and files (PNG, JPEG, GIF, BMP, PNM or WebP images, ZIPs in ImageFolder layout, IDX image and label files with an optional classes.txt naming the labels, one per line). The import runs as a job on a node that runs jobs; the request waits for it: 201 when it finished, 202 (status Queued or Importing) when Datasets:ImportWaitSeconds passed first.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -166,7 +166,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets
             return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Datasets.DatasetsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The team&apos;s datasets (the current team unless teamId is given); deleted ones are not listed.
+        /// The team&apos;s datasets (the current team unless teamId is given), each with its status: Importing, Ready, or Failed (an import that failed on the server; error says why, DELETE removes it). Deleted ones are not listed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DatasetsRequestBuilderGetQueryParameters 

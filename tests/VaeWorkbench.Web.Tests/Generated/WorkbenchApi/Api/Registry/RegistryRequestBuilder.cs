@@ -47,7 +47,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry
         {
         }
         /// <summary>
-        /// Registered models of a team; q searches names and tags, tag filters by an exact tag.
+        /// Registered models of a team; q searches names, notes and tags, tag filters by an exact tag.
         /// </summary>
         /// <returns>A List&lt;global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisteredModelSummary&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -112,7 +112,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry
             return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisteredVersionResponse>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RegisteredVersionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Registered models of a team; q searches names and tags, tag filters by an exact tag.
+        /// Registered models of a team; q searches names, notes and tags, tag filters by an exact tag.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -162,7 +162,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry
             return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.RegistryRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Registered models of a team; q searches names and tags, tag filters by an exact tag.
+        /// Registered models of a team; q searches names, notes and tags, tag filters by an exact tag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class RegistryRequestBuilderGetQueryParameters 

@@ -35,7 +35,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RunsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/runs{?teamId*}", pathParameters)
+        public RunsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/runs{?q*,tag*,teamId*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,11 +43,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RunsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/runs{?teamId*}", rawUrl)
+        public RunsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/runs{?q*,tag*,teamId*}", rawUrl)
         {
         }
         /// <summary>
-        /// Runs of a team (default: the caller&apos;s current team), newest first.
+        /// Runs of a team (default: the caller&apos;s current team), newest first; q searches names and notes, tag filters by an exact tag.
         /// </summary>
         /// <returns>A List&lt;global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunSummary&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -112,7 +112,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
             return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunCreatedResponse>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunCreatedResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Runs of a team (default: the caller&apos;s current team), newest first.
+        /// Runs of a team (default: the caller&apos;s current team), newest first; q searches names and notes, tag filters by an exact tag.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -162,11 +162,37 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs
             return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.RunsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Runs of a team (default: the caller&apos;s current team), newest first.
+        /// Runs of a team (default: the caller&apos;s current team), newest first; q searches names and notes, tag filters by an exact tag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class RunsRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("q")]
+            public string? Q { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("q")]
+            public string Q { get; set; }
+            #pragma warning restore CS1591
+#endif
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("tag")]
+            public string? Tag { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("tag")]
+            public string Tag { get; set; }
+            #pragma warning restore CS1591
+#endif
             #pragma warning disable CS1591
             [QueryParameter("teamId")]
             public Guid? TeamId { get; set; }

@@ -63,6 +63,41 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item
             return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunResponse>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.RunResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// Rename, re-tag or annotate a run: {name?, tags?, notes?}; a field left out stays as it is (Editor).
+        /// </summary>
+        /// <returns>A <see cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelsResponse"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 401 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 413 status code</exception>
+        /// <exception cref="global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails">When receiving a 415 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelsResponse?> PatchAsync(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelsResponse> PatchAsync(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPatchRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "401", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "403", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.ProblemDetails.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelsResponse>(requestInfo, global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// A run&apos;s status, progress and per-epoch history (per-image losses in nats).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
@@ -79,6 +114,28 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Runs.Item
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// Rename, re-tag or annotate a run: {name?, tags?, notes?}; a field left out stays as it is (Editor).
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPatchRequestInformation(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPatchRequestInformation(global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Models.LabelPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.PATCH, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>

@@ -22,7 +22,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DownloadRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?includeTrainingState*,teamId*}", pathParameters)
+        public DownloadRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?format*,includeTrainingState*,teamId*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DownloadRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?includeTrainingState*,teamId*}", rawUrl)
+        public DownloadRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/registry/{name}/versions/{version}/download{?format*,includeTrainingState*,teamId*}", rawUrl)
         {
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
+        /// Download a version. format=vae (the default) gives its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one. format=onnx gives a ZIP of encoder.onnx (image -&gt; mean, log_variance), decoder.onnx (z -&gt; logits, pixels) and README.txt (inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. Both graphs of a conditional model also take each image&apos;s class index as a second input. A model the export cannot represent is a 400 naming why.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
+        /// Download a version. format=vae (the default) gives its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one. format=onnx gives a ZIP of encoder.onnx (image -&gt; mean, log_variance), decoder.onnx (z -&gt; logits, pixels) and README.txt (inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. Both graphs of a conditional model also take each image&apos;s class index as a second input. A model the export cannot represent is a 400 naming why.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -78,7 +78,7 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/octet-stream, application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/octet-stream, application/zip, application/problem+json");
             return requestInfo;
         }
         /// <summary>
@@ -91,11 +91,24 @@ namespace VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versio
             return new global::VaeWorkbench.Web.Tests.Generated.WorkbenchApi.Api.Registry.Item.Versions.Item.Download.DownloadRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Download a version as its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one.
+        /// Download a version. format=vae (the default) gives its .vae file (safetensors; config and history in __metadata__): by default the inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one. format=onnx gives a ZIP of encoder.onnx (image -&gt; mean, log_variance), decoder.onnx (z -&gt; logits, pixels) and README.txt (inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. Both graphs of a conditional model also take each image&apos;s class index as a second input. A model the export cannot represent is a 400 naming why.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DownloadRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("format")]
+            public string? Format { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("format")]
+            public string Format { get; set; }
+            #pragma warning restore CS1591
+#endif
             #pragma warning disable CS1591
             [QueryParameter("includeTrainingState")]
             public bool? IncludeTrainingState { get; set; }
