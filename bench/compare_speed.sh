@@ -40,7 +40,10 @@ theirs() {
 }
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; threads $threads on both sides" >&2
+# The CPU family and model tell hosts apart that share a model name: AMD family 25 model 17 is Zen 4 (Genoa), family 26
+# is Zen 5 (Turin). These VMs have run on both: 2-thread 1024^3 SGEMM at 373-378 GFLOP/s on Zen 5 (DESIGN.md), 107-202 on Zen 4.
+cpu_field() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | xargs; }
+echo "machine: $(cpu_field 'model name') (family $(cpu_field 'cpu family') model $(cpu_field model), L1d $(cat /sys/devices/system/cpu/cpu0/cache/index0/size 2>/dev/null)), $(nproc) cores; threads $threads on both sides" >&2
 for r in $(seq "$pairs"); do
   for p in $presets; do
     l0=$(load); gemm=$("$vae" bench --gemm-only --threads "$threads" | head -1)

@@ -43,7 +43,8 @@ need_postgres() {
 start_postgres() {
   need_postgres
   mkdir -p "$dir/pgdata"
-  [ "$(id -u)" = 0 ] && chown postgres "$dir/pgdata"
+  # The postgres user must reach its data folder through ours (mktemp makes folders 0700).
+  if [ "$(id -u)" = 0 ]; then chown postgres "$dir/pgdata"; chmod a+x "$dir"; fi
   chmod 700 "$dir/pgdata"
   if [ ! -f "$dir/pgdata/PG_VERSION" ]; then
     as_postgres "$pgbin/initdb" -D "$dir/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log"

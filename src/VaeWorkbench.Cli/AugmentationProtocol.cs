@@ -48,13 +48,21 @@ internal static class AugmentationProtocol
         new([.. a.Pixels, .. pixels], a.Count + labels.Length, a.Channels, a.Height, a.Width, [.. a.Labels!, .. labels]);
 
     /// <summary>
-    /// <paramref name="count"/> images balanced over the classes, labelled with the class asked for: a conditional
-    /// model decodes prior draws at each class; an unconditional one samples around each class's mean latent code.
+    /// <paramref name="count"/> images balanced over the classes, labelled with the class asked for: both kinds of
+    /// model draw z ~ N(m_c, τ²·diag(v_c)) around class c's codes (τ: <paramref name="temperature"/>); a conditional one
+    /// also decodes at class c.
     /// </summary>
-    public static (float[] Pixels, int[] Labels) GeneratePerClass(Vae model, ImageDataset data, int count, ulong seed)
+    public static (float[] Pixels, int[] Labels) GeneratePerClass(Vae model, ImageDataset data, int count, ulong seed, float temperature = 1f) =>
+        Generate(model, data, new GenerationRequest { Mode = GenerationMode.PerClass, Count = count, Seed = seed, Temperature = temperature });
+
+    /// <summary>The images of one generation request, labelled (per-class, variations of labelled images) or −1.</summary>
+    public static (float[] Pixels, int[] Labels) Generate(Vae model, ImageDataset data, GenerationRequest request)
     {
-        var request = new GenerationRequest { Mode = GenerationMode.PerClass, Count = count, Seed = seed };
         var chunks = Generator.Generate(model, data, request).ToList();
         return (chunks.SelectMany(c => c.Pixels).ToArray(), chunks.SelectMany(c => c.Labels).ToArray());
     }
+
+    /// <summary>A JSON object's members "label":share, one per class (the benches print per-class figures this way).</summary>
+    public static string PerClassJson(ClassAgreement agreement) =>
+        string.Join(",", agreement.PerClass.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{c.Label}\":{c.Share:0.0000}")));
 }

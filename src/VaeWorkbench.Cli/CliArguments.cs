@@ -93,6 +93,28 @@ public sealed class CliArguments
         return value;
     }
 
+    /// <summary>A comma-separated list of numbers, each checked against [min, max]; <paramref name="fallback"/> when absent.</summary>
+    public double[] DoubleList(string name, double[] fallback, double min, double max) =>
+        List(name, fallback, text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v >= min && v <= max ? v : null,
+            $"numbers between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>A comma-separated list of whole numbers, each checked against [min, max]; <paramref name="fallback"/> when absent.</summary>
+    public int[] IntList(string name, int[] fallback, int min, int max) =>
+        List(name, fallback, text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v : null,
+            $"whole numbers between {min} and {max}");
+
+    /// <summary>A comma-separated list of names, each one of <paramref name="choices"/>' keys; <paramref name="fallback"/> when absent.</summary>
+    public T[] ChoiceList<T>(string name, T[] fallback, IReadOnlyDictionary<string, T> choices) where T : struct =>
+        List(name, fallback, text => choices.TryGetValue(text, out var v) ? v : null, $"one of {string.Join('|', choices.Keys)}");
+
+    private T[] List<T>(string name, T[] fallback, Func<string, T?> parse, string expected) where T : struct
+    {
+        var text = String(name);
+        if (text is null) return fallback;
+        var items = text.Split(',', StringSplitOptions.TrimEntries);
+        return [.. items.Select(item => parse(item) ?? throw new UsageException($"--{name} must be a comma-separated list of {expected} (got '{item}')"))];
+    }
+
     /// <summary>A training setting's flag, refused in the same words as the web form and the API when out of range.</summary>
     public double Setting(VaeWorkbench.Engine.Training.SettingRange range, double fallback)
     {

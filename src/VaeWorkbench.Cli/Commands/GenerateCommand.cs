@@ -16,7 +16,7 @@ namespace VaeWorkbench.Cli.Commands;
 /// </summary>
 public sealed class GenerateCommand : ICliCommand
 {
-    private static readonly Dictionary<string, GenerationMode> Modes = new()
+    internal static readonly Dictionary<string, GenerationMode> Modes = new()
     {
         ["prior"] = GenerationMode.Prior,
         ["variations"] = GenerationMode.Variations,

@@ -1,6 +1,7 @@
 using VaeWorkbench.Engine.Data;
 using System.Globalization;
 using VaeWorkbench.Engine.IO;
+using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Engine.Scoring;
 using VaeWorkbench.Imaging.Formats.Png;
 
@@ -65,7 +66,8 @@ public sealed class ScoreCommand : ICliCommand
         foreach (var (start, n, pixels) in dataset.Chunks(chunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scores = scorer.Score(pixels.AsSpan(0, n * dataset.PixelCount), n, method, k, seed + (ulong)start);
+            // A conditional model scores each image at its own class.
+            var scores = scorer.Score(pixels.AsSpan(0, n * dataset.PixelCount), n, method, k, seed + (ulong)start, classes: model.ClassesOf(dataset, start, n));
             for (var i = 0; i < n; i++)
             {
                 var label = dataset.Labels is { } labels ? labels[start + i].ToString(CultureInfo.InvariantCulture) : "";

@@ -13,6 +13,7 @@ public sealed class Classifier
 {
     private const int InferenceBatch = 256;
     private const ulong TrainingStream = 0x3C1A_55F1_0B7E_9D23; // keeps the shuffling RNG apart from the init RNG
+    private const ulong JitterStream = 0x61D2_0F3B_A957_4C8E;
 
     public Classifier(ClassifierConfig config, ulong seed)
     {
@@ -38,33 +39,49 @@ public sealed class Classifier
         Network.SetThreads(training.Threads);
         var adam = new Adam(Parameters, new AdamOptions()) { Threads = training.Threads };
         var rng = new Rng(training.Seed ^ TrainingStream);
-        var order = Enumerable.Range(0, data.Count).ToArray();
+        var jitterRng = new Rng(training.Seed ^ JitterStream); // apart, so turning jitter on leaves the order as it was
+        var jitter = training.MaxShift > 0 || training.Mirror;
         var (batchSize, pixels, k) = (training.BatchSize, data.PixelCount, Config.Classes);
+        var order = new BatchOrder(data.Count, batchSize, training.Mix, rng);
+        var totalSteps = (long)order.BatchesPerEpoch * training.Epochs;
         var input = new float[batchSize * pixels];
+        var indexBuffer = new int[batchSize];
         var batchLabels = new int[batchSize];
         var gradient = new float[batchSize * k];
         var loss = new double[batchSize];
         var history = new double[training.Epochs];
         for (var epoch = 0; epoch < training.Epochs; epoch++)
         {
-            rng.Shuffle(order);
+            order.StartEpoch();
             double total = 0;
-            for (var start = 0; start < data.Count; start += batchSize)
+            var seen = 0;
+            for (var batch = 0; batch < order.BatchesPerEpoch; batch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var n = Math.Min(batchSize, data.Count - start);
+                var indices = order.Batch(batch, indexBuffer);
+                var n = indices.Length;
                 for (var b = 0; b < n; b++)
                 {
-                    data.Image(order[start + b]).CopyTo(input.AsSpan(b * pixels, pixels));
-                    batchLabels[b] = labels[order[start + b]];
+                    var destination = input.AsSpan(b * pixels, pixels);
+                    if (jitter)
+                    {
+                        var (dx, dy, mirror) = ImageJitter.Draw(jitterRng, training.MaxShift, training.Mirror);
+                        ImageJitter.Apply(data.Image(indices[b]), destination, Config.Channels, Config.Height, Config.Width, dx, dy, mirror);
+                    }
+                    else
+                    {
+                        data.Image(indices[b]).CopyTo(destination);
+                    }
+                    batchLabels[b] = labels[indices[b]];
                 }
                 var logits = Network.Forward(input, n);
                 SoftmaxCrossEntropy.Compute(logits, batchLabels, n, k, loss, gradient, 1f / n);
                 Network.Backward(gradient, n);
-                adam.Update(training.LearningRate);
+                adam.Update(LearningRates.At(training.Schedule, training.LearningRate, (long)epoch * order.BatchesPerEpoch + batch, totalSteps));
                 for (var b = 0; b < n; b++) total += loss[b];
+                seen += n;
             }
-            history[epoch] = total / data.Count;
+            history[epoch] = total / seen;
             if (!double.IsFinite(history[epoch])) throw new InvalidOperationException($"the classifier's loss became {history[epoch]} at epoch {epoch + 1}; try a lower learning rate");
         }
         return history;

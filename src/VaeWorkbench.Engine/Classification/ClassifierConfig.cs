@@ -1,3 +1,5 @@
+using VaeWorkbench.Engine.Optim;
+
 namespace VaeWorkbench.Engine.Classification;
 
 public enum ClassifierArchitecture { Mlp, Conv }
@@ -30,12 +32,29 @@ public sealed record ClassifierConfig
     }
 }
 
-/// <summary>How a classifier trains: Adam, mini-batches, a fixed number of epochs, reproducible from the seed.</summary>
+/// <summary>
+/// How a classifier trains: Adam, mini-batches, a fixed number of epochs, reproducible from the seed. The defaults
+/// (constant rate, no jitter, pooled batches) are the recipe the web app's judges were trained with.
+/// </summary>
 public sealed record ClassifierTraining
 {
+    /// <summary>The largest <see cref="MaxShift"/>: beyond a few pixels a shift crops the object rather than moving it.</summary>
+    public const int MaxShiftLimit = 8;
+
     public int Epochs { get; init; } = 5;
     public int BatchSize { get; init; } = 128;
     public float LearningRate { get; init; } = 1e-3f;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Each training image is moved by up to this many pixels each way, drawn anew every time it is used (0 = off).</summary>
+    public int MaxShift { get; init; }
+
+    /// <summary>Each training image is mirrored left-right with probability ½ every time it is used.</summary>
+    public bool Mirror { get; init; }
+
+    /// <summary>Fixed-share batches from the set's first images and the rest (null: pooled).</summary>
+    public BatchMix? Mix { get; init; }
+
     public ulong Seed { get; init; } = 1;
     public int Threads { get; init; } = 1;
 
@@ -45,5 +64,11 @@ public sealed record ClassifierTraining
         if (BatchSize is < 1 or > 65536) throw new ArgumentException($"batch size must be between 1 and 65536 (got {BatchSize})");
         if (!float.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1) throw new ArgumentException($"learning rate must be in (0, 1] (got {LearningRate})");
         if (Threads < 1) throw new ArgumentException("threads must be positive");
+        if (MaxShift is < 0 or > MaxShiftLimit) throw new ArgumentException($"the shift must be between 0 and {MaxShiftLimit} pixels (got {MaxShift})");
+        if (Mix is not null)
+        {
+            Mix.Validate();
+            Mix.FirstPerBatch(BatchSize);
+        }
     }
 }

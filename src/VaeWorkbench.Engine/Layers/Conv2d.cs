@@ -5,6 +5,8 @@ namespace VaeWorkbench.Engine.Layers;
 /// <summary>
 /// 2-D convolution on channels-last (B, H, W, C) samples by im2col + GEMM. The weight is stored (OutC, KH, KW, InC):
 /// PyTorch's (OutC, InC, KH, KW) with the input channel moved last, so one patch row times Wᵀ gives one output pixel.
+/// The input gradient is the transposed convolution of the output gradient with the same weight, so it runs on the
+/// transposed layer's fast paths (<see cref="TransposedConvolution"/>: Winograd for kernel 4, stride 2, padding 1).
 /// </summary>
 public sealed class Conv2d : Layer
 {
@@ -55,7 +57,7 @@ public sealed class Conv2d : Layer
         return y;
     }
 
-    // dy:(B·OH·OW, OutC) -> dW = dyᵀ·col, db = Σ_rows dy, dcol = dy·W -> dx = col2im(dcol)
+    // dy:(B·OH·OW, OutC) -> dW = dyᵀ·col, db = Σ_rows dy, dx = col2im(dy·W): the transposed convolution of dy with W
     public override float[] Backward(float[] outputGradient, int batch)
     {
         CheckBatch(outputGradient, batch, OutputSize, "output gradient");
@@ -64,10 +66,19 @@ public sealed class Conv2d : Layer
         Sgemm.Multiply(true, false, OutChannels, k, rows, 1f, outputGradient, OutChannels, _columns, k, 0f, Weight.Grad, k, Threads);
         ElementWise.SumRows(outputGradient, Bias.Grad, rows);
         if (!NeedsInputGradient) return [];
-        // The patches are no longer needed, so their buffer holds dcol.
-        Sgemm.Multiply(false, false, rows, k, OutChannels, 1f, outputGradient, OutChannels, Weight.Value, k, 0f, _columns, k, Threads);
+        // W (OutC, K, K, InC) is a transposed conv's weight from OutC to InC channels over the same geometry. Created on
+        // first use: a network's first conv, and a model only run for inference, never need it.
+        if (_inputGradient is null)
+        {
+            _inputGradient = new TransposedConvolution(_geometry, OutChannels);
+            _zeroBias = new float[InChannels];
+        }
+        if (_inputGradient.KeepsWeights) _inputGradient.Prepare(Weight.Value); // the weights change between steps
         var dx = InputGradientBuffer(batch);
-        Im2Col.Accumulate(_geometry, _columns.AsSpan(0, rows * k), dx.AsSpan(0, batch * InputSize), batch, Threads);
+        _inputGradient.Run(outputGradient, _zeroBias, Weight.Value, dx, batch, relu: false, Threads);
         return dx;
     }
+
+    private TransposedConvolution? _inputGradient;
+    private float[] _zeroBias = [];
 }

@@ -13,8 +13,7 @@ public sealed class ConvTranspose2d : Layer
     private readonly int _inChannels;
     private float[] _input = [];
     private float[] _columns = [];
-    private readonly WinogradConvTranspose? _winograd;
-    private readonly PhaseConvTranspose? _phases;
+    private readonly TransposedConvolution _transposed;
 
     public ConvTranspose2d(string name, int inChannels, int outChannels, int kernel, int stride, int padding, int inHeight, int inWidth)
     {
@@ -26,8 +25,7 @@ public sealed class ConvTranspose2d : Layer
         if (_geometry.GridH != inHeight || _geometry.GridW != inWidth)
             throw new ArgumentException($"ConvTranspose2d {name}: geometry does not invert ({inHeight}x{inWidth} -> {outH}x{outW})");
         _inChannels = inChannels;
-        if (WinogradConvTranspose.Applies(_geometry, inChannels)) _winograd = WinogradConvTranspose.Create(_geometry, inChannels);
-        else if (PhaseConvTranspose.Applies(_geometry, inChannels)) _phases = new PhaseConvTranspose(_geometry, inChannels);
+        _transposed = new TransposedConvolution(_geometry, inChannels);
         Weight = new Parameter(name + ".weight", inChannels, kernel, kernel, outChannels);
         Bias = new Parameter(name + ".bias", outChannels);
     }
@@ -65,98 +63,27 @@ public sealed class ConvTranspose2d : Layer
     // Winograd rectifies as it writes y; the transformed (or rearranged) weights are kept while Weight.Version stays.
     public override float[] Infer(float[] input, int batch, bool relu)
     {
-        var fused = relu && _winograd is not null;
+        var fused = relu && _transposed.FusesRelu;
         var y = Run(input, batch, fused);
         if (relu && !fused) RectifyInPlace(y, batch);
         return y;
     }
 
-    private int? _preparedVersion; // the weight version _winograd or _phases holds, when known
+    private int? _preparedVersion; // the weight version _transposed holds, when known
 
-    // x:(B·IH·IW, InC) -> y:(B,OH,OW,OutC) by Winograd or per-phase dot products where they apply (see the constructor);
-    // otherwise per slice of S images: col:(S·IH·IW, K·K·OutC) = x·W -> y:(S,OH,OW,OutC) = col2im(col) + b
+    // x:(B·IH·IW, InC) -> y:(B,OH,OW,OutC) by Winograd or per-phase dot products where they apply, otherwise x·W and
+    // col2im over slices of the batch (see TransposedConvolution)
     private float[] Run(float[] input, int batch, bool relu)
     {
         CheckBatch(input, batch, InputSize, "input");
         var y = OutputBuffer(batch);
-        if (_winograd is not null || _phases is not null)
+        if (_transposed.KeepsWeights && _preparedVersion != Weight.Version)
         {
-            if (_preparedVersion != Weight.Version)
-            {
-                _winograd?.TransformWeights(Weight.Value);
-                _phases?.ArrangeWeights(Weight.Value);
-                _preparedVersion = Weight.Version;
-            }
-            if (_winograd is not null) ForwardWinograd(_winograd, input, y, batch, relu);
-            else ForwardPhases(_phases!, input, y, batch);
-            return y;
+            _transposed.Prepare(Weight.Value);
+            _preparedVersion = Weight.Version;
         }
-        // Slices of the batch, so that x·W's output is still in L2 when col2im reads it back: for the conv preset's
-        // first layer a batch of 256 makes 25 MB of columns, which whole went out to memory and back (measured with
-        // `bench generate-breakdown`). Threads take whole slices; each image's bits do not depend on the slicing,
-        // because a GEMM row's products do not depend on how many rows the call has.
-        var perImage = _geometry.Patches * _geometry.PatchSize;
-        var slice = SgemmRowsInPlace.WholeGroups(SliceColumnBytes / (perImage * sizeof(float)), _geometry.Patches);
-        var slices = (batch + slice - 1) / slice;
-        Parallelism.For(slices, Threads, 1, (s0, s1) =>
-        {
-            var columns = t_columns is { } c && c.Length >= slice * perImage ? c : t_columns = new float[slice * perImage];
-            for (var s = s0; s < s1; s++) ForwardSlice(input, y, s * slice, Math.Min(slice, batch - s * slice), columns);
-        });
+        _transposed.Run(input, Bias.Value, Weight.Value, y, batch, relu, Threads);
         return y;
-    }
-
-    private const int SliceColumnBytes = 512 * 1024;
-
-    [ThreadStatic] private static float[]? t_columns;
-    [ThreadStatic] private static float[]? t_winogradScratch;
-
-    // Kernel 4, stride 2, padding 1 by Winograd (see WinogradConvTranspose). Slices of the batch keep their transformed
-    // input and products in L2; every tile is computed on its own, so the bits do not depend on the slicing or the
-    // thread count.
-    private void ForwardWinograd(WinogradConvTranspose winograd, float[] input, float[] y, int batch, bool relu)
-    {
-        var slice = SgemmRowsInPlace.WholeGroups(WinogradSliceBytes / (winograd.ScratchSize(1) * sizeof(float)), winograd.TilesPerImage);
-        var slices = (batch + slice - 1) / slice;
-        Parallelism.For(slices, Threads, 1, (s0, s1) =>
-        {
-            var size = winograd.ScratchSize(slice);
-            var scratch = AlignedBuffer.Get(ref t_winogradScratch, size).Span;
-            for (var s = s0; s < s1; s++)
-            {
-                var (first, count) = (s * slice, Math.Min(slice, batch - s * slice));
-                winograd.Forward(input.AsSpan(first * InputSize, count * InputSize), Bias.Value, y.AsSpan(first * OutputSize, count * OutputSize), count, scratch, relu);
-            }
-        });
-    }
-
-    // Kernel 4, stride 2, padding 1 into a few output channels: direct dot products (see PhaseConvTranspose), images
-    // shared out among the threads.
-    private void ForwardPhases(PhaseConvTranspose phases, float[] input, float[] y, int batch)
-    {
-        Parallelism.For(batch, Threads, 8, (first, end) =>
-        {
-            var scratch = AlignedBuffer.Get(ref t_winogradScratch, phases.ScratchSize).Span;
-            phases.Forward(input.AsSpan(first * InputSize, (end - first) * InputSize), Bias.Value, y.AsSpan(first * OutputSize, (end - first) * OutputSize), end - first, scratch);
-        });
-    }
-
-    // About one core's L2 here (1 MB): the transform weights of a phase stream through it once per slice, so larger
-    // slices than col2im's pay off (512 KB to 1 MB measured alike, 256 KB a third slower).
-    private const int WinogradSliceBytes = 1024 * 1024;
-
-    // x:(S·IH·IW, InC) of images first.. -> y:(S,OH,OW,OutC), on this thread
-    private void ForwardSlice(float[] input, float[] y, int first, int count, float[] columns)
-    {
-        var rows = count * _geometry.Patches;
-        var k = _geometry.PatchSize;
-        var x = input.AsSpan(first * InputSize, count * InputSize);
-        // Few columns (one output channel: 16): packing x would cost as much as the product. Many (512): packing pays.
-        if (k <= 64 && SgemmRowsInPlace.Supports(k)) SgemmRowsInPlace.Multiply(rows, k, _inChannels, x, _inChannels, Weight.Value, k, columns, k);
-        else Sgemm.Multiply(false, false, rows, k, _inChannels, 1f, x, _inChannels, Weight.Value, k, 0f, columns, k);
-        var image = y.AsSpan(first * OutputSize, count * OutputSize);
-        Im2Col.Accumulate(_geometry, columns.AsSpan(0, rows * k), image, count, threads: 1);
-        ElementWise.AddRowVector(image, Bias.Value, count * _geometry.ImageH * _geometry.ImageW);
     }
 
     // dy:(B,OH,OW,OutC) -> dcol = im2col(dy); dW = xᵀ·dcol; db = Σ dy per channel; dx = dcol·Wᵀ

@@ -14,7 +14,7 @@ public static class VaeSourceExtensions
         CheckShape(model, source);
         var means = new float[(long)source.Count * model.Latent];
         foreach (var (start, n, pixels) in source.Chunks(Chunk))
-            model.Encode(pixels.AsSpan(0, n * source.PixelCount), n, ClassesOf(model, source, start, n)).Mean.CopyTo(means.AsSpan(start * model.Latent));
+            model.Encode(pixels.AsSpan(0, n * source.PixelCount), n, model.ClassesOf(source, start, n)).Mean.CopyTo(means.AsSpan(start * model.Latent));
         return means;
     }
 
@@ -37,17 +37,32 @@ public static class VaeSourceExtensions
         return (mean, logVariance);
     }
 
-    // A conditional model encodes each image at its own class; an unconditional one takes none.
-    private static int[] ClassesOf(Vae model, IImageSource source, int start, int n) =>
-        !model.Conditional ? [] : LabelsOf(model, source).AsSpan(start, n).ToArray();
+    /// <summary>
+    /// The classes of images [start, start + n) of <paramref name="source"/> as a conditional model takes them (each image
+    /// at its own class), or none for an unconditional model. Refuses, naming the image, a source without classes or an
+    /// image without one.
+    /// </summary>
+    public static int[] ClassesOf(this Vae model, IImageSource source, int start, int n)
+    {
+        if (!model.Conditional) return [];
+        var classes = LabelsOf(model, source).AsSpan(start, n).ToArray();
+        for (var i = 0; i < n; i++) CheckClass(model, classes[i], start + i);
+        return classes;
+    }
 
     private static int[] ClassesOf(Vae model, IImageSource source, ReadOnlySpan<int> rows)
     {
         if (!model.Conditional) return [];
         var labels = LabelsOf(model, source);
         var classes = new int[rows.Length];
-        for (var i = 0; i < rows.Length; i++) classes[i] = labels[rows[i]];
+        for (var i = 0; i < rows.Length; i++) CheckClass(model, classes[i] = labels[rows[i]], rows[i]);
         return classes;
+    }
+
+    private static void CheckClass(Vae model, int label, int image)
+    {
+        if (label < 0) throw new ArgumentException($"image {image} has no class, and this model is conditional on {model.ClassCount} classes: it needs every image's class");
+        if (label >= model.ClassCount) throw new ArgumentException($"image {image} is of class {label}, outside the model's {model.ClassCount} classes (0..{model.ClassCount - 1})");
     }
 
     private static int[] LabelsOf(Vae model, IImageSource source) =>

@@ -41,18 +41,20 @@ public sealed class AnomalyScorer(Vae model)
 
     /// <summary>images:(count,P) -> scores:(count), higher = less typical. <paramref name="samples"/> is K where it matters.</summary>
     /// <param name="batchDone">Told how many images are scored after each inference batch, for a job's progress.</param>
-    public double[] Score(ReadOnlySpan<float> images, int count, AnomalyMethod method, int samples, ulong seed, Action<int>? batchDone = null)
+    /// <param name="classes">classes:(count), each image's own class, for a conditional model (see <see cref="VaeSourceExtensions.ClassesOf"/>).</param>
+    public double[] Score(ReadOnlySpan<float> images, int count, AnomalyMethod method, int samples, ulong seed, Action<int>? batchDone = null,
+        ReadOnlySpan<int> classes = default)
     {
         switch (method)
         {
-            case AnomalyMethod.Recon: return Model.Score(images, count, ScoreMethod.Reconstruction, 1, seed, batchDone: batchDone);
-            case AnomalyMethod.Elbo: return Model.Score(images, count, ScoreMethod.Elbo, samples, seed, batchDone: batchDone);
-            case AnomalyMethod.Iwae: return Model.Score(images, count, ScoreMethod.Iwae, samples, seed, batchDone: batchDone);
+            case AnomalyMethod.Recon: return Model.Score(images, count, ScoreMethod.Reconstruction, 1, seed, classes, batchDone);
+            case AnomalyMethod.Elbo: return Model.Score(images, count, ScoreMethod.Elbo, samples, seed, classes, batchDone);
+            case AnomalyMethod.Iwae: return Model.Score(images, count, ScoreMethod.Iwae, samples, seed, classes, batchDone);
             case AnomalyMethod.Latent:
             {
                 var latent = Latent ?? throw new InvalidOperationException("the latent score needs reference statistics: call FitLatent first");
                 // Encoding only, one fast pass: its progress is the whole step.
-                var distances = latent.Distance(Model.Encode(images, count).Mean, count);
+                var distances = latent.Distance(Model.Encode(images, count, classes).Mean, count);
                 batchDone?.Invoke(count);
                 return distances;
             }
@@ -62,7 +64,7 @@ public sealed class AnomalyScorer(Vae model)
                 // S(x) = −ELBO(x) − L(x): negative ELBO (an upper bound on −log p(x)) minus the compressed length,
                 // both in nats. Simple images compress well and get high likelihood from any model; subtracting L
                 // removes that shared complexity effect, leaving how much worse the VAE does than a generic compressor.
-                var scores = Model.Score(images, count, ScoreMethod.Elbo, samples, seed, batchDone: batchDone);
+                var scores = Model.Score(images, count, ScoreMethod.Elbo, samples, seed, classes, batchDone);
                 var pixels = Model.PixelCount;
                 for (var i = 0; i < count; i++) scores[i] -= compressor(images.Slice(i * pixels, pixels));
                 return scores;

@@ -85,7 +85,8 @@ internal static class RegistryApi
           .WithSummary("Download a version. format=vae (the default) gives its .vae file (safetensors; config and history in __metadata__): by default the " +
             "inference file (weights and config); includeTrainingState=true gives the stored file with the optimizer state, when it has one. " +
             "format=onnx gives a ZIP of encoder.onnx (image -> mean, log_variance), decoder.onnx (z -> logits, pixels) and README.txt " +
-            "(inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. A model the export cannot represent is a 400 naming why.");
+            "(inputs, outputs, shapes, pixel layout, value ranges); opset 17, dynamic batch. Both graphs of a conditional model also take each " +
+            "image's class index as a second input. A model the export cannot represent is a 400 naming why.");
 
         registry.MapGet("/{name}/versions/{version:int}/samples.png", (string name, int version, Guid? teamId, HttpContext http, RegistryService service, TeamService teams, BlobStore blobs, CancellationToken ct) =>
             GridAsync(name, version, teamId, reconstructions: false, http, service, teams, blobs, ct))

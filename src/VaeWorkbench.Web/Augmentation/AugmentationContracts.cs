@@ -14,9 +14,10 @@ public sealed record GenerateFilterRequest(double? MaxElboPercentile = null, flo
 
 /// <summary>
 /// <c>POST /api/models/{id}/generate</c>. Mode: prior | variations | perClass | interpolate. <see cref="ImageIds"/> are
-/// source-dataset image indices (variations); <see cref="Classes"/> are class names (perClass, interpolate).
-/// <see cref="CountPerClass"/>, instead of <see cref="Count"/>, asks for that many images of each class (those in
-/// <see cref="Classes"/>, or all of the dataset's); a conditional model draws every class's images at that class.
+/// source-dataset image indices (variations); <see cref="Classes"/> are class names (perClass, interpolate, and prior for
+/// a conditional model). <see cref="CountPerClass"/>, instead of <see cref="Count"/>, asks for that many images of each
+/// class (those in <see cref="Classes"/>, or all of the dataset's), in the perClass mode and a conditional model's prior
+/// mode; a conditional model draws every class's images at that class, and variations at each source image's class.
 /// </summary>
 public sealed record GenerateRequest(
     string? Mode = "prior", int Count = 100, float? Temperature = null, float? Spread = null, long? Seed = null,
@@ -70,8 +71,13 @@ public sealed record AugmentedImagePage(int Total, int Skip, int Take, IReadOnly
 /// <summary>Live progress of a generation job, for open pages.</summary>
 public sealed record AugmentationUpdate(Guid SetId, AugmentedStatus Status, int Requested, int Generated, int Kept, string? Error = null);
 
-/// <summary>The stored parameters (ParametersJson), in the form the engine request is rebuilt from.</summary>
-public sealed record AugmentationParameters(int Count, float Temperature, float Spread, List<int>? ImageIndices, List<string>? Classes, List<int>? ClassLabels);
+/// <summary>
+/// The stored parameters (ParametersJson), in the form the engine request is rebuilt from. <see cref="CountPerClass"/>
+/// is what was asked for per class (Count is then that times the classes); <see cref="Conditional"/> says the model
+/// decoded each sample at its class. Both are absent from sets made before they existed.
+/// </summary>
+public sealed record AugmentationParameters(int Count, float Temperature, float Spread, List<int>? ImageIndices, List<string>? Classes, List<int>? ClassLabels,
+    int? CountPerClass = null, bool Conditional = false);
 
 /// <summary>The stored filter (FilterJson); <see cref="ElboThreshold"/> is filled in by the job once measured.</summary>
 public sealed record AugmentationFilterSettings(double? MaxElboPercentile, float? MinDistance, string Space, int ReferenceLimit, double? ElboThreshold = null,

@@ -20,9 +20,14 @@ public static class AugmentationMapping
 
     public static string ModeName(GenerationMode mode) => Modes.First(m => m.Value == mode).Key;
 
-    /// <summary>Checks a request against the model's dataset and returns what to store. Bad input → <see cref="RequestRejectedException"/>.</summary>
+    /// <summary>
+    /// Checks a request against the model and its dataset and returns what to store. Bad input →
+    /// <see cref="RequestRejectedException"/>, naming the field. <paramref name="modelClassCount"/> is the model's class
+    /// count (0: unconditional): a conditional model also takes classes and a count per class in the prior mode, where
+    /// it decodes each class's draws at that class.
+    /// </summary>
     public static (GenerationMode Mode, AugmentationParameters Parameters, AugmentationFilterSettings? Filter) Validate(
-        GenerateRequest request, Dataset dataset, IReadOnlyList<string> classNames, int referenceLimit)
+        GenerateRequest request, Dataset dataset, IReadOnlyList<string> classNames, int referenceLimit, int modelClassCount = 0)
     {
         if (!Modes.TryGetValue(request.Mode ?? "prior", out var mode))
             throw new RequestRejectedException($"mode must be one of {string.Join(", ", Modes.Keys)} (got '{request.Mode}').");
@@ -37,27 +42,35 @@ public static class AugmentationMapping
                 throw new RequestRejectedException($"{ImageNames.Image(outside)} is not in the dataset (it has images 0 to {dataset.ImageCount - 1}).");
             indices = request.ImageIds.Distinct().ToList();
         }
-        if (mode is GenerationMode.PerClass or GenerationMode.Interpolate)
+        var conditional = modelClassCount > 0;
+        // The modes that draw per class: a conditional model's prior draws are decoded at each class in turn too.
+        var takesClasses = mode is GenerationMode.PerClass or GenerationMode.Interpolate || conditional && mode == GenerationMode.Prior;
+        if (takesClasses)
         {
             if (classNames.Count == 0) throw new RequestRejectedException($"{ModeName(mode)} needs a dataset with classes; '{dataset.Name}' has none.");
             if (request.Classes is { Count: > 0 })
             {
                 var unknown = request.Classes.FirstOrDefault(c => !classNames.Contains(c, StringComparer.Ordinal));
-                if (unknown is not null) throw new RequestRejectedException($"'{unknown}' is not a class of '{dataset.Name}'.");
+                if (unknown is not null) throw new RequestRejectedException($"'{unknown}' is not a class of '{dataset.Name}'.", "classes");
                 labels = request.Classes.Distinct(StringComparer.Ordinal).Select(c => classNames.ToList().IndexOf(c)).Order().ToList();
+                if (conditional && labels.FirstOrDefault(l => l >= modelClassCount, -1) is >= 0 and var outside)
+                    throw new RequestRejectedException($"'{classNames[outside]}' is not one of the {modelClassCount} classes the model was trained on.", "classes");
             }
         }
         var count = request.Count;
         if (request.CountPerClass is { } perClass)
         {
-            if (mode != GenerationMode.PerClass) throw new RequestRejectedException("countPerClass applies to the perClass mode only.", "countPerClass");
-            var classCount = labels?.Count ?? classNames.Count;
+            if (!takesClasses || mode == GenerationMode.Interpolate)
+                throw new RequestRejectedException(conditional
+                    ? "countPerClass applies to the prior and perClass modes; variations and interpolations take count."
+                    : "countPerClass applies to the perClass mode only (and to the prior mode of a conditional model).", "countPerClass");
+            var classCount = labels?.Count ?? (conditional ? Math.Min(modelClassCount, classNames.Count) : classNames.Count);
             if (perClass < 1 || (long)perClass * classCount > GenerationRequest.MaxCount)
-                throw new RequestRejectedException($"countPerClass must be between 1 and {GenerationRequest.MaxCount / Math.Max(1, classCount)} for {classCount} classes (got {perClass}).", "countPerClass");
+                throw new RequestRejectedException($"countPerClass must be between 1 and {GenerationRequest.MaxCount / Math.Max(1, classCount):N0} for {classCount} classes (got {perClass}).", "countPerClass");
             count = perClass * classCount;
         }
         var parameters = new AugmentationParameters(count, request.Temperature ?? 1f, request.Spread ?? 1f, indices,
-            labels?.Select(l => classNames[l]).ToList(), labels);
+            labels?.Select(l => classNames[l]).ToList(), labels, request.CountPerClass, conditional);
         AugmentationFilterSettings? filter = null;
         var balance = ParseBalance(request.Filter?.Balance);
         if (request.Filter is { } f && (f.MaxElboPercentile is not null || f.MinDistance is not null))
@@ -73,8 +86,8 @@ public static class AugmentationMapping
         if (request.Filter?.MaxAttempts is { } attempts)
         {
             if (balance != ClassBalance.TopUp) throw new RequestRejectedException("filter.maxAttempts applies only with filter.balance topUp.", "filter.maxAttempts");
-            if (attempts < request.Count || attempts > BalanceOptions.MaxAttemptsLimit)
-                throw new RequestRejectedException($"filter.maxAttempts must be between the count ({request.Count}) and {BalanceOptions.MaxAttemptsLimit} (got {attempts}).", "filter.maxAttempts");
+            if (attempts < count || attempts > BalanceOptions.MaxAttemptsLimit)
+                throw new RequestRejectedException($"filter.maxAttempts must be between the count ({count}) and {BalanceOptions.MaxAttemptsLimit} (got {attempts}).", "filter.maxAttempts");
         }
         try
         {

@@ -29,7 +29,7 @@ public sealed class AugmentationPreview(AppDbContext db, TeamAccess access, Mode
         await access.RequireAsync(userId, model.TeamId, TeamRole.Editor, "Model", ct);
         var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
         var classNames = DatasetMapping.ClassNames(dataset);
-        var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, classNames, options.Value.FilterReferenceLimit);
+        var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, classNames, options.Value.FilterReferenceLimit, ModelClasses.Count(model));
         var seed = request.Seed ?? 1;
         var shown = Math.Min(parameters.Count, Math.Min(options.Value.PreviewCount, Generator.ChunkSize));
         var (engineRequest, engineFilter) = AugmentationMapping.ToEngine(mode, parameters with { Count = shown }, filter, seed);

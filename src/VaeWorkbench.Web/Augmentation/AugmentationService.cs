@@ -25,7 +25,8 @@ public sealed class AugmentationService(
         var model = await db.TrainedModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == modelId, ct) ?? throw AccessDeniedException.NotFound("Model");
         await access.RequireAsync(userId, model.TeamId, TeamRole.Editor, "Model", ct);
         var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
-        var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, DatasetMapping.ClassNames(dataset), options.Value.FilterReferenceLimit);
+        var (mode, parameters, filter) = AugmentationMapping.Validate(request, dataset, DatasetMapping.ClassNames(dataset), options.Value.FilterReferenceLimit,
+            ModelClasses.Count(model));
         var seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         if (seed < 0) throw new RequestRejectedException("seed must be a non-negative whole number.");
         var number = await db.AugmentedSets.CountAsync(s => s.TeamId == model.TeamId, ct) + 1;

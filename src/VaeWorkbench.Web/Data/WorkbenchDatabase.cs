@@ -45,11 +45,11 @@ public static class WorkbenchDatabase
     }
 
     /// <summary>
-    /// The app's PostgreSQL settings. No retrying execution strategy: it refuses the app's own transactions, and a job
-    /// that loses the database is retried by its queue (the lease lapses, the next claim takes it).
+    /// The app's PostgreSQL settings: a command that fails transiently outside a transaction is retried with back-off
+    /// (<see cref="RetryOutsideTransactionsStrategy"/>); a job whose transaction fails is retried by its queue.
     /// </summary>
     public static DbContextOptionsBuilder UseWorkbenchPostgres(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString);
+        options.UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new RetryOutsideTransactionsStrategy(d)));
 
     /// <summary>A context on the given provider outside the app's DI (the `vae` command, tests).</summary>
     public static AppDbContext Open(DatabaseProvider provider, string connection)

@@ -19,7 +19,9 @@ public sealed record MetricsSource(Guid DatasetId, string DatasetName, bool Held
 /// </summary>
 public sealed class EvaluationImages(AppDbContext db, ScoringService scoring, DatasetTensorCache tensors)
 {
-    public async Task<(float[] Pixels, int Count, MetricsSource Source)> PickAsync(Guid modelId, Guid? datasetId, int limit, CancellationToken ct)
+    /// <returns>The images' pixels, their count, their classes (for a conditional model, which takes each image at its
+    /// own class; null when the dataset has none) and what they are.</returns>
+    public async Task<(float[] Pixels, int Count, int[]? Labels, MetricsSource Source)> PickAsync(Guid modelId, Guid? datasetId, int limit, CancellationToken ct)
     {
         var model = await db.TrainedModels.AsNoTracking().SingleAsync(m => m.Id == modelId, ct);
         if (datasetId is { } chosen)
@@ -51,11 +53,11 @@ public sealed class EvaluationImages(AppDbContext db, ScoringService scoring, Da
     private static int[] Spread(int[] candidates, int limit) =>
         candidates.Length <= limit ? candidates : [.. Enumerable.Range(0, limit).Select(i => candidates[(int)((long)i * candidates.Length / limit)])];
 
-    private static (float[], int, MetricsSource) Gather(ImageDataset data, int[] indexes, MetricsSource source)
+    private static (float[], int, int[]?, MetricsSource) Gather(ImageDataset data, int[] indexes, MetricsSource source)
     {
         var pixels = new float[indexes.Length * data.PixelCount];
         for (var i = 0; i < indexes.Length; i++) data.Image(indexes[i]).CopyTo(pixels.AsSpan(i * data.PixelCount));
-        return (pixels, indexes.Length, source);
+        return (pixels, indexes.Length, data.Labels is { } labels ? [.. indexes.Select(i => labels[i])] : null, source);
     }
 
     private async Task<ImageDataset> TensorAsync(Dataset dataset, CancellationToken ct)

@@ -7,13 +7,18 @@ public enum ReconstructionPick
     Worst,
 }
 
-/// <summary>A PNG ready for an &lt;img&gt; tag, with what it shows.</summary>
-public sealed record PictureView(string DataUrl, IReadOnlyList<int> Indexes);
+/// <summary>
+/// A PNG ready for an &lt;img&gt; tag, with what it shows; <see cref="Note"/> says at which class a conditional model drew
+/// it (null for an unconditional model). <see cref="MaxWidth"/> (CSS pixels) keeps a narrow grid from being blown up
+/// to the page's width.
+/// </summary>
+public sealed record PictureView(string DataUrl, IReadOnlyList<int> Indexes, string? Note = null, int? MaxWidth = null);
 
 /// <summary>One latent dimension: its average KL to the prior over the evaluated images, and whether it has collapsed.</summary>
 public sealed record LatentDimension(int Dimension, double Kl, bool Collapsed);
 
-public sealed record TraversalView(string DataUrl, IReadOnlyList<LatentDimension> Rows, int Steps);
+/// <summary>The traversal grid, its rows' dimensions, and (a conditional model) the class it was drawn at.</summary>
+public sealed record TraversalView(string DataUrl, IReadOnlyList<LatentDimension> Rows, int Steps, string? Note = null);
 
 /// <summary>Per-image averages in nats over <see cref="Images"/> evaluated images, which <see cref="Source"/> describes.</summary>
 public sealed record ModelMetricsView(int Images, MetricsSource Source, double NegativeElbo, double Reconstruction, double Kl, int IwaeSamples, double IwaeNll,

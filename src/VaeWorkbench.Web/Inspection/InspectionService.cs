@@ -7,6 +7,7 @@ using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Imaging.Transforms;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
+using VaeWorkbench.Web.Datasets;
 using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Scoring;
 using VaeWorkbench.Web.Teams;
@@ -46,36 +47,57 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
             var both = new float[2 * originals.Length];
             originals.CopyTo(both, 0);
             vae.Reconstruct(originals, chosen.Length, ClassesOf(vae, data, chosen)).CopyTo(both, originals.Length);
-            return new PictureView(Grid(both, 2 * chosen.Length, vae.Config, chosen.Length), chosen);
+            return new PictureView(Grid(both, 2 * chosen.Length, vae.Config, chosen.Length), chosen,
+                vae.Conditional ? "Each image is encoded and decoded at its own class." : null);
         }, ct);
     }
 
-    /// <summary>The image's class for a conditional model (which runs at a fixed class), null for an unconditional one.</summary>
-    private static int? ClassOf(Vae vae, ImageDataset data, int index) =>
-        vae.Conditional ? data.Labels?[index] ?? throw new RequestRejectedException("This conditional model needs the images' classes, and the dataset has none.") : null;
-
-    private static int[]? ClassesOf(Vae vae, ImageDataset data, int[] indexes) =>
-        vae.Conditional ? [.. indexes.Select(i => ClassOf(vae, data, i)!.Value)] : null;
-
+    /// <summary>
+    /// Prior samples at one temperature. A conditional model draws one column per class (left to right in class order,
+    /// rows of 8 in turn when it has more than 16), so the grid shows every class; the note names the columns.
+    /// </summary>
     public async Task<PictureView> SamplesAsync(string userId, Guid modelId, float temperature, int seed, int count = 16, CancellationToken ct = default)
     {
         if (!(temperature is >= 0 and <= 5)) throw new RequestRejectedException("temperature must be between 0 and 5.");
         if (count is < 1 or > 64) throw new RequestRejectedException("count must be between 1 and 64.");
         var (hash, _) = await models.FileAsync(userId, modelId, ct);
-        // A conditional model samples each class in turn, so a grid shows every class at the same temperature.
-        return await cache.UseAsync(hash, loaded => new PictureView(Grid(loaded.Model.Sample(count, temperature, (ulong)seed,
-            loaded.Model.Conditional ? [.. Enumerable.Range(0, count).Select(i => i % loaded.Model.ClassCount)] : default), count, loaded.Model.Config, 8), []), ct);
+        var classNames = await ClassNamesAsync(modelId, ct);
+        return await cache.UseAsync(hash, loaded =>
+        {
+            var vae = loaded.Model;
+            if (!vae.Conditional) return new PictureView(Grid(vae.Sample(count, temperature, (ulong)seed), count, vae.Config, 8), []);
+            var columns = vae.ClassCount <= 16 ? vae.ClassCount : 8;
+            var shown = Math.Min(64 / columns * columns, Math.Max(columns, (count + columns - 1) / columns * columns));
+            var pixels = vae.Sample(shown, temperature, (ulong)seed, [.. Enumerable.Range(0, shown).Select(i => i % vae.ClassCount)]);
+            var names = Enumerable.Range(0, vae.ClassCount).Select(c => ClassName(classNames, c)).ToList();
+            var note = vae.ClassCount <= 16
+                ? $"One column per class, left to right: {string.Join(", ", names)}. Each sample is decoded at its column's class."
+                : $"Classes in turn, row by row, from {names[0]} to {names[^1]}. Each sample is decoded at its class.";
+            // A few classes make a narrow grid: shown at most 4× its size, as the 8-wide grid of an unconditional model is.
+            return new PictureView(Grid(pixels, shown, vae.Config, columns), [], note, 4 * (columns * (vae.Config.Width + 2) + 2));
+        }, ct);
     }
 
+    /// <summary>
+    /// Decodes the path from image A's code to image B's. A conditional model encodes both and decodes every step at
+    /// image A's class, so only the style changes along the row; the note says which class.
+    /// </summary>
     public async Task<PictureView> InterpolateAsync(string userId, Guid modelId, int indexA, int indexB, int steps, bool spherical, CancellationToken ct = default)
     {
         if (steps is < 2 or > 32) throw new RequestRejectedException("steps must be between 2 and 32.");
         var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
         CheckIndex(data, indexA);
         CheckIndex(data, indexB);
+        var classNames = await ClassNamesAsync(modelId, ct);
         return await cache.UseAsync(hash, loaded =>
-            // A conditional model walks at the first image's class, so only the style changes along the row.
-            new PictureView(Grid(loaded.Model.Interpolate(data.Image(indexA), data.Image(indexB), steps, spherical, ClassOf(loaded.Model, data, indexA)), steps, loaded.Model.Config, steps), [indexA, indexB]), ct);
+        {
+            var label = ClassOf(loaded.Model, data, indexA);
+            var note = label is { } a
+                ? $"At class {ClassName(classNames, a)}, the first image's class, from end to end: only the style changes along the row." +
+                  (ClassOf(loaded.Model, data, indexB) is { } b && b != a ? $" The second image, of class {ClassName(classNames, b)}, is encoded at {ClassName(classNames, a)} too." : "")
+                : null;
+            return new PictureView(Grid(loaded.Model.Interpolate(data.Image(indexA), data.Image(indexB), steps, spherical, label), steps, loaded.Model.Config, steps), [indexA, indexB], note);
+        }, ct);
     }
 
     /// <summary>One row per latent dimension, most informative (highest average KL) first, sweeping μ ± 3 (the prior's ±3σ).</summary>
@@ -83,14 +105,17 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
     {
         var (hash, data) = await ModelAndDataAsync(userId, modelId, ct);
         CheckIndex(data, imageIndex);
+        var classNames = await ClassNamesAsync(modelId, ct);
         return await cache.UseAsync(hash, loaded =>
         {
             var vae = loaded.Model;
             var dims = Dimensions(vae, data).Take(maxRows).ToList();
             var all = new float[dims.Count * steps * vae.PixelCount];
+            var label = ClassOf(vae, data, imageIndex);
             for (var r = 0; r < dims.Count; r++)
-                vae.Traverse(data.Image(imageIndex), dims[r].Dimension, -3, 3, steps, ClassOf(vae, data, imageIndex)).CopyTo(all, r * steps * vae.PixelCount);
-            return new TraversalView(Grid(all, dims.Count * steps, vae.Config, steps), dims, steps);
+                vae.Traverse(data.Image(imageIndex), dims[r].Dimension, -3, 3, steps, label).CopyTo(all, r * steps * vae.PixelCount);
+            var note = label is { } c ? $"At the image's class, {ClassName(classNames, c)}, in every row: only its code moves." : null;
+            return new TraversalView(Grid(all, dims.Count * steps, vae.Config, steps), dims, steps, note);
         }, ct);
     }
 
@@ -103,14 +128,16 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
     {
         if (iwaeSamples is < 1 or > 5000) throw new RequestRejectedException("K must be between 1 and 5000.");
         var (hash, _) = await models.FileAsync(userId, modelId, ct);
-        var (images, n, source) = await evaluation.PickAsync(modelId, datasetId, MetricsImages, ct);
+        var (images, n, labels, source) = await evaluation.PickAsync(modelId, datasetId, MetricsImages, ct);
         return await cache.UseAsync(hash, loaded =>
         {
             var vae = loaded.Model;
-            var (mean, logVariance) = vae.Encode(images, n);
+            // A conditional model is evaluated with each image at its own class.
+            var classes = vae.Conditional ? Classes(vae, new ImageDataset(images, n, vae.Config.Channels, vae.Config.Height, vae.Config.Width, labels), 0, n) : null;
+            var (mean, logVariance) = vae.Encode(images, n, classes);
             var kl = LatentDiagnostics.PerDimensionKl(mean, logVariance, n, vae.Latent);
-            var elbo = vae.Score(images, n, ScoreMethod.Elbo, 1, 1).Average();
-            var iwae = vae.Score(images, n, ScoreMethod.Iwae, iwaeSamples, 1).Average();
+            var elbo = vae.Score(images, n, ScoreMethod.Elbo, 1, 1, classes).Average();
+            var iwae = vae.Score(images, n, ScoreMethod.Iwae, iwaeSamples, 1, classes).Average();
             return new ModelMetricsView(n, source, elbo, elbo - kl.Sum(), kl.Sum(), iwaeSamples, iwae, LatentDiagnostics.ActiveUnits(mean, n, vae.Latent), Ranked(kl));
         }, ct);
     }
@@ -125,7 +152,7 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         {
             var c = loaded.Model.Config;
             var original = data.Image(imageIndex);
-            var reconstruction = loaded.Model.Reconstruct(original, 1);
+            var reconstruction = loaded.Model.Reconstruct(original, 1, ClassesOf(loaded.Model, data, [imageIndex]));
             return new ReviewPictures(
                 DataUrl(TensorConversion.FromChw(original, c.Channels, c.Height, c.Width)),
                 DataUrl(TensorConversion.FromChw(reconstruction, c.Channels, c.Height, c.Width)),
@@ -209,14 +236,14 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
     private Task<LatentMapRenderer> RendererAsync(string modelHash, ImageDataset data, bool pca, CancellationToken ct) =>
         cache.UseAsync(modelHash, loaded =>
         {
-            var mean = loaded.Model.Encode(data.Pixels, data.Count).Mean;
+            var mean = loaded.Model.Encode(data.Pixels, data.Count, Classes(loaded.Model, data, 0, data.Count)).Mean;
             return new LatentMapRenderer(pca ? LatentProjection.Pca(mean, data.Count, loaded.Model.Latent).Points : LatentProjection.FirstTwo(mean, data.Count, loaded.Model.Latent));
         }, ct);
 
     private static List<LatentDimension> Dimensions(Vae vae, ImageDataset data)
     {
         var n = Math.Min(DiagnosticImages, data.Count);
-        var (mean, logVariance) = vae.Encode(data.Pixels.AsSpan(0, n * data.PixelCount), n);
+        var (mean, logVariance) = vae.Encode(data.Pixels.AsSpan(0, n * data.PixelCount), n, Classes(vae, data, 0, n));
         return Ranked(LatentDiagnostics.PerDimensionKl(mean, logVariance, n, vae.Latent));
     }
 
@@ -228,6 +255,30 @@ public sealed class InspectionService(AppDbContext db, ModelService models, Scor
         var (hash, _) = await models.FileAsync(userId, modelId, ct);
         var datasetId = await db.TrainedModels.Where(m => m.Id == modelId).Select(m => m.DatasetId).SingleAsync(ct);
         return (hash, await TensorAsync(datasetId, ct));
+    }
+
+    private async Task<List<string>> ClassNamesAsync(Guid modelId, CancellationToken ct) =>
+        DatasetMapping.ClassNames(await db.TrainedModels.Where(m => m.Id == modelId).Join(db.Datasets, m => m.DatasetId, d => d.Id, (m, d) => d).SingleAsync(ct));
+
+    private static string ClassName(IReadOnlyList<string> names, int label) => label < names.Count ? names[label] : $"class {label}";
+
+    /// <summary>The image's class for a conditional model (which runs at a fixed class), null for an unconditional one.</summary>
+    private static int? ClassOf(Vae vae, ImageDataset data, int index) => vae.Conditional ? Classes(vae, data, index, 1)[0] : null;
+
+    private static int[]? ClassesOf(Vae vae, ImageDataset data, int[] indexes) =>
+        vae.Conditional ? [.. indexes.Select(i => ClassOf(vae, data, i)!.Value)] : null;
+
+    /// <summary>Images [start, start + n)'s classes for a conditional model (empty for another); a missing class is refused by name.</summary>
+    private static int[] Classes(Vae vae, ImageDataset data, int start, int n)
+    {
+        try
+        {
+            return vae.ClassesOf(data, start, n);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RequestRejectedException(char.ToUpperInvariant(e.Message[0]) + e.Message[1..] + ".");
+        }
     }
 
     private async Task<ImageDataset> TensorAsync(Guid datasetId, CancellationToken ct)

@@ -37,9 +37,10 @@ internal static class ModelImportValidator
                 if (!float.IsFinite(p.Value[i])) throw Rejected($"tensor '{p.Name}' holds a non-finite value at element {i}");
 
         var zero = new float[model.PixelCount];
-        var (mean, logVariance) = model.Encode(zero, 1);
+        int[] firstClass = model.Conditional ? [0] : []; // a conditional model is tried at its first class
+        var (mean, logVariance) = model.Encode(zero, 1, firstClass);
         if (mean.Concat(logVariance).Any(v => !float.IsFinite(v))) throw Rejected("the encoder gives non-finite codes for a zero image");
-        var pixels = model.Decode(mean, 1);
+        var pixels = model.Decode(mean, 1, firstClass);
         if (pixels.Any(v => !float.IsFinite(v) || v < 0f || v > 1f)) throw Rejected("the decoder gives pixels outside [0, 1] for a zero image");
         return loaded;
     }

@@ -59,6 +59,13 @@ public sealed class RunService(AppDbContext db, TeamAccess access, TrainingJobSi
             throw new RequestRejectedException($"Dataset '{dataset.Name}' is {dataset.Status}, not ready for training.");
         var classCount = DatasetMapping.ClassNames(dataset).Count;
         if (RunSettingsRules.ValidateForDataset(settings, dataset.Name, classCount) is { Count: > 0 } refused) throw new InvalidFieldsException(refused);
+        // A conditional model trains on each image's class: an image without one would fail the run at its first batch.
+        if (settings.Conditional && await db.DatasetImages.CountAsync(i => i.DatasetId == dataset.Id && i.Label == null, ct) is > 0 and var unlabelled)
+            throw new InvalidFieldsException(new Dictionary<string, string[]>
+            {
+                ["conditional"] = [$"needs every image's class: {(unlabelled == 1 ? "1 image" : $"{unlabelled:N0} images")} of dataset '{dataset.Name}' "
+                    + $"{(unlabelled == 1 ? "has" : "have")} none (images outside the class folders)"],
+            });
         int epochs;
         try
         {

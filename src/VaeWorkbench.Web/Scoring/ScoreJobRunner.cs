@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Engine.Data;
+using VaeWorkbench.Engine.Model;
 using VaeWorkbench.Engine.Scoring;
 using VaeWorkbench.Imaging.Formats.Png;
 using VaeWorkbench.Web.Data;
@@ -90,8 +91,9 @@ public sealed class ScoreJobRunner(
                         Latent = latent,
                         CompressedLength = image => PngCompressedLength.Nats(image, c.Channels, c.Height, c.Width),
                     };
+                    // A conditional model scores each image at its own class.
                     return scorer.Score(pixels.AsSpan(0, n * data.PixelCount), n, method, job.K, Seed + (ulong)first,
-                        done => progress.Report((double)(first + done) / data.Count));
+                        done => progress.Report((double)(first + done) / data.Count), loaded.Model.ClassesOf(data, first, n));
                 }, stopping);
                 var chunk = await progress.WhileAsync(scoring, WriteProgressAsync);
                 chunk.CopyTo(scores, start);

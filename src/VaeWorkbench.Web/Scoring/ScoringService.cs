@@ -5,6 +5,7 @@ using VaeWorkbench.Engine.Scoring;
 using VaeWorkbench.Web.Data;
 using VaeWorkbench.Web.Data.Entities;
 using VaeWorkbench.Web.Datasets;
+using VaeWorkbench.Web.Runs;
 using VaeWorkbench.Web.Teams;
 
 namespace VaeWorkbench.Web.Scoring;
@@ -88,6 +89,12 @@ public sealed class ScoringService(AppDbContext db, TeamAccess access, ScoreEven
         var training = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == model.DatasetId, ct);
         if (training.Channels != dataset.Channels || training.ImageSize != dataset.ImageSize)
             throw new RequestRejectedException($"the model takes {training.Channels}-channel {training.ImageSize}px images; dataset '{dataset.Name}' has {dataset.Channels}-channel {dataset.ImageSize}px images.");
+        // A conditional model scores and encodes each image at its own class, so the dataset's classes must be the model's.
+        if (ModelClasses.Count(model) is > 0 and var classCount)
+        {
+            var unlabelled = await db.DatasetImages.CountAsync(i => i.DatasetId == dataset.Id && i.Label == null, ct);
+            ModelClasses.RequireCompatible(classCount, DatasetMapping.ClassNames(training), dataset.Name, DatasetMapping.ClassNames(dataset), unlabelled);
+        }
         return dataset;
     }
 

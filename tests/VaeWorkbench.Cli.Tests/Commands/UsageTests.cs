@@ -83,4 +83,19 @@ public class UsageTests
         Assert.True(code == 0, stderr);
         Assert.All(stdout.Trim().Split('\n'), line => Assert.Contains("\"kernel\":\"sgemm\"", line));
     }
+
+    [Theory]
+    [InlineData("bench fidelity", "--temperature", "1,0.05", "--temperature must be a comma-separated list of numbers between 0.1 and 2 (got '0.05')")]
+    [InlineData("bench fidelity", "--judge-shift", "9", "--judge-shift must be between 0 and 8 (got 9)")]
+    [InlineData("bench fidelity", "--judge-schedule", "step", "--judge-schedule must be one of constant|cosine (got 'step')")]
+    [InlineData("bench augment", "--real-share", "pooled,1", "--real-share must be a comma-separated list of 'pooled' or numbers between 0 and 1, exclusive (got '1')")]
+    [InlineData("bench augment", "--generation", "per-class,prior", "--generation must be a comma-separated list of one of variations|per-class (got 'prior')")]
+    [InlineData("bench augment", "--temperature", "3", "--temperature must be between 0.1 and 2 (got 3)")]
+    [InlineData("bench augment", "--counts", "100,x", "--counts must be a comma-separated list of whole numbers between 1 and 10000 (got 'x')")]
+    public void BenchOptionsOutOfRangeAreRefusedBeforeAnyWork(string command, string flag, string value, string message)
+    {
+        var (code, _, stderr) = CliHarness.Run([.. command.Split(' '), "--data", "/nonexistent", flag, value]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr);
+    }
 }

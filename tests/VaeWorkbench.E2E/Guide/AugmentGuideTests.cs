@@ -47,8 +47,11 @@ public sealed class AugmentGuideTests : BrowserTest
             await page.ClickAsync("#generate-link");
             await page.WaitForInteractivityAsync();
             await page.ChooseAsync("#gen-mode", "Per class");
-            await page.FillAsync("#gen-count input, input#gen-count", "1000");
-            await page.Locator("#gen-count input, input#gen-count").BlurAsync();
+            // A conditional model: every class is chosen to begin with, and the count is per class.
+            await Assertions.Expect(page.Locator("#gen-class-picker .mud-chip-selected")).ToHaveCountAsync(10);
+            await page.FillAsync("#gen-count-per-class input", "100");
+            await page.Locator("#gen-count-per-class input").BlurAsync();
+            await Assertions.Expect(page.Locator("#gen-total")).ToHaveTextAsync("10 classes × 100 images = 1,000 in all.");
             await page.FillAsync("#gen-max-elbo input, input#gen-max-elbo", "95");
             await page.Locator("#gen-max-elbo input, input#gen-max-elbo").BlurAsync();
             await page.ChooseAsync("#gen-balance", "Top each class up to target");

@@ -5,7 +5,7 @@ namespace VaeWorkbench.Engine.Tests.Classification;
 
 public class ClassifierTests
 {
-    private static readonly ClassifierConfig Toy = new()
+    internal static readonly ClassifierConfig Toy = new()
     {
         Architecture = ClassifierArchitecture.Mlp, Height = ToyClasses.Size, Width = ToyClasses.Size, Classes = ToyClasses.Classes, Hidden = 32,
     };

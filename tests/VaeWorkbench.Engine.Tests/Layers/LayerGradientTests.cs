@@ -14,6 +14,8 @@ public class LayerGradientTests
     [InlineData(3, 2, 2, 2, 0, 5, 7)]   // non-square, no padding, a leftover column
     [InlineData(2, 2, 3, 3, 2, 4, 4)]   // stride 3 with padding wider than the stride gap
     [InlineData(3, 4, 4, 2, 1, 16, 16)] // the 64 px preset's third stage (16x16 -> 8x8), narrowed
+    [InlineData(16, 16, 4, 2, 1, 6, 6)] // channels in sixteens: the input gradient takes the Winograd path
+    [InlineData(2, 16, 4, 2, 1, 6, 6)]  // two input channels: the input gradient takes the per-phase path
     public void Conv2d(int inC, int outC, int kernel, int stride, int padding, int h, int w) =>
         GradientCheck.Layer(new Engine.Layers.Conv2d("conv", inC, outC, kernel, stride, padding, h, w), batch: 2, seed: 2);
 

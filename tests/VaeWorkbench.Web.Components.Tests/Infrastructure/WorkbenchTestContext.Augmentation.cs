@@ -31,6 +31,18 @@ public partial class WorkbenchTestContext
         return (modelId, datasetId);
     }
 
+    /// <summary>A conditional model (its config's class count is the dataset's), on a dataset with these classes.</summary>
+    public async Task<(Guid ModelId, Guid DatasetId)> AddConditionalModelAsync(SignedInUser user, params string[] classNames)
+    {
+        var (modelId, datasetId) = await AddTrainedModelAsync(user, "parts", classNames);
+        await QueryAsync(async db =>
+        {
+            (await db.TrainedModels.FindAsync(modelId))!.ConfigJson = $$"""{"architecture":"mlp","classCount":{{classNames.Length}}}""";
+            return await db.SaveChangesAsync();
+        });
+        return (modelId, datasetId);
+    }
+
     /// <summary>A finished prior-mode set of <paramref name="kept"/> samples, created <paramref name="minutesAgo"/> ago.</summary>
     public Task<Guid> AddAugmentedSetAsync(SignedInUser user, Guid modelId, Guid datasetId, int kept = 200, long seed = 1,
         AugmentedStatus status = AugmentedStatus.Succeeded, string mode = "prior", int minutesAgo = 0) =>

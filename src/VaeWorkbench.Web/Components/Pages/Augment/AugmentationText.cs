@@ -54,12 +54,18 @@ public static class AugmentationText
         if (parameters is null) return $"{p.Requested} samples";
         var temperature = parameters.Temperature.ToString("0.##", CultureInfo.CurrentCulture);
         var classes = parameters.Classes is { Count: > 0 } c ? $"classes {List(c, 6)}" : "all the dataset's classes";
+        var perClass = parameters.CountPerClass is { } n ? $" ({n:N0} per class)" : "";
+        // A conditional model decoded every sample at its class (variations: at its source image's class).
+        var atClass = parameters.Conditional ? " and decoded at it" : "";
         return p.Mode switch
         {
             "variations" => $"{parameters.Count} variations of {Plural(parameters.ImageIndices?.Count ?? 0, "source image")} "
-                + $"({List(parameters.ImageIndices?.Select(ImageNames.Id).ToList() ?? [], 8)}) with spread {parameters.Spread.ToString("0.##", CultureInfo.CurrentCulture)}",
-            "perClass" => $"{parameters.Count} samples shared evenly among {classes}, each labelled with its class, at temperature {temperature}",
-            "interpolate" => $"{parameters.Count} interpolations between same-class pairs from {classes}",
+                + $"({List(parameters.ImageIndices?.Select(ImageNames.Id).ToList() ?? [], 8)}) with spread {parameters.Spread.ToString("0.##", CultureInfo.CurrentCulture)}"
+                + (parameters.Conditional ? ", each at its source image's class" : ""),
+            "perClass" => $"{parameters.Count} samples shared evenly among {classes}{perClass}, each labelled with its class{atClass}, at temperature {temperature}",
+            "interpolate" => $"{parameters.Count} interpolations between same-class pairs from {classes}{(parameters.Conditional ? ", each decoded at its class" : "")}",
+            _ when parameters.Conditional => $"{parameters.Count} samples from the prior at temperature {temperature}, decoded at "
+                + (parameters.Classes is { Count: > 0 } chosen ? $"classes {List(chosen, 6)}" : "every class") + $" in turn{perClass}, each labelled with its class",
             _ => $"{parameters.Count} samples from the prior at temperature {temperature}",
         };
     }

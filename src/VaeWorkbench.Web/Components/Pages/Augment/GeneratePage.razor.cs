@@ -28,8 +28,10 @@ public partial class GeneratePage : IDisposable
     private int requested, generated, kept;
     private string? jobError;
     private FilterOutcome? filterReport;
-    // The server's refusals that name a field of this form (filter.balance, filter.maxAttempts), shown at that field.
+    // The server's refusals that name a field of this form, shown at that field.
     private readonly Dictionary<string, string> fieldErrors = [];
+    private static readonly HashSet<string> FormFields = ["filter.balance", "filter.maxAttempts", "countPerClass", "classes"];
+    private bool triedSubmit;
 
     [Parameter] public Guid ModelId { get; set; }
 
@@ -46,7 +48,19 @@ public partial class GeneratePage : IDisposable
 
     private bool FilterOn => form.MaxElboPercentile is not null || form.MinDistance is not null;
 
-    private int DefaultAttempts => new BalanceOptions(ClassBalance.TopUp).AttemptsFor(Math.Max(1, form.Count));
+    private int DefaultAttempts => new BalanceOptions(ClassBalance.TopUp).AttemptsFor(Math.Max(1, TotalCount));
+
+    /// <summary>The model's classes (its dataset's first ClassCount names); empty for an unconditional model.</summary>
+    private IReadOnlyList<string> ModelClassNames => model is null ? [] : classNames.Take(ModelClasses.Count(model.Config)).ToList();
+
+    /// <summary>A conditional model draws every sample at a class, chosen here.</summary>
+    private bool Conditional => ModelClassNames.Count > 0;
+
+    /// <summary>A conditional model's prior and per-class modes take a count per class instead of a total.</summary>
+    private bool CountsPerClass => Conditional && form.Mode is "prior" or "perClass";
+
+    /// <summary>The samples asked for: the count, or the classes chosen times the count per class.</summary>
+    private int TotalCount => CountsPerClass ? form.ChosenClasses.Count * form.CountPerClass : form.Count;
 
     private string BalanceHelp => form.Balance switch
     {
@@ -55,11 +69,13 @@ public partial class GeneratePage : IDisposable
         _ => FilterOn ? "Classes the filter rejects more often end up smaller." : "Applies when a quality filter is set.",
     };
 
-    private string ModeHelp => form.Mode switch
+    private string ModeHelp => (form.Mode, Conditional) switch
     {
-        "variations" => "Samples around chosen images of the dataset.",
-        "perClass" => "A Gaussian fitted to each class's codes; every sample is labelled with its class.",
-        "interpolate" => "Points between random pairs of images of the same class.",
+        ("variations", _) => "Samples around chosen images of the dataset.",
+        ("perClass", true) => "Codes near each class's own, decoded at that class: the samples most true to their class.",
+        ("perClass", _) => "A Gaussian fitted to each class's codes; every sample is labelled with its class.",
+        ("interpolate", _) => "Points between random pairs of images of the same class.",
+        (_, true) => "Codes drawn from the prior N(0, T²I), decoded at each chosen class in turn.",
         _ => "Codes drawn from the prior N(0, T²I) and decoded.",
     };
 
@@ -70,6 +86,9 @@ public partial class GeneratePage : IDisposable
         {
             model = await Run.RunAsync<ModelService, ModelSummary>(s => s.GetAsync(Workspace.UserId, ModelId));
             classNames = await Run.RunAsync<DatasetService, List<string>>(s => s.ClassNamesAsync(Workspace.UserId, model.DatasetId));
+            form.ChosenClasses = ModelClassNames; // every class to begin with
+            // A conditional model's per-class draws are the ones true to their class (prior draws at a class far less often).
+            if (Conditional) form.Mode = "perClass";
         }
         catch (AccessDeniedException e)
         {
@@ -87,9 +106,9 @@ public partial class GeneratePage : IDisposable
             preview = await Run.RunAsync<AugmentationPreview, AugmentationPreviewResult>(p => p.PreviewAsync(Workspace.UserId, ModelId, request));
             previewUrl = preview.Kept > 0 ? "data:image/png;base64," + Convert.ToBase64String(preview.GridPng) : null;
         }
-        catch (RequestRejectedException e) when (e.Field is "filter.balance" or "filter.maxAttempts")
+        catch (RequestRejectedException e) when (e.Field is { } field && FormFields.Contains(field))
         {
-            fieldErrors[e.Field] = e.Message;
+            fieldErrors[field] = e.Message;
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
@@ -109,13 +128,13 @@ public partial class GeneratePage : IDisposable
         {
             var request = ToRequest();
             var id = await Run.RunAsync<AugmentationService, Guid>(s => s.CreateAsync(Workspace.UserId, ModelId, request));
-            (setId, status, requested, generated, kept, jobError, filterReport) = (id, AugmentedStatus.Queued, request.Count, 0, 0, null, null);
+            (setId, status, requested, generated, kept, jobError, filterReport) = (id, AugmentedStatus.Queued, TotalCount, 0, 0, null, null);
             // The job may have moved on before this page subscribed to it.
             if (Events.Latest(id) is { } latest) await ApplyAsync(latest);
         }
-        catch (RequestRejectedException e) when (e.Field is "filter.balance" or "filter.maxAttempts")
+        catch (RequestRejectedException e) when (e.Field is { } field && FormFields.Contains(field))
         {
-            fieldErrors[e.Field] = e.Message;
+            fieldErrors[field] = e.Message;
         }
         catch (Exception e) when (e is AccessDeniedException or RequestRejectedException)
         {
@@ -168,10 +187,12 @@ public partial class GeneratePage : IDisposable
     {
         requestError = null;
         fieldErrors.Clear();
+        triedSubmit = true;
         imagesMissing = form.Mode == "variations" && form.ImageIndices.Count == 0;
-        if (mudForm is null) return !imagesMissing;
+        var classesMissing = Conditional && form.Mode != "variations" && form.ChosenClasses.Count == 0;
+        if (mudForm is null) return !imagesMissing && !classesMissing;
         await mudForm.ValidateAsync();
-        return mudForm.IsValid && !imagesMissing;
+        return mudForm.IsValid && !imagesMissing && !classesMissing;
     }
 
     public static string? CountError(int count) => count is < 1 or > 100_000 ? "Choose between 1 and 100,000 samples." : null;
@@ -192,8 +213,11 @@ public partial class GeneratePage : IDisposable
         var filter = form.MaxElboPercentile is null && form.MinDistance is null ? null
             : new GenerateFilterRequest(form.MaxElboPercentile, form.MinDistance is { } d ? (float)d : null, form.Space,
                 form.Balance, form.Balance == "topUp" ? form.MaxAttempts : null);
-        return new GenerateRequest(form.Mode, form.Count, (float)form.Temperature, (float)form.Spread, form.Seed, imageIds,
-            form.Mode is "perClass" or "interpolate" && form.Classes.Any() ? form.Classes.ToList() : null, filter);
+        // A conditional model takes the classes picked (any mode but variations); an unconditional one those of the select.
+        var classes = Conditional ? (form.Mode != "variations" ? form.ChosenClasses.ToList() : null)
+            : form.Mode is "perClass" or "interpolate" && form.Classes.Any() ? form.Classes.ToList() : null;
+        return new GenerateRequest(form.Mode, TotalCount, (float)form.Temperature, (float)form.Spread, form.Seed, imageIds, classes, filter,
+            CountsPerClass ? form.CountPerClass : null);
     }
 
     public void Dispose() => Events.Updated -= OnUpdate;
@@ -208,6 +232,9 @@ public partial class GeneratePage : IDisposable
         /// <summary>The chosen source images' numbers (variations), from the image picker.</summary>
         public IReadOnlyList<int> ImageIndices { get; set; } = [];
         public IReadOnlyCollection<string> Classes { get; set; } = [];
+        /// <summary>A conditional model's classes to draw, from the class picker, in class order.</summary>
+        public IReadOnlyCollection<string> ChosenClasses { get; set; } = [];
+        public int CountPerClass { get; set; } = 20;
         public double? MaxElboPercentile { get; set; }
         public double? MinDistance { get; set; }
         public string Space { get; set; } = "pixel";
