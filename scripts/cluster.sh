@@ -32,6 +32,7 @@ need_postgres() {
   if [ -x "$pgbin/initdb" ]; then return; fi
   if [ "$(id -u)" = 0 ]; then
     echo "Installing postgresql (Debian's package; apt does not start it)..."
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
   else
     echo "PostgreSQL 15 is missing. Install it with: sudo apt-get install -y postgresql" >&2
@@ -49,6 +50,7 @@ start_postgres() {
     as_postgres "$pgbin/initdb" -D "$dir/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log"
   fi
   if as_postgres "$pgbin/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then return; fi
+  port_free "$pg_port" VWB_PG_PORT
   touch "$dir/logs/postgresql.log"
   [ "$(id -u)" = 0 ] && chown postgres "$dir/logs/postgresql.log"
   # Loopback only; the socket stays in the data folder. (The app creates its database on first start.)
@@ -60,6 +62,7 @@ start_postgres() {
 start_node() { # name role port
   local name=$1 role=$2 port=$3
   if alive "$name"; then echo "$name already runs (pid $(cat "$dir/pids/$name"))"; return; fi
+  port_free "$port" "$([ "$role" = worker ] && echo VWB_WORKER_PORTS || echo VWB_WEB_PORT)"
   Database__Provider=Postgres ConnectionStrings__Postgres="$connection" Storage__DataDirectory="$dir/data" \
     Training__MaxConcurrentRuns="$worker_runs" \
     nohup dotnet "$app" --role "$role" --Urls "http://127.0.0.1:$port" >"$dir/logs/$name.log" 2>&1 &
@@ -71,12 +74,20 @@ start_node() { # name role port
 wait_ready() { # name port
   # The app compiles fully at start (TieredCompilation off): allow for a busy machine.
   for _ in $(seq 1 360); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$2/health/ready" 2>/dev/null; then return; fi
     if ! alive "$1"; then echo "$1 exited during start-up; the end of its log:" >&2; tail -20 "$dir/logs/$1.log" >&2; exit 1; fi
+    if curl -fsS -o /dev/null "http://127.0.0.1:$2/health/ready" 2>/dev/null; then return; fi
     sleep 0.5
   done
   echo "$1 was not ready after 180 s (log: $dir/logs/$1.log)" >&2
   exit 1
+}
+
+port_free() { # port setting
+  # Something else answering there (another cluster, another app) would pass for this node's readiness check.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "Port $1 on 127.0.0.1 is in use by another program; choose a free one with $2." >&2
+    exit 1
+  fi
 }
 
 alive() { [ -f "$dir/pids/$1" ] && kill -0 "$(cat "$dir/pids/$1")" 2>/dev/null; }

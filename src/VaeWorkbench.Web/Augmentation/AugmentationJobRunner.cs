@@ -119,7 +119,8 @@ public sealed class AugmentationJobRunner(
             logger.LogWarning("Augmented set {SetId}: stopped after {Generated} samples ({Reason})", setId, generated, lease.Stop);
             if (lease.Stop == JobStop.Shutdown) await lease.ReleaseAsync();
         }
-        catch (Exception e)
+        // A lost database is not this job's fault: it goes up to LeasedJobQueue, which stops the job to be taken up again.
+        catch (Exception e) when (!DatabaseErrors.IsTransient(e))
         {
             // Bad parameters for this dataset (a class with one image), a broken file: this set fails, the server goes on.
             logger.LogError(e, "Augmented set {SetId} failed", setId);

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using VaeWorkbench.Web.Options;
+
 namespace VaeWorkbench.Web.Backups;
 
 /// <summary>
@@ -32,6 +35,9 @@ public static class RestoreCommand
     public static Task<int> RunAsync(IServiceProvider services, string backup, TextWriter output) =>
         BackupCommandRunner.RunAsync<BackupRestorer>(services, output, "restore: REFUSED: ", async restorer =>
         {
+            // The restore writes a SQLite data folder; a server on PostgreSQL would never read it.
+            if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider != DatabaseProvider.Sqlite)
+                throw new BackupException(BackupService.PostgresRestores);
             var result = await restorer.RestoreAsync(backup);
             return
             [

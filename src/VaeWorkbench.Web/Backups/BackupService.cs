@@ -25,7 +25,12 @@ public sealed partial class BackupService(BackupWriter writer, BackupStatusStore
     public const string CommandTrigger = "command";
 
     public const string PostgresBackups =
-        "Backups here cover the SQLite database; on PostgreSQL back up the database with pg_dump and the data folder with your file-system tools.";
+        "Backups here cover the SQLite database; on PostgreSQL back up the database with pg_dump (pg_dump -Fc -f vaeworkbench.dump <database>) " +
+        "and Storage:DataDirectory with your file-system tools.";
+
+    public const string PostgresRestores =
+        "A backup here holds a SQLite database; on PostgreSQL restore the database with pg_restore and Storage:DataDirectory with your " +
+        "file-system tools. To bring such a backup onto PostgreSQL, restore it with Database:Provider Sqlite, then run vae db copy.";
 
     public BackupStatus Status() => status.Read();
 
@@ -41,7 +46,7 @@ public sealed partial class BackupService(BackupWriter writer, BackupStatusStore
     {
         // The backup copies the SQLite file with the blobs; a PostgreSQL database is backed up by its own tools.
         if (database.Value.Provider != DatabaseProvider.Sqlite)
-            throw new InvalidOperationException(PostgresBackups);
+            throw new BackupException(PostgresBackups);
         var started = clock.GetUtcNow();
         try
         {

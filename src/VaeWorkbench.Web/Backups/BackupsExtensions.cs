@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VaeWorkbench.Web.Api;
+using VaeWorkbench.Web.Cluster;
 using VaeWorkbench.Web.Identity;
 using VaeWorkbench.Web.Options;
 using VaeWorkbench.Web.Teams;
@@ -10,7 +11,10 @@ namespace VaeWorkbench.Web.Backups;
 
 public static class BackupsExtensions
 {
-    /// <summary>Backup and restore (the commands and the schedule), server administrators, and the backup health check.</summary>
+    /// <summary>
+    /// Backup and restore (the commands and the schedule), server administrators, and the backup health check. Backups
+    /// cover the SQLite database: on PostgreSQL a schedule is refused at start-up, naming pg_dump.
+    /// </summary>
     public static IHostApplicationBuilder AddVaeBackups(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<BackupOptions>()
@@ -33,7 +37,8 @@ public static class BackupsExtensions
         builder.Services.AddSingleton<BackupService>();
         builder.Services.AddSingleton<BackupRestorer>();
         builder.Services.AddSingleton<ServerAdministrators>();
-        builder.Services.AddHostedService<BackupScheduler>();
+        // Backups are the web side's business: a worker (which may run without the UI's settings) never schedules one.
+        if (NodeOptions.Read(builder.Configuration) is not NodeRole.Worker) builder.Services.AddHostedService<BackupScheduler>();
         builder.Services.AddHealthChecks().AddCheck<BackupHealthCheck>("backup");
         return builder;
     }

@@ -76,7 +76,7 @@ public sealed class JobMetrics
             metrics._running.Add(1, new KeyValuePair<string, object?>("queue", queue));
         }
 
-        /// <summary>Records the claim's duration with its outcome (succeeded, failed, cancelled, released, lease_lost, error).</summary>
+        /// <summary>Records the claim's duration with its outcome (succeeded, failed, cancelled, released, lease_lost, database_lost, error).</summary>
         public void End(string outcome)
         {
             if (_ended) return;

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using VaeWorkbench.Web.Data;
 
@@ -74,7 +73,7 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
                 write();
                 return;
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (DatabaseErrors.IsTransient(e) || e is TimeoutException)
             {
                 ThrowIfLeaseLost();
                 _queue.Log.LogWarning(e, "Job {JobId}: a database write failed (attempt {Attempt}); retrying", Id, attempt + 1);
@@ -82,14 +81,6 @@ public sealed class JobLease<TJob, TStatus> : IAsyncDisposable
                 Token.ThrowIfCancellationRequested();
             }
         }
-    }
-
-    /// <summary>A failure that may pass: the database was unreachable or restarting, not a bad statement.</summary>
-    public static bool IsTransient(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is DbException db) return db.IsTransient || db is Npgsql.NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException };
-        return e is TimeoutException;
     }
 
     /// <summary>The job's row, only while this server holds it: the condition for every progress write.</summary>

@@ -63,10 +63,12 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Job queue {Queue} ({Instance}) started; up to {Max} at once", GetType().Name, InstanceId, Concurrency);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             _active.RemoveAll(t => t.IsCompleted);
             var claimedAny = false;
+            TimeSpan? retryIn = null;
             try
             {
                 while (_active.Count < Math.Max(1, Concurrency) && await TryClaimNextAsync(stoppingToken) is { } id)
@@ -76,6 +78,7 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
                     _active.Add(Task.Factory.StartNew(() => RunClaimedAsync(id, stoppingToken),
                         CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
                 }
+                failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -83,16 +86,18 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
             }
             catch (Exception e)
             {
-                // A busy or briefly unavailable database postpones claiming to the next poll; it must not stop the queue.
-                logger.LogError(e, "Claiming a {Noun} failed; will retry", Noun);
+                // A busy or unreachable database postpones claiming; it must not stop the queue. While it stays away the
+                // waits grow, so that a long outage is not a stream of errors, and the queue keeps trying.
+                retryIn = ClaimRetry.Delay(++failures, Timings.PollSeconds);
+                logger.LogError(e, "Claiming a {Noun} failed ({Failures} in a row); retrying in {Seconds} s", Noun, failures, retryIn.Value.TotalSeconds);
             }
             if (claimedAny) continue;
             try
             {
-                // Full: wait for a job to end. Otherwise: for a wake-up or the next poll.
+                // Full: wait for a job to end. Otherwise: for a wake-up or the next poll (or retry).
                 await (_active.Count >= Math.Max(1, Concurrency)
                     ? Task.WhenAny(Task.WhenAny(_active), Task.Delay(Timeout.Infinite, stoppingToken))
-                    : (Task)signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(1, Timings.PollSeconds)), stoppingToken));
+                    : (Task)signal.WaitAsync(retryIn ?? TimeSpan.FromSeconds(Math.Max(1, Timings.PollSeconds)), stoppingToken));
             }
             catch (OperationCanceledException)
             {
@@ -209,10 +214,19 @@ public abstract class LeasedJobQueue<TJob, TStatus>(
             await RunAsync(lease);
             running.End(await OutcomeAsync(lease));
         }
+        catch (Exception e) when (DatabaseErrors.IsTransient(e))
+        {
+            // The job's handler fails a job for its own faults only; a lost database is not one, so the job stays as it
+            // is. Its lease lapses, and a worker takes it up again then (a run from its checkpoint): the lease is the
+            // wait, so a database that keeps failing does not make a job start over and over.
+            running.End("database_lost");
+            logger.LogWarning(e, "{Noun} {JobId}: the database is unreachable ({Reason}); stopping here, to be taken up again when the lease lapses",
+                Noun, id, e.Message);
+        }
         catch (Exception e)
         {
-            // The job's own handler records failures; what escapes it (its row deleted under it, the database gone)
-            // must not take the queue down. The lease lapses and the job is tried again.
+            // The job's own handler records failures; what escapes it (its row deleted under it) must not take the queue
+            // down. The lease lapses and the job is tried again.
             logger.LogError(e, "{Noun} {JobId} could not be run", Noun, id);
         }
     }

@@ -105,7 +105,8 @@ public sealed class TrainingJobRunner(
                 await ReleaseForRestartAsync(lease);
             }
         }
-        catch (Exception e)
+        // A lost database is not this job's fault: it goes up to LeasedJobQueue, which stops the job to be taken up again.
+        catch (Exception e) when (!DatabaseErrors.IsTransient(e))
         {
             // A NaN loss, a bad setting or a broken file fails this run only; the server and other runs go on.
             logger.LogError(e, "Run {RunId} failed", runId);

@@ -110,7 +110,8 @@ public sealed class ScoreJobRunner(
             // A lost lease needs nothing: the job is another server's now.
             if (lease.Stop == JobStop.Shutdown) await lease.ReleaseAsync();
         }
-        catch (Exception e)
+        // A lost database is not this job's fault: it goes up to LeasedJobQueue, which stops the job to be taken up again.
+        catch (Exception e) when (!DatabaseErrors.IsTransient(e))
         {
             logger.LogError(e, "Score job {JobId} failed", jobId);
             if (await lease.FailAsync(ScoreJobStatus.Failed, e.Message)) events.Publish(new ScoreUpdate(jobId, ScoreJobStatus.Failed, 0, e.Message));

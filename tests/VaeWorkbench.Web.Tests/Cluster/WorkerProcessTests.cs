@@ -9,44 +9,33 @@ using VaeWorkbench.Web.Tests.Postgres;
 namespace VaeWorkbench.Web.Tests.Cluster;
 
 /// <summary>
-/// A cluster on real PostgreSQL: the web node in this process (role web, so it runs no job) and workers that are the
-/// real app started as separate processes with <c>--role worker</c>, sharing its data folder. What each worker did is
-/// read from its own log (its claims and completions), not from counters.
+/// A cluster on real PostgreSQL (<see cref="TestCluster"/>): the web node in this process and workers that are the real
+/// app started as separate processes. What each worker did is read from its own log (its claims and completions), not
+/// from counters.
 /// </summary>
 [Trait("Category", PostgresDatabase.Category)]
 public sealed partial class WorkerProcessTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private const int LeaseSeconds = 4;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
-    private readonly List<WorkerProcess> _workers = [];
-    private WorkbenchFactory _web = null!;
+    private TestCluster _cluster = null!;
 
-    private Dictionary<string, string?> Settings() => database.Settings(new()
-    {
-        ["Training:DefaultThreads"] = "1", ["Training:HeartbeatSeconds"] = "1", ["Training:LeaseSeconds"] = LeaseSeconds.ToString(),
-        ["Training:PollSeconds"] = "1",
-    });
+    private WorkbenchFactory Web => _cluster.Web;
 
     public Task InitializeAsync()
     {
-        _web = new WorkbenchFactory(new(Settings()) { ["Node:Role"] = "web" });
-        _ = _web.Services; // the web node migrates the database before any worker opens it
+        _cluster = new TestCluster(database.Settings(TestCluster.JobTimings(LeaseSeconds)));
         return Task.CompletedTask;
     }
 
-    private async Task<WorkerProcess> StartWorkerAsync()
-    {
-        var worker = await WorkerProcess.StartAsync(new Dictionary<string, string?>(Settings()) { ["Storage:DataDirectory"] = _web.DataDirectory });
-        _workers.Add(worker);
-        return worker;
-    }
+    private Task<WorkerProcess> StartWorkerAsync() => _cluster.StartWorkerAsync();
 
     [Fact]
     public async Task Three_workers_run_60_queued_jobs_exactly_once_each()
     {
         const int jobs = 60;
-        var user = await _web.RegisterWithTokenAsync();
-        var datasetId = await _web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 20);
+        var user = await Web.RegisterWithTokenAsync();
+        var datasetId = await Web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 20);
         var runIds = new List<Guid>();
         for (var i = 0; i < jobs; i++)
             runIds.Add(await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 1, batch = 10, seed = i + 1 }), "id"));
@@ -55,8 +44,8 @@ public sealed partial class WorkerProcessTests(PostgresDatabase database) : ICla
         await Eventually.WaitForAsync(() => CountAsync(runIds, RunStatus.Succeeded), n => n == jobs, Deadline, $"{jobs} runs to succeed");
 
         // The job log: every claim and every completion, as each worker logged it.
-        var claims = _workers.SelectMany((w, i) => ClaimLine().Matches(w.Log).Select(m => (Worker: i, Run: Guid.Parse(m.Groups[1].Value)))).ToList();
-        var completions = _workers.SelectMany((w, i) => SucceededLine().Matches(w.Log).Select(m => (Worker: i, Run: Guid.Parse(m.Groups[1].Value)))).ToList();
+        var claims = _cluster.Workers.SelectMany((w, i) => ClaimLine().Matches(w.Log).Select(m => (Worker: i, Run: Guid.Parse(m.Groups[1].Value)))).ToList();
+        var completions = _cluster.Workers.SelectMany((w, i) => SucceededLine().Matches(w.Log).Select(m => (Worker: i, Run: Guid.Parse(m.Groups[1].Value)))).ToList();
         Assert.Equal(runIds.Order(), claims.Select(c => c.Run).Order());
         Assert.Equal(runIds.Order(), completions.Select(c => c.Run).Order());
         Assert.True(claims.Select(c => c.Worker).Distinct().Count() >= 2, "the jobs were not shared between workers");
@@ -68,8 +57,8 @@ public sealed partial class WorkerProcessTests(PostgresDatabase database) : ICla
     public async Task When_the_worker_running_a_job_is_killed_another_resumes_it_from_its_checkpoint_and_it_finishes_all_epochs()
     {
         const int epochs = 30;
-        var user = await _web.RegisterWithTokenAsync();
-        var datasetId = await _web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 3000);
+        var user = await Web.RegisterWithTokenAsync();
+        var datasetId = await Web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 3000);
         var workers = await Task.WhenAll(StartWorkerAsync(), StartWorkerAsync());
         var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs, batch = 50, seed = 5 }), "id");
         await Eventually.WaitForAsync(() => EpochsAsync(runId), n => n >= 2, Deadline, "two epochs on the first worker");
@@ -99,8 +88,8 @@ public sealed partial class WorkerProcessTests(PostgresDatabase database) : ICla
     [Fact]
     public async Task A_cancel_on_the_web_node_stops_the_run_on_its_worker()
     {
-        var user = await _web.RegisterWithTokenAsync();
-        var datasetId = await _web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 3000);
+        var user = await Web.RegisterWithTokenAsync();
+        var datasetId = await Web.CreateFashionMnistAsync(await user.PersonalTeamIdAsync(), 3000);
         var worker = await StartWorkerAsync();
         var runId = await JobApi.CreatedIdAsync(await user.Client.PostAsJsonAsync("/api/runs", new { datasetId, epochs = 500, batch = 50, seed = 5 }), "id");
         await Eventually.WaitForAsync(() => EpochsAsync(runId), n => n >= 1, Deadline, "the first epoch on the worker");
@@ -145,9 +134,5 @@ public sealed partial class WorkerProcessTests(PostgresDatabase database) : ICla
     [GeneratedRegex(@"resuming from the checkpoint after epoch (\d+)")]
     private static partial Regex ResumedLine();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var worker in _workers) await worker.DisposeAsync();
-        _web.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 }
