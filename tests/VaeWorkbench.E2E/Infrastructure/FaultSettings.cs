@@ -6,14 +6,16 @@ namespace VaeWorkbench.E2E.Infrastructure;
 /// <summary>Server settings for the process-fault tests, and the checks every one of them ends with.</summary>
 public static class FaultSettings
 {
-    /// <summary>Short leases so a killed server's run resumes (and its import fails) quickly; no grace period, so start-up removes every leftover.</summary>
+    /// <summary>Short leases so a killed server's run resumes (and its import fails) soon; no grace period, so start-up removes every leftover.</summary>
     public static Dictionary<string, string> Base() => new()
     {
         ["Training:HeartbeatSeconds"] = "1",
         ["Training:LeaseSeconds"] = "3",
         ["Training:PollSeconds"] = "1",
-        ["Datasets:ImportHeartbeatSeconds"] = "1",
-        ["Datasets:ImportLeaseSeconds"] = "3",
+        // An import's commit checks its lease, so a lease that lapses while a loaded machine stalls the importer fails
+        // the import: 10 s rides out a stall and still lets a killed server's import fail soon after the restart.
+        ["Datasets:ImportHeartbeatSeconds"] = "2",
+        ["Datasets:ImportLeaseSeconds"] = "10",
         ["Storage:OrphanGraceSeconds"] = "0",
     };
 
